@@ -1,0 +1,97 @@
+# pop3d: build, test, run, deps (and, as they land: install, bench, fuzz).
+# Sources are found by folder, so adding a file needs no edit here:
+#   common/**   -> libcommon.a, used by every program and test
+#   daemon/, sessiond/, authd/ -> one library each, plus the programs' mains
+#   tests/{common,daemon,sessiond,authd}/** -> build/tests/unit
+#   tests/e2e/**                            -> build/tests/e2e (needs root)
+#   tests/support/**                        -> linked into both test binaries
+# A program is built only once its main file exists.
+
+SHELL := /bin/bash
+.SUFFIXES:
+CXX := g++
+BUILD := build
+
+PKGS := libsodium libcap inih openssl libcrypt libseccomp
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CPPFLAGS := -I. -D_FORTIFY_SOURCE=2 $(PKG_CFLAGS)
+CXXFLAGS := -std=c++20 -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -fPIE -MMD -MP
+LDFLAGS := -pie -Wl,-z,relro,-z,now
+LDLIBS := $(PKG_LIBS) -llockfile
+GTEST_LIBS := $(shell pkg-config --libs gtest 2>/dev/null) -pthread
+
+srcs = $(shell find $(1) -name '*.cpp' 2>/dev/null | LC_ALL=C sort)
+objs = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(1))
+
+MAINS := daemon/main.cpp sessiond/main.cpp authd/main.cpp authd/passwd_main.cpp
+
+define library
+LIB_$(1) := $(BUILD)/lib/lib$(1).a
+$$(LIB_$(1)): $$(call objs,$$(filter-out $$(MAINS),$$(call srcs,$(1))))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach d,common daemon sessiond authd,$(eval $(call library,$(d))))
+
+# program name, main source, its library
+define program
+ifneq ($(wildcard $(2)),)
+PROGRAMS += $(BUILD)/bin/$(1)
+$(BUILD)/bin/$(1): $(call objs,$(2)) $$(LIB_$(3)) $$(LIB_common)
+endif
+endef
+PROGRAMS :=
+$(eval $(call program,pop3d,daemon/main.cpp,daemon))
+$(eval $(call program,pop3d-session,sessiond/main.cpp,sessiond))
+$(eval $(call program,pop3d-auth,authd/main.cpp,authd))
+$(eval $(call program,pop3d-passwd,authd/passwd_main.cpp,authd))
+
+ALL_LIBS := $(LIB_sessiond) $(LIB_authd) $(LIB_daemon) $(LIB_common)
+SUPPORT_OBJS := $(call objs,$(call srcs,tests/support))
+UNIT_OBJS := $(call objs,$(call srcs,tests/common tests/daemon tests/sessiond tests/authd))
+E2E_OBJS := $(call objs,$(call srcs,tests/e2e))
+TEST_BINS := $(BUILD)/tests/unit $(if $(E2E_OBJS),$(BUILD)/tests/e2e)
+
+.PHONY: all test deps run clean
+all: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/bin/%:
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+$(BUILD)/tests/unit: $(UNIT_OBJS) $(SUPPORT_OBJS) $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(GTEST_LIBS) -lgtest_main $(LDLIBS)
+
+$(BUILD)/tests/e2e: $(E2E_OBJS) $(SUPPORT_OBJS) $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(GTEST_LIBS) -lgtest_main $(LDLIBS)
+
+# The last line of the output reads "tests: N passed, N failed[, N skipped]".
+test: $(PROGRAMS) $(TEST_BINS)
+	@tests/run-suites $(TEST_BINS)
+
+# Debian packages the build and the tests need.
+DEB_PACKAGES := g++ make pkg-config libsodium-dev libcap-dev libinih-dev libgtest-dev \
+	libssl-dev libcrypt-dev liblockfile-dev liblockfile-bin libseccomp-dev openssl \
+	python3 curl fetchmail mpop getmail6 socat openbsd-inetd
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: every package is installed"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	    echo "deps: missing:" $$missing "- run 'sudo make deps'" >&2; exit 1; fi; \
+	echo "deps: installing" $$missing; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

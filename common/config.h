@@ -1,0 +1,114 @@
+// The server's configuration: one ini file (inih), validated as a whole so
+// that every later stage may trust it. Unknown sections and keys are errors.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace pop3d {
+
+inline constexpr const char* default_config_path = "/etc/pop3d/pop3d.conf";
+
+struct Endpoint {
+    std::string host;  // numeric IPv4 or IPv6 address, without brackets
+    uint16_t port = 0;
+    bool ipv6 = false;
+};
+
+enum class AuthBackend { shadow, passwd_file };
+enum class LockMethod { fcntl, dotlock, flock };
+enum class MboxFormat { mboxo, mboxrd };
+enum class UidlSource { hash, x_uidl };
+
+struct ServerConfig {
+    std::vector<Endpoint> listen;
+    std::vector<Endpoint> tls_listen;
+    std::string hostname;
+    unsigned max_sessions = 500;
+    unsigned max_sessions_per_ip = 20;
+    unsigned autologout = 600;  // seconds; RFC 1939 section 3 asks for >= 10 minutes
+    std::string pid_file = "/run/pop3d.pid";
+    std::string greeting = "POP3 server ready";
+};
+
+struct PrivsepConfig {
+    std::string user = "pop3d";
+    std::string chroot = "/var/lib/pop3d/empty";
+    std::string auth_user = "pop3d-auth";
+    std::string auth_group = "shadow";
+};
+
+struct AuthConfig {
+    std::vector<AuthBackend> backends{AuthBackend::shadow, AuthBackend::passwd_file};
+    std::string users_file = "/etc/pop3d/users";
+    std::string apop_file = "/etc/pop3d/apop";
+    unsigned min_uid = 1000;
+    unsigned failure_delay = 2;  // seconds
+    unsigned max_attempts = 3;
+};
+
+struct MailConfig {
+    std::string maildrop = "/var/mail/%u";  // %u user, %h home, %% a percent sign
+    std::string state_dir = "%h/.pop3d";    // empty: no state file
+    std::vector<LockMethod> locking{LockMethod::fcntl, LockMethod::dotlock};
+    unsigned lock_timeout = 30;  // seconds
+    bool lock_session = false;
+    MboxFormat mbox_format = MboxFormat::mboxo;
+    UidlSource uidl = UidlSource::hash;
+    uint64_t max_messages = 0;       // 0: no limit
+    uint64_t max_mailbox_bytes = 0;  // 0: no limit
+};
+
+struct TlsConfig {
+    std::string cert;
+    std::string key;
+    bool stls = true;
+    bool require_tls = false;
+};
+
+struct LogConfig {
+    std::string facility = "mail";
+    std::string level = "info";
+};
+
+struct Config {
+    ServerConfig server;
+    PrivsepConfig privsep;
+    AuthConfig auth;
+    MailConfig mail;
+    TlsConfig tls;
+    LogConfig log;
+
+    // TLS is usable when a certificate and key are configured.
+    bool tls_configured() const { return !tls.cert.empty(); }
+};
+
+// Tells whether a file the configuration names can be read; injected so that
+// parsing stays free of I/O in tests.
+using FileProbe = std::function<bool(const std::string& path)>;
+bool file_is_readable(const std::string& path);
+
+// A configuration with every default filled in (hostname from gethostname()).
+Config default_config();
+
+// Parses and validates the text of a configuration file. Errors read
+// "NAME:LINE: reason" (line 0 for a rule that spans the whole file).
+Result<Config> parse_config(std::string_view text, const std::string& name,
+                            const FileProbe& probe = file_is_readable);
+
+// Reads and parses the file at path.
+Result<Config> load_config(const std::string& path);
+
+// The effective configuration as an ini file that parse_config accepts.
+std::string format_config(const Config& config);
+
+// Expands a path template: %u the user, %h the home directory, %% a '%'.
+Result<std::string> expand_path_template(std::string_view tmpl, std::string_view user,
+                                         std::string_view home);
+
+}  // namespace pop3d

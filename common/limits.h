@@ -1,0 +1,22 @@
+// Every fixed bound of the server, in one place (as popa3d's params.h).
+// Configurable limits live in the configuration; these are the ones that
+// protect memory and the protocol's own rules.
+#pragma once
+
+#include <cstddef>
+
+namespace pop3d::limits {
+
+// RFC 2449 section 4: a command line is at most 255 octets including CRLF.
+inline constexpr std::size_t command_line = 255;
+// RFC 2449 section 4: a reply line is at most 512 octets including CRLF.
+inline constexpr std::size_t reply_line = 512;
+
+// The configuration file: Debian's inih is built with INI_MAX_LINE 200 and
+// silently cuts longer lines, so the loader refuses them first.
+inline constexpr std::size_t config_line = 198;
+// The greeting text sits inside a reply line with the APOP timestamp.
+inline constexpr std::size_t greeting_text = 200;
+inline constexpr std::size_t hostname = 255;
+
+}  // namespace pop3d::limits
