@@ -20,3 +20,12 @@ inline constexpr std::size_t greeting_text = 200;
 inline constexpr std::size_t hostname = 255;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// A frame between two of the server's own processes (front, monitor,
+// pop3d-auth): one SOCK_SEQPACKET message. Large enough for the bytes a
+// front hands over after login (the pipelined commands it read ahead).
+inline constexpr std::size_t frame = 64 * 1024;
+
+}  // namespace pop3d::limits
