@@ -1,0 +1,30 @@
+// Opening a user's mbox maildrop for a POP3 session (the contract between the
+// session process and the mbox engine). Called after the session has become
+// the mailbox owner (setuid done): every file access here is the user's own.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/config.h"
+#include "common/maildrop.h"
+#include "common/result.h"
+
+namespace pop3d::mbox {
+
+struct OpenRequest {
+    std::string mbox_path;   // expanded [mail] maildrop
+    std::string state_dir;   // expanded [mail] state_dir; empty: no state file
+    const MailConfig* mail = nullptr;
+};
+
+// Takes the session lock (a second session gets ErrorKind::in_use; the lock
+// vanishes when the process dies), takes the file locks for reading, finishes
+// an interrupted UPDATE, indexes the file (only what is new when the state
+// file is valid), releases the file locks (unless lock_session) and returns
+// the maildrop. Errors: in_use (another session, or lock_timeout passed),
+// permanent (not an mbox, over max_messages / max_mailbox_bytes), temporary
+// (I/O). The returned object holds the session lock until it is destroyed.
+Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request);
+
+}  // namespace pop3d::mbox
