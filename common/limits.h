@@ -29,3 +29,11 @@ namespace pop3d::limits {
 inline constexpr std::size_t frame = 64 * 1024;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// A configuration file read whole into memory (the listener hands its
+// validated text to each session); real ones are a few kilobytes.
+inline constexpr std::size_t config_file = 1024 * 1024;
+
+}  // namespace pop3d::limits
