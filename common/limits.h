@@ -29,3 +29,12 @@ namespace pop3d::limits {
 inline constexpr std::size_t frame = 64 * 1024;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// The protocol engine's output buffer: replies are gathered up to this many
+// octets and written at once (RFC 2449 PIPELINING); a message streams
+// through it, so it also bounds what RETR holds in memory.
+inline constexpr std::size_t output_buffer = 32 * 1024;
+
+}  // namespace pop3d::limits
