@@ -64,12 +64,15 @@ public:
     void discard();
 
 private:
-    void compact();
+    void append(std::string_view bytes);
+    void drop_consumed();
+    void wipe_consumed();
 
-    std::string buffer_;       // unconsumed bytes, from offset start_
-    std::size_t start_ = 0;    // first unconsumed byte in buffer_
-    std::size_t scanned_ = 0;  // buffer_ up to here holds only complete lines
-    bool skipping_ = false;    // dropping the rest of an over-long line
+    std::string buffer_;          // bytes from offset start_ are unconsumed
+    std::size_t start_ = 0;       // first unconsumed byte
+    std::size_t wiped_ = 0;       // buffer_ before this offset is zeroed
+    std::size_t lines_end_ = 0;   // buffer_ up to here holds complete lines
+    bool skipping_ = false;       // dropping the rest of an over-long line
 };
 
 }  // namespace pop3d::pop3
