@@ -14,9 +14,9 @@
 
 namespace pop3d::mbox::test {
 
-TempDir::TempDir() {
-    char name[] = "/var/tmp/p3rewrite.XXXXXX";
-    char* made = ::mkdtemp(name);
+TempDir::TempDir(const std::string& base) {
+    std::string name = base + "/p3rewrite.XXXXXX";
+    char* made = ::mkdtemp(name.data());
     if (made == nullptr) ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
     path_ = made ? made : "";
 }
@@ -31,6 +31,27 @@ TempDir::~TempDir() {
         ::closedir(dir);
     }
     ::rmdir(path_.c_str());
+}
+
+std::string fast_base() {
+    struct stat st;
+    if (::stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode)) return "/dev/shm";
+    return "/var/tmp";
+}
+
+QuietStderr::QuietStderr() : saved_(::dup(STDERR_FILENO)) {
+    int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+        ::dup2(null, STDERR_FILENO);
+        ::close(null);
+    }
+}
+
+QuietStderr::~QuietStderr() {
+    if (saved_ >= 0) {
+        ::dup2(saved_, STDERR_FILENO);
+        ::close(saved_);
+    }
 }
 
 void write_file(const std::string& path, const std::string& bytes) {

@@ -14,11 +14,12 @@
 
 namespace pop3d::mbox::test {
 
-// A fresh directory under /var/tmp (a real disk file system, unlike /tmp on
-// some hosts), removed with its files when the object goes.
+// A fresh directory, removed with its files when the object goes. The
+// default base is on the real disk; fast_base() is memory (fsync is free),
+// for the tests that rewrite thousands of times.
 class TempDir {
 public:
-    TempDir();
+    explicit TempDir(const std::string& base = "/var/tmp");
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
@@ -27,6 +28,20 @@ public:
 
 private:
     std::string path_;
+};
+
+std::string fast_base();
+
+// Sends stderr (the log lines of the many recoveries) to /dev/null while alive.
+class QuietStderr {
+public:
+    QuietStderr();
+    ~QuietStderr();
+    QuietStderr(const QuietStderr&) = delete;
+    QuietStderr& operator=(const QuietStderr&) = delete;
+
+private:
+    int saved_;
 };
 
 void write_file(const std::string& path, const std::string& bytes);
