@@ -1,0 +1,146 @@
+// Why these bytes feed the derived id.
+//
+// Hashing every byte of every message would cost as much as reading the
+// whole maildrop through BLAKE2b at first open (about a second for 512 MiB),
+// ten times the budget of the scan itself. The id only has to tell apart the
+// messages of one maildrop and stay the same while the message is unchanged,
+// so it hashes bounded samples that almost always differ between two
+// messages: the From_ line (envelope sender and delivery time, to the
+// second), the start of the content (the header: Received lines with queue
+// ids and times, Message-ID, Date), the end of the content, and the exact
+// content length. Two different messages that agree in all of these still
+// get distinct ids, through the collision suffix, so uniqueness never rests
+// on the sampling; only stability does, and the samples cover every part a
+// mail reader rewriting the file would change (Status headers, the From_
+// line, separators are outside the content).
+//
+// Collisions (byte-identical copies) get ".2", ".3"... in file order. When a
+// copy is deleted, the order-derived suffix of the next copy would shift and
+// a client deleting by UIDL could then delete the copy it has not seen
+// under that id; the state file therefore pins every id once assigned, and
+// assign_uids() keeps pinned ids and gives a new copy a suffix that no
+// current message holds. Copies are byte-identical, so whichever of them a
+// client holds or deletes, no content is lost.
+#include "common/mbox/uid.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/limits.h"
+
+namespace pop3d::mbox {
+namespace {
+
+void hash_part(crypto_generichash_state& st, std::string_view part) {
+    const std::uint64_t n = part.size();
+    unsigned char len[8];
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+    crypto_generichash_update(&st, len, sizeof len);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+}
+
+bool iequal_prefix(std::string_view line, std::string_view prefix) {
+    if (line.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        char a = line[i];
+        if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+        if (a != prefix[i]) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string derived_uid(std::string_view from_line, std::string_view content) {
+    crypto_generichash_state st;
+    unsigned char digest[16];
+    crypto_generichash_init(&st, nullptr, 0, sizeof digest);
+    hash_part(st, "pop3d-uid-1");
+    hash_part(st, from_line.substr(0, limits::uid_from_line_sample));
+    const std::size_t head = std::min(content.size(), limits::uid_head_sample);
+    const std::size_t tail = std::min(content.size() - head, limits::uid_tail_sample);
+    hash_part(st, content.substr(0, head));
+    hash_part(st, content.substr(content.size() - tail));
+    unsigned char len[8];
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(content.size() >> (8 * i));
+    crypto_generichash_update(&st, len, sizeof len);
+    crypto_generichash_final(&st, digest, sizeof digest);
+    char text[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(text, sizeof text, digest, sizeof digest,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return text;
+}
+
+bool valid_uid(std::string_view id) {
+    if (id.empty() || id.size() > 70) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+}
+
+std::optional<std::string> find_x_uidl(std::string_view content) {
+    const std::string_view header = content.substr(0, limits::x_uidl_header_scan);
+    std::optional<std::string> found;
+    std::size_t at = 0;
+    while (at < header.size()) {
+        std::size_t eol = header.find('\n', at);
+        if (eol == std::string_view::npos) break;  // cut by the scan limit: not a whole line
+        std::string_view line = header.substr(at, eol - at);
+        at = eol + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) break;  // end of the header block
+        if (!iequal_prefix(line, "x-uidl:")) continue;
+        if (found) return std::nullopt;  // two X-UIDL headers: trust neither
+        std::string_view value = line.substr(7);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        if (!valid_uid(value)) return std::nullopt;
+        // A folded (continued) header line is not a simple value.
+        if (at < header.size() && (header[at] == ' ' || header[at] == '\t')) return std::nullopt;
+        found = std::string(value);
+    }
+    return found;
+}
+
+std::vector<std::string> assign_uids(const std::vector<UidCandidate>& candidates) {
+    std::unordered_set<std::string> taken;
+    taken.reserve(candidates.size() * 2);
+    for (const auto& c : candidates)
+        if (!c.pinned.empty()) taken.insert(c.pinned);
+    std::unordered_map<std::string, unsigned> x_count;
+    for (const auto& c : candidates)
+        if (c.pinned.empty() && c.x_uidl) ++x_count[*c.x_uidl];
+    // An X-UIDL equal to another message's derived id is not unique either.
+    for (const auto& c : candidates) {
+        auto it = x_count.find(c.derived);
+        if (it != x_count.end() && !(c.x_uidl && *c.x_uidl == c.derived)) ++it->second;
+    }
+
+    std::vector<std::string> ids(candidates.size());
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto& c = candidates[i];
+        if (!c.pinned.empty()) {
+            ids[i] = c.pinned;
+            continue;
+        }
+        if (c.x_uidl && x_count[*c.x_uidl] == 1 && !taken.count(*c.x_uidl)) {
+            ids[i] = *c.x_uidl;
+        } else if (!taken.count(c.derived)) {
+            ids[i] = c.derived;
+        } else {
+            for (unsigned n = 2;; ++n) {
+                std::string id = c.derived + "." + std::to_string(n);
+                if (!taken.count(id)) {
+                    ids[i] = std::move(id);
+                    break;
+                }
+            }
+        }
+        taken.insert(ids[i]);
+    }
+    return ids;
+}
+
+}  // namespace pop3d::mbox

@@ -1,0 +1,39 @@
+// Unique ids (RFC 1939 section 7, UIDL) for mbox messages: derived from the
+// message's own bytes so that they survive other programs rewriting the
+// file, made unique deterministically, optionally taken from X-UIDL.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pop3d::mbox {
+
+// The id derived from a message: its From_ line (without the line end) and
+// its content (the separator excluded). 22 characters of base64url, which
+// never contain '.', so a collision suffix ".N" cannot make another base id.
+std::string derived_uid(std::string_view from_line, std::string_view content);
+
+// The value of an X-UIDL header in the message's header block (the lines up
+// to the first empty one, looked at within limits::x_uidl_header_scan), when
+// there is exactly one and it is a valid id.
+std::optional<std::string> find_x_uidl(std::string_view content);
+
+// A valid POP3 unique id: 1 to 70 characters in 0x21..0x7E.
+bool valid_uid(std::string_view id);
+
+struct UidCandidate {
+    std::string pinned;   // an id this message already had (state file); may be empty
+    std::string derived;  // derived_uid()
+    std::optional<std::string> x_uidl;
+};
+
+// The final ids, in message order, all distinct. Pinned ids are kept. Then an
+// X-UIDL value that no other message has (as X-UIDL or as an id) is used.
+// Otherwise the derived id, or, when it is taken, derived.N with the
+// smallest N >= 2 not taken: the first of several byte-identical messages
+// in file order gets the plain id.
+std::vector<std::string> assign_uids(const std::vector<UidCandidate>& candidates);
+
+}  // namespace pop3d::mbox
