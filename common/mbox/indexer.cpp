@@ -56,14 +56,20 @@ Result<MessageIndex> build_index(std::string_view data, const IndexOptions& opti
     for (std::size_t k = 0; k < spans.size(); ++k) {
         const Span& s = spans[k];
         const std::string_view content = data.substr(s.body, s.end - s.body);
-        fresh[k] = IndexedMessage{s.from, s.body, s.end, wire_octets(content.data(), content.size(), options.mboxrd), 0, 0};
+        IndexedMessage& m = fresh[k];
+        m.from = s.from;
+        m.body = s.body;
+        m.end = s.end;
+        m.octets = wire_octets(content.data(), content.size(), options.mboxrd);
         UidCandidate& c = candidates[index.messages.size() + k];
+        Derived d = derive(from_line(data, s), content);
+        m.fingerprint = d.fingerprint;
         if (k == 0 && old_last && old_last->from == s.from && old_last->body == s.body &&
-            old_last->end == s.end) {
+            old_last->end == s.end && old_last->fingerprint == d.fingerprint) {
             c.pinned = old_last_uid;
             continue;
         }
-        c.derived = derived_uid(from_line(data, s), content);
+        c.derived = std::move(d.uid);
         if (options.x_uidl) c.x_uidl = find_x_uidl(content);
     }
     const bool all_pinned = std::all_of(candidates.begin(), candidates.end(),

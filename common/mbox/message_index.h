@@ -15,6 +15,7 @@ struct IndexedMessage {
     std::uint64_t body = 0;    // first content byte
     std::uint64_t end = 0;     // end of the content (separator excluded)
     std::uint64_t octets = 0;  // RFC 1939 size
+    std::uint64_t fingerprint = 0;  // of the sampled bytes (uid.h: derive)
     std::uint32_t uid_at = 0;  // the id in MessageIndex::uid_text
     std::uint8_t uid_len = 0;
 };

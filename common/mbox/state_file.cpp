@@ -76,7 +76,7 @@ Status write_all(int fd, std::string_view bytes) {
 
 std::string serialize_state(const State& s) {
     std::string out(magic);
-    out.reserve(magic.size() + 80 + s.index.messages.size() * 56 + checksum_len);
+    out.reserve(magic.size() + 80 + s.index.messages.size() * 64 + checksum_len);
     put64(out, s.mbox.dev);
     put64(out, s.mbox.ino);
     put64(out, static_cast<std::uint64_t>(s.mbox.mtime_sec));
@@ -91,6 +91,7 @@ std::string serialize_state(const State& s) {
         put64(out, m.body);
         put64(out, m.end);
         put64(out, m.octets);
+        put64(out, m.fingerprint);
         put_text(out, s.index.uid(i));
     }
     unsigned char sum[checksum_len];
@@ -118,12 +119,12 @@ std::optional<State> parse_state(std::string_view bytes) {
     s.mbox.mtime_nsec = static_cast<std::int64_t>(mtime_nsec);
     s.options = static_cast<std::uint32_t>(options);
     s.last_uid = std::string(last);
-    if (count > body.size() / 33) return std::nullopt;  // each entry takes at least 33 bytes
+    if (count > body.size() / 42) return std::nullopt;  // each entry takes at least 42 bytes
     s.index.messages.reserve(count);
     for (std::uint64_t i = 0; i < count; ++i) {
         IndexedMessage m;
         std::string_view uid;
-        if (!r.u64(m.from) || !r.u64(m.body) || !r.u64(m.end) || !r.u64(m.octets) || !r.text(uid) ||
+        if (!r.u64(m.from) || !r.u64(m.body) || !r.u64(m.end) || !r.u64(m.octets) || !r.u64(m.fingerprint) || !r.text(uid) ||
             !valid_uid(uid))
             return std::nullopt;
         s.index.add(m, uid);
@@ -151,7 +152,7 @@ std::optional<State> load_state(const std::string& path) {
     return parse_state(bytes);
 }
 
-Status save_state(const std::string& path, const State& state) {
+Status save_state(const std::string& path, const State& state, bool durable) {
     const std::string bytes = serialize_state(state);
     const std::string temp = path + ".new";
     {
@@ -163,7 +164,7 @@ Status save_state(const std::string& path, const State& state) {
             ::unlink(temp.c_str());
             return st;
         }
-        if (::fsync(f.fd) != 0) {
+        if (durable && ::fsync(f.fd) != 0) {
             const int e = errno;
             ::unlink(temp.c_str());
             return make_error(ErrorKind::temporary, std::string("fsync state file: ") + std::strerror(e));
@@ -174,6 +175,7 @@ Status save_state(const std::string& path, const State& state) {
         ::unlink(temp.c_str());
         return make_error(ErrorKind::temporary, std::string("rename state file: ") + std::strerror(e));
     }
+    if (!durable) return {};
     const std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
     Fd d;
     d.fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

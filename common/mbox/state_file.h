@@ -35,9 +35,9 @@ std::string serialize_state(const State& state);
 std::optional<State> parse_state(std::string_view bytes);
 
 // I/O. load: nullopt when the file is absent, unreadable or damaged (the
-// caller then rebuilds). save: temp file + fsync + rename + fsync of the
-// directory, mode 0600.
+// caller then rebuilds). save: temp file, mode 0600, renamed over the old
+// one; durable: fsync of the file before and of the directory after.
 std::optional<State> load_state(const std::string& path);
-Status save_state(const std::string& path, const State& state);
+Status save_state(const std::string& path, const State& state, bool durable);
 
 }  // namespace pop3d::mbox

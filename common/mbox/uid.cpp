@@ -55,7 +55,7 @@ bool iequal_prefix(std::string_view line, std::string_view prefix) {
 
 }  // namespace
 
-std::string derived_uid(std::string_view from_line, std::string_view content) {
+Derived derive(std::string_view from_line, std::string_view content) {
     crypto_generichash_state st;
     unsigned char digest[16];
     crypto_generichash_init(&st, nullptr, 0, sizeof digest);
@@ -72,7 +72,10 @@ std::string derived_uid(std::string_view from_line, std::string_view content) {
     char text[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
     sodium_bin2base64(text, sizeof text, digest, sizeof digest,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return text;
+    Derived d;
+    d.uid = text;
+    for (int i = 0; i < 8; ++i) d.fingerprint |= std::uint64_t(digest[i]) << (8 * i);
+    return d;
 }
 
 bool valid_uid(std::string_view id) {

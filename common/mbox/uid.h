@@ -3,6 +3,7 @@
 // file, made unique deterministically, optionally taken from X-UIDL.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,10 +11,16 @@
 
 namespace pop3d::mbox {
 
-// The id derived from a message: its From_ line (without the line end) and
-// its content (the separator excluded). 22 characters of base64url, which
-// never contain '.', so a collision suffix ".N" cannot make another base id.
-std::string derived_uid(std::string_view from_line, std::string_view content);
+// What is derived from a message's From_ line (without the line end) and
+// content (the separator excluded): the id, 22 characters of base64url,
+// which never contain '.', so a collision suffix ".N" cannot make another
+// base id; and a fingerprint of the same samples, kept in the index so
+// UPDATE can tell whether another program changed the message.
+struct Derived {
+    std::string uid;
+    std::uint64_t fingerprint = 0;
+};
+Derived derive(std::string_view from_line, std::string_view content);
 
 // The value of an X-UIDL header in the message's header block (the lines up
 // to the first empty one, looked at within limits::x_uidl_header_scan), when
@@ -25,7 +32,7 @@ bool valid_uid(std::string_view id);
 
 struct UidCandidate {
     std::string pinned;   // an id this message already had (state file); may be empty
-    std::string derived;  // derived_uid()
+    std::string derived;  // derive().uid
     std::optional<std::string> x_uidl;
 };
 
