@@ -36,17 +36,20 @@ private:
 
 class Mapping {
 public:
-    // Maps [0, size) of fd read-only; size 0 maps nothing.
-    static Result<std::unique_ptr<Mapping>> map(int fd, std::uint64_t size);
+    // Maps [offset, end) of fd read-only, offset rounded down to a page:
+    // data() starts at offset(). An empty range maps nothing.
+    static Result<std::unique_ptr<Mapping>> map(int fd, std::uint64_t offset, std::uint64_t end);
+    std::uint64_t offset() const { return offset_; }
     ~Mapping();
     Mapping(const Mapping&) = delete;
     Mapping& operator=(const Mapping&) = delete;
     std::string_view data() const { return {static_cast<const char*>(addr_), size_}; }
 
 private:
-    Mapping(void* addr, std::size_t size) : addr_(addr), size_(size) {}
+    Mapping(void* addr, std::size_t size, std::uint64_t offset) : addr_(addr), size_(size), offset_(offset) {}
     void* addr_;
     std::size_t size_;
+    std::uint64_t offset_;
 };
 
 }  // namespace pop3d::mbox

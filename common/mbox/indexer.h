@@ -3,7 +3,9 @@
 // new mail is read.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "common/mbox/message_index.h"
 #include "common/result.h"
@@ -15,19 +17,36 @@ struct IndexOptions {
     bool x_uidl = false;  // honour unique valid X-UIDL headers
 };
 
-// Indexes data (the whole file as read). `earlier` is an index of a prefix
-// of the same file already checked by prefix_still_valid(), or null. Its
-// messages except the last are kept as they are (ids included); scanning
-// resumes at its last message, which new mail may have extended, and whose
-// id is kept when it did not change. Fails with ErrorKind::permanent when
-// the file does not start with a From_ line.
-Result<MessageIndex> build_index(std::string_view data, const IndexOptions& options,
+// The bytes of the file from `offset` to its end (at first open, all of it;
+// when an earlier index is reused, only from around its last message).
+struct FileWindow {
+    std::string_view bytes;
+    std::uint64_t offset = 0;
+    std::uint64_t file_size() const { return offset + bytes.size(); }
+};
+
+// Indexes the file. `earlier` is an index of a prefix of the same file whose
+// structure the caller has checked (index_consistent, and offsets_to_check
+// still starting messages), or null; then window.offset is at most the
+// offset of its last message, else 0. The earlier messages except the last
+// are kept as they are (ids included); scanning resumes at its last message,
+// which new mail may have extended, and whose id is kept when it did not
+// change. Fails with ErrorKind::permanent when the file does not start with
+// a From_ line.
+Result<MessageIndex> build_index(FileWindow window, const IndexOptions& options,
                                  const MessageIndex* earlier);
 
-// Whether `earlier` still describes data's first earlier.size bytes, by the
-// structure it recorded: every indexed offset still starts a message
-// ("From " after an empty line) and the offsets are consistent. The caller
-// has already compared inode, size and mtime.
-bool prefix_still_valid(std::string_view data, const MessageIndex& earlier);
+// Whether the offsets and sizes an index records are consistent in
+// themselves (a state file that passed its checksum but lies is refused).
+bool index_consistent(const MessageIndex& index);
+
+// The offsets of an earlier index at which open checks that a message still
+// starts: all of them for a small index; for a large one an even spread of
+// limits::state_check_samples including the first and the last. Checking
+// every one of 50,000 offsets would touch every page of the file, costing
+// more than half of reading it; identity, size and mtime are compared first,
+// the last message is scanned again anyway, and UPDATE checks the whole
+// structure again under the locks before deleting anything.
+std::vector<std::uint64_t> offsets_to_check(const MessageIndex& earlier);
 
 }  // namespace pop3d::mbox

@@ -77,9 +77,9 @@ Status MboxMaildrop::check_unchanged() {
     if (size == m_.index.size && now.st_mtim.tv_sec == m_.identity.mtime_sec &&
         now.st_mtim.tv_nsec == m_.identity.mtime_nsec)
         return {};
-    auto mapping = Mapping::map(m_.fd.get(), m_.index.size);
+    auto mapping = Mapping::map(m_.fd.get(), 0, m_.index.size);
     if (!mapping) return mapping.error();
-    auto again = build_index((*mapping)->data(), IndexOptions{unquotes_from(), false}, nullptr);
+    auto again = build_index(FileWindow{(*mapping)->data(), 0}, IndexOptions{unquotes_from(), false}, nullptr);
     if (!again || again->messages.size() != m_.index.messages.size())
         return changed(m_.path, "the messages read differ");
     for (std::size_t i = 0; i < m_.index.messages.size(); ++i) {

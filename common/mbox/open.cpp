@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -11,6 +12,7 @@
 #include "common/mbox/indexer.h"
 #include "common/mbox/mbox_maildrop.h"
 #include "common/mbox/rewrite.h"
+#include "common/mbox/scan.h"
 
 namespace pop3d::mbox {
 namespace {
@@ -39,16 +41,34 @@ std::string usable_state_dir(const std::string& dir) {
     return "";
 }
 
+// Whether a message still starts at `at`: the few bytes around it, read
+// without mapping the file (see offsets_to_check for why not all offsets).
+bool message_starts_at(int fd, std::uint64_t at) {
+    const std::uint64_t before = std::min<std::uint64_t>(at, 3);
+    char bytes[8];
+    std::size_t got = 0;
+    while (got < sizeof bytes) {
+        const ssize_t n = ::pread(fd, bytes + got, sizeof bytes - got, static_cast<off_t>(at - before + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    return starts_message(std::string_view(bytes, got), before);
+}
+
 // The earlier index, when the state file still describes a prefix of the
 // file: same file, same options, not shrunk, unchanged if not grown, and
-// every indexed offset still starts a message.
+// messages still starting where it says.
 const MessageIndex* reusable(const std::optional<State>& state, const MboxIdentity& now,
-                             std::uint32_t options, std::string_view data) {
+                             std::uint32_t options, std::uint64_t size, int fd) {
     if (!state || state->options != options || state->mbox.dev != now.dev ||
-        state->mbox.ino != now.ino || state->index.size > data.size())
+        state->mbox.ino != now.ino || state->index.size > size)
         return nullptr;
-    if (state->index.size == data.size() && !(state->mbox == now)) return nullptr;
-    return prefix_still_valid(data, state->index) ? &state->index : nullptr;
+    if (state->index.size == size && !(state->mbox == now)) return nullptr;
+    if (!index_consistent(state->index)) return nullptr;
+    for (std::uint64_t at : offsets_to_check(state->index))
+        if (!message_starts_at(fd, at)) return nullptr;
+    return &state->index;
 }
 
 std::size_t last_of(const std::optional<State>& state, const MessageIndex& index) {
@@ -99,15 +119,16 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
                                                 " bytes, over max_mailbox_bytes");
     m.identity = identity_of(st);
 
-    auto mapping = Mapping::map(m.fd.get(), size);
-    if (!mapping) return failed(mapping.error().kind, m.path + ": " + mapping.error().message);
-    const std::string_view data = (*mapping)->data();
     std::optional<State> state;
     if (!m.state_path.empty()) state = load_state(m.state_path);
-    const MessageIndex* earlier = reusable(state, m.identity, m.options, data);
+    const MessageIndex* earlier = reusable(state, m.identity, m.options, size, m.fd.get());
     const bool unchanged = earlier && earlier->size == size;
-    auto index = build_index(data, IndexOptions{mail.mbox_format == MboxFormat::mboxrd,
-                                                mail.uidl == UidlSource::x_uidl},
+    // With a valid earlier index only its last message and the new mail are read.
+    const std::uint64_t window = earlier && !earlier->messages.empty() ? earlier->messages.back().from : 0;
+    auto mapping = Mapping::map(m.fd.get(), window, size);
+    if (!mapping) return failed(mapping.error().kind, m.path + ": " + mapping.error().message);
+    auto index = build_index(FileWindow{(*mapping)->data(), (*mapping)->offset()},
+                             IndexOptions{mail.mbox_format == MboxFormat::mboxrd, mail.uidl == UidlSource::x_uidl},
                              earlier);
     if (!index) return failed(index.error().kind, m.path + ": " + index.error().message);
     m.index = std::move(*index);

@@ -65,23 +65,23 @@ bool starts_message(std::string_view data, std::uint64_t at) {
     return at == 0 || empty_line_ends_at(data.data(), at - 1, 0);
 }
 
-bool scan(std::string_view data, std::uint64_t start, std::vector<Span>& out) {
+Span scan_one(std::string_view data, std::uint64_t from, std::uint64_t* next) {
     const char* p = data.data();
     const std::uint64_t size = data.size();
-    if (start >= size) return true;
-    if (data.substr(start, from_word.size()) != from_word) return false;
-    std::uint64_t from = start;
-    while (from < size) {
-        const void* lf = std::memchr(p + from, '\n', size - from);
-        const std::uint64_t body = lf ? static_cast<const char*>(lf) - p + 1 : size;
-        std::uint64_t next = size;
-        if (body < size) {
-            const std::uint64_t boundary = next_boundary(p, size, body, body - 1);
-            if (boundary < size) next = boundary + 1;
-        }
-        out.push_back(Span{from, body, trim_separator(p, body, next)});
-        from = next;
+    const void* lf = std::memchr(p + from, '\n', size - from);
+    const std::uint64_t body = lf ? static_cast<const char*>(lf) - p + 1 : size;
+    *next = size;
+    if (body < size) {
+        const std::uint64_t boundary = next_boundary(p, size, body, body - 1);
+        if (boundary < size) *next = boundary + 1;
     }
+    return Span{from, body, trim_separator(p, body, *next)};
+}
+
+bool scan(std::string_view data, std::uint64_t start, std::vector<Span>& out) {
+    if (start >= data.size()) return true;
+    if (data.substr(start, from_word.size()) != from_word) return false;
+    for (std::uint64_t from = start; from < data.size();) out.push_back(scan_one(data, from, &from));
     return true;
 }
 

@@ -21,6 +21,11 @@ struct Span {
 // or follows an empty line (LF or CRLF).
 bool starts_message(std::string_view data, std::uint64_t at);
 
+// The message whose From_ line starts at `from` (< data.size(), which must
+// hold "From " there); the next message starts at the returned span's
+// extent: next_message_at().
+Span scan_one(std::string_view data, std::uint64_t from, std::uint64_t* next);
+
 // Appends the messages of data[start, data.size()) to out. `start` must be 0
 // or an offset where starts_message() holds. Returns false, appending
 // nothing, when data[start] does not begin with "From " (text before the

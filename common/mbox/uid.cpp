@@ -107,21 +107,28 @@ std::optional<std::string> find_x_uidl(std::string_view content) {
     return found;
 }
 
-std::vector<std::string> assign_uids(const std::vector<UidCandidate>& candidates) {
-    std::unordered_set<std::string> taken;
+std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candidates,
+                                          std::deque<std::string>& storage) {
+    std::vector<std::string_view> ids(candidates.size());
+    if (std::all_of(candidates.begin(), candidates.end(), [](const UidCandidate& c) { return !c.pinned.empty(); })) {
+        for (std::size_t i = 0; i < candidates.size(); ++i) ids[i] = candidates[i].pinned;
+        return ids;
+    }
+    std::unordered_set<std::string_view> taken;
     taken.reserve(candidates.size() * 2);
     for (const auto& c : candidates)
         if (!c.pinned.empty()) taken.insert(c.pinned);
-    std::unordered_map<std::string, unsigned> x_count;
+    std::unordered_map<std::string_view, unsigned> x_count;
     for (const auto& c : candidates)
         if (c.pinned.empty() && c.x_uidl) ++x_count[*c.x_uidl];
     // An X-UIDL equal to another message's derived id is not unique either.
-    for (const auto& c : candidates) {
-        auto it = x_count.find(c.derived);
-        if (it != x_count.end() && !(c.x_uidl && *c.x_uidl == c.derived)) ++it->second;
+    if (!x_count.empty()) {
+        for (const auto& c : candidates) {
+            auto it = x_count.find(c.derived);
+            if (it != x_count.end() && !(c.x_uidl && *c.x_uidl == c.derived)) ++it->second;
+        }
     }
 
-    std::vector<std::string> ids(candidates.size());
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const auto& c = candidates[i];
         if (!c.pinned.empty()) {
@@ -136,7 +143,7 @@ std::vector<std::string> assign_uids(const std::vector<UidCandidate>& candidates
             for (unsigned n = 2;; ++n) {
                 std::string id = c.derived + "." + std::to_string(n);
                 if (!taken.count(id)) {
-                    ids[i] = std::move(id);
+                    ids[i] = storage.emplace_back(std::move(id));
                     break;
                 }
             }

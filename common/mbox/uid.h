@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ std::optional<std::string> find_x_uidl(std::string_view content);
 bool valid_uid(std::string_view id);
 
 struct UidCandidate {
-    std::string pinned;   // an id this message already had (state file); may be empty
+    std::string_view pinned;  // an id this message already had (state file); may be empty
     std::string derived;  // derive().uid
     std::optional<std::string> x_uidl;
 };
@@ -41,6 +42,9 @@ struct UidCandidate {
 // Otherwise the derived id, or, when it is taken, derived.N with the
 // smallest N >= 2 not taken: the first of several byte-identical messages
 // in file order gets the plain id.
-std::vector<std::string> assign_uids(const std::vector<UidCandidate>& candidates);
+// The ids are views of the candidates' strings or of strings added to
+// *storage, which must outlive them.
+std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candidates,
+                                          std::deque<std::string>& storage);
 
 }  // namespace pop3d::mbox
