@@ -18,9 +18,12 @@
 // copy is deleted, the order-derived suffix of the next copy would shift and
 // a client deleting by UIDL could then delete the copy it has not seen
 // under that id; the state file therefore pins every id once assigned, and
-// assign_uids() keeps pinned ids and gives a new copy a suffix that no
-// current message holds. Copies are byte-identical, so whichever of them a
-// client holds or deletes, no content is lost.
+// assign_uids() keeps pinned ids and gives a new copy a suffix above every
+// pinned one of its kind, so that after "id" is deleted while "id.2" stays,
+// a new copy becomes "id.3", not the "id" a client saw deleted. (An id is
+// reused only when every copy was deleted and a state file no longer
+// remembers any; the copies are byte-identical, so a client that skips the
+// new one as already seen has that content.)
 #include "common/mbox/uid.h"
 
 #include <sodium.h>
@@ -129,21 +132,42 @@ std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candi
         }
     }
 
+    // The next collision suffix per derived id, above the pinned ones.
+    std::unordered_map<std::string_view, unsigned> next_suffix;
+    for (const auto& c : candidates) {
+        if (c.pinned.empty()) continue;
+        const std::size_t dot = c.pinned.find('.');
+        unsigned n = 1;
+        if (dot != std::string_view::npos) {
+            const std::string_view digits = c.pinned.substr(dot + 1);
+            if (digits.empty() || digits.size() > 6 ||
+                !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+                continue;  // not of the form derived.N
+            n = static_cast<unsigned>(std::stoul(std::string(digits)));
+        }
+        unsigned& next = next_suffix[c.pinned.substr(0, dot)];
+        next = std::max(next, n + 1);
+    }
+
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const auto& c = candidates[i];
         if (!c.pinned.empty()) {
             ids[i] = c.pinned;
             continue;
         }
+        auto next = next_suffix.find(c.derived);
         if (c.x_uidl && x_count[*c.x_uidl] == 1 && !taken.count(*c.x_uidl)) {
             ids[i] = *c.x_uidl;
-        } else if (!taken.count(c.derived)) {
+        } else if (next == next_suffix.end() && !taken.count(c.derived)) {
             ids[i] = c.derived;
+            next_suffix.emplace(c.derived, 2);
         } else {
-            for (unsigned n = 2;; ++n) {
+            if (next == next_suffix.end()) next = next_suffix.emplace(c.derived, 2).first;
+            for (unsigned n = next->second;; ++n) {
                 std::string id = c.derived + "." + std::to_string(n);
                 if (!taken.count(id)) {
                     ids[i] = storage.emplace_back(std::move(id));
+                    next->second = n + 1;
                     break;
                 }
             }

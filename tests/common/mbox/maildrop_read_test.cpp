@@ -220,7 +220,7 @@ TEST(MboxUid, AssignKeepsPinnedIdsAndAvoidsThem) {
     c[1].derived = "base";
     c[2].derived = "base";
     std::deque<std::string> storage;
-    EXPECT_EQ(assign_uids(c, storage), (std::vector<std::string_view>{"base.2", "base", "base.3"}));
+    EXPECT_EQ(assign_uids(c, storage), (std::vector<std::string_view>{"base.2", "base.3", "base.4"}));
     std::vector<UidCandidate> x(2);
     x[0].derived = "d0";
     x[0].x_uidl = "d1";  // equals the other message's derived id: not unique
