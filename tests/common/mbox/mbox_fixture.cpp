@@ -48,6 +48,11 @@ Result<std::unique_ptr<Maildrop>> MboxDir::open_without_state(const MailConfig& 
     return open_maildrop(OpenRequest{mbox(), "", &mail});
 }
 
+Result<std::unique_ptr<Maildrop>> open_with_state_dir(const MboxDir& d, const std::string& state_dir,
+                                                      const MailConfig& mail) {
+    return open_maildrop(OpenRequest{d.mbox(), state_dir, &mail});
+}
+
 MailConfig test_mail_config() {
     MailConfig mail;
     mail.lock_timeout = 1;

@@ -34,6 +34,10 @@ private:
     std::string dir_;
 };
 
+// Opens the mbox of d with any state directory.
+Result<std::unique_ptr<Maildrop>> open_with_state_dir(const MboxDir& d, const std::string& state_dir,
+                                                      const MailConfig& mail);
+
 // A MailConfig for tests: short lock timeout, fcntl + dotlock.
 MailConfig test_mail_config();
 
