@@ -16,6 +16,13 @@ struct LineEnds {
 // Pure; p may be null when n is 0.
 LineEnds count_line_ends(const char* p, std::size_t n);
 
+// The two instruction-set variants count_line_ends() chooses from (AVX2
+// when the CPU has it), exposed so tests can check both on any machine that
+// has AVX2. Call the AVX2 one only where has_avx2().
+bool has_avx2();
+LineEnds count_line_ends_sse2(const char* p, std::size_t n);
+LineEnds count_line_ends_avx2(const char* p, std::size_t n);
+
 // Lines of [p, p + n) matching ^>+From  (mboxrd quoting); p starts a line.
 std::uint64_t count_quoted_from_lines(const char* p, std::size_t n);
 

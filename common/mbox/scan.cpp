@@ -1,6 +1,8 @@
 #include "common/mbox/scan.h"
 
-#include <emmintrin.h>
+#include "common/mbox/line_count.h"
+
+#include <immintrin.h>
 
 #include <cstring>
 
@@ -22,11 +24,36 @@ bool boundary_at(const char* p, std::uint64_t size, std::uint64_t lf, std::uint6
            empty_line_ends_at(p, lf, floor);
 }
 
-// The first LF at or after `at` that is followed by "From " and ends an
-// empty line whose previous line end is at or after `floor`; `size` when
-// there is none. SSE2: an LF followed by 'F' is rare, only those are checked.
-std::uint64_t next_boundary(const char* p, std::uint64_t size, std::uint64_t at,
-                            std::uint64_t floor) {
+}  // namespace
+
+// An LF followed by 'F' is rare: only those are checked further.
+
+// AVX2 where the CPU has it (chosen once, at run time): 32 bytes per step.
+__attribute__((target("avx2"))) std::uint64_t next_boundary_avx2(const char* p, std::uint64_t size,
+                                                                 std::uint64_t at, std::uint64_t floor) {
+    const __m256i lf = _mm256_set1_epi8('\n');
+    const __m256i f = _mm256_set1_epi8('F');
+    std::uint64_t i = at;
+    while (i + 33 <= size) {
+        const __m256i here = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+        const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
+        unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(
+            _mm256_and_si256(_mm256_cmpeq_epi8(here, lf), _mm256_cmpeq_epi8(next, f))));
+        while (mask != 0) {
+            const std::uint64_t hit = i + static_cast<unsigned>(__builtin_ctz(mask));
+            if (boundary_at(p, size, hit, floor)) return hit;
+            mask &= mask - 1;
+        }
+        i += 32;
+    }
+    for (; i < size; ++i) {
+        if (p[i] == '\n' && boundary_at(p, size, i, floor)) return i;
+    }
+    return size;
+}
+
+std::uint64_t next_boundary_sse2(const char* p, std::uint64_t size, std::uint64_t at,
+                                 std::uint64_t floor) {
     const __m128i lf = _mm_set1_epi8('\n');
     const __m128i f = _mm_set1_epi8('F');
     std::uint64_t i = at;
@@ -46,6 +73,13 @@ std::uint64_t next_boundary(const char* p, std::uint64_t size, std::uint64_t at,
         if (p[i] == '\n' && boundary_at(p, size, i, floor)) return i;
     }
     return size;
+}
+
+namespace {
+
+std::uint64_t next_boundary(const char* p, std::uint64_t size, std::uint64_t at,
+                            std::uint64_t floor) {
+    return has_avx2() ? next_boundary_avx2(p, size, at, floor) : next_boundary_sse2(p, size, at, floor);
 }
 
 // The content ends before the separator: the empty line that ends at

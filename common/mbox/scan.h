@@ -26,6 +26,13 @@ bool starts_message(std::string_view data, std::uint64_t at);
 // extent: next_message_at().
 Span scan_one(std::string_view data, std::uint64_t from, std::uint64_t* next);
 
+// The offset of the first LF at or after `at` that ends an empty line (whose
+// previous line end is at or after `floor`) and is followed by "From ";
+// data.size() when there is none. The two instruction-set variants the
+// scanner chooses from (AVX2 only where line_count.h's has_avx2()).
+std::uint64_t next_boundary_sse2(const char* p, std::uint64_t size, std::uint64_t at, std::uint64_t floor);
+std::uint64_t next_boundary_avx2(const char* p, std::uint64_t size, std::uint64_t at, std::uint64_t floor);
+
 // Appends the messages of data[start, data.size()) to out. `start` must be 0
 // or an offset where starts_message() holds. Returns false, appending
 // nothing, when data[start] does not begin with "From " (text before the

@@ -134,6 +134,7 @@ std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candi
 
     // The next collision suffix per derived id, above the pinned ones.
     std::unordered_map<std::string_view, unsigned> next_suffix;
+    next_suffix.reserve(candidates.size() * 2);
     for (const auto& c : candidates) {
         if (c.pinned.empty()) continue;
         const std::size_t dot = c.pinned.find('.');

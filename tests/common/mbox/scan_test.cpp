@@ -117,3 +117,40 @@ TEST(MboxScan, SeededRandomMboxesMatchTheModel) {
 
 }  // namespace
 }  // namespace pop3d::mbox
+
+namespace pop3d::mbox {
+namespace {
+
+// The SSE2 and AVX2 loops against a byte-by-byte count, at every alignment.
+TEST(MboxSimd, VariantsAgreeWithPlainLoops) {
+    std::mt19937_64 rng(99);
+    const char alphabet[] = {'\n', '\r', 'F', 'r', 'o', 'm', ' ', 'x', '\n', '\r'};
+    for (int round = 0; round < 200; ++round) {
+        std::string s(1 + rng() % 300, 'x');
+        for (char& c : s) c = alphabet[rng() % sizeof alphabet];
+        if (rng() % 2) s.insert(rng() % s.size(), "\n\nFrom ");
+        LineEnds plain;
+        for (std::size_t i = 0; i < s.size(); ++i)
+            if (s[i] == '\n') {
+                ++plain.lf;
+                if (i > 0 && s[i - 1] == '\r') ++plain.cr_lf;
+            }
+        const LineEnds sse2 = count_line_ends_sse2(s.data(), s.size());
+        EXPECT_EQ(sse2.lf, plain.lf);
+        EXPECT_EQ(sse2.cr_lf, plain.cr_lf);
+        std::uint64_t expected_boundary = s.size();
+        for (std::size_t i = 1; i + 5 < s.size() + 0 && expected_boundary == s.size(); ++i)
+            if (s[i] == '\n' && s.compare(i + 1, 5, "From ") == 0 &&
+                (s[i - 1] == '\n' || (i >= 2 && s[i - 1] == '\r' && s[i - 2] == '\n')))
+                expected_boundary = i;
+        EXPECT_EQ(next_boundary_sse2(s.data(), s.size(), 1, 0), expected_boundary) << s;
+        if (!has_avx2()) continue;
+        const LineEnds avx2 = count_line_ends_avx2(s.data(), s.size());
+        EXPECT_EQ(avx2.lf, plain.lf);
+        EXPECT_EQ(avx2.cr_lf, plain.cr_lf);
+        EXPECT_EQ(next_boundary_avx2(s.data(), s.size(), 1, 0), expected_boundary) << s;
+    }
+}
+
+}  // namespace
+}  // namespace pop3d::mbox
