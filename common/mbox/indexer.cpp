@@ -99,8 +99,10 @@ std::vector<Part> index_parts(std::string_view data, std::uint64_t base, std::ui
     parts[0].end = data.size();
     if (data.size() - begin >= parallel_threshold) {
         const std::uint64_t middle = begin + (data.size() - begin) / 2;
-        const std::size_t split = data.find("\nFrom ", middle);
-        if (split != std::string_view::npos && starts_message(data, split + 1)) {
+        std::size_t split = data.find("\nFrom ", middle);
+        while (split != std::string_view::npos && !starts_message(data, split + 1))
+            split = data.find("\nFrom ", split + 1);
+        if (split != std::string_view::npos) {
             parts.resize(2);
             parts[1].begin = split + 1;
             parts[1].end = data.size();
