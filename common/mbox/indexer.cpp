@@ -159,6 +159,8 @@ Result<MessageIndex> build_index(FileWindow window, const IndexOptions& options,
         fresh.insert(fresh.end(), part.messages.begin(), part.messages.end());
         for (auto& c : part.candidates) candidates.push_back(std::move(c));
     }
+    parts.clear();  // what stays per message must be only the index
+    parts.shrink_to_fit();
     // The last message of the earlier index keeps its id if new mail did not
     // change it.
     if (old_last && !fresh.empty()) {
