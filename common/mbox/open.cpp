@@ -98,8 +98,11 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
 
     m.fd = UniqueFd(::open(m.path.c_str(), O_RDWR | O_CLOEXEC));
     if (!m.fd) {
-        if (errno == ENOENT) return std::unique_ptr<Maildrop>(new MboxMaildrop(std::move(m)));
-        return failed(ErrorKind::temporary, "open " + m.path + ": " + std::strerror(errno));
+        const int e = errno;
+        if (e == ENOENT) return std::unique_ptr<Maildrop>(new MboxMaildrop(std::move(m)));
+        // Permissions are for an administrator to fix; anything else may pass.
+        return failed(e == EACCES || e == EPERM || e == EISDIR ? ErrorKind::permanent : ErrorKind::temporary,
+                      "open " + m.path + ": " + std::strerror(e));
     }
     struct stat st;
     if (::fstat(m.fd.get(), &st) != 0)

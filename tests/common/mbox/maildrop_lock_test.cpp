@@ -136,6 +136,24 @@ TEST(MboxLocks, LiveDotlockTimesOutAndIsNotLeftBehind) {
     EXPECT_NE(::access((d.mbox() + ".lock").c_str(), F_OK), 0);  // released after indexing
 }
 
+TEST(MboxLocks, StaleDotlockOfADeadProcessIsBroken) {
+    MboxDir d;
+    d.write(two);
+    const pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ASSERT_GT(dead, 0);
+    ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
+    {
+        std::ofstream lock(d.mbox() + ".lock");
+        lock << dead << "\n";
+    }
+    MailConfig mail = test_mail_config();
+    mail.lock_timeout = 5;
+    auto m = d.open(mail);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ((*m)->count(), 2u);
+}
+
 TEST(MboxLocks, FlockAndLockSessionKeepTheFileLockedForTheSession) {
     MboxDir d;
     d.write(two);
