@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -130,24 +132,22 @@ std::vector<Part> index_parts(std::string_view data, std::uint64_t base, std::ui
 }  // namespace
 
 Result<MessageIndex> build_index(FileWindow window, const IndexOptions& options,
-                                 const MessageIndex* earlier) {
+                                 MessageIndex* earlier) {
     MessageIndex index;
     std::uint64_t resume = 0;
-    const IndexedMessage* old_last = nullptr;
-    std::vector<UidCandidate> candidates;
+    std::optional<IndexedMessage> old_last;
+    std::string old_last_uid;
     if (earlier && !earlier->messages.empty()) {
-        const std::size_t keep = earlier->messages.size() - 1;
-        index.messages.reserve(keep);
-        index.uid_text.reserve(earlier->uid_text.size());
-        candidates.resize(keep);
-        for (std::size_t i = 0; i < keep; ++i) {
-            index.add(earlier->messages[i], earlier->uid(i));
-            candidates[i].pinned = earlier->uid(i);
-        }
-        old_last = &earlier->messages.back();
+        old_last = earlier->messages.back();
         if (old_last->from < window.offset)
             return make_error(ErrorKind::temporary, "index window starts after the last indexed message");
         resume = old_last->from - window.offset;
+        old_last_uid = std::string(earlier->uid(earlier->messages.size() - 1));
+        // Taken over whole, not copied: reopening a large maildrop costs
+        // only the new mail.
+        index = std::move(*earlier);
+        index.messages.pop_back();
+        index.uid_text.resize(old_last->uid_at);
     }
     std::vector<Part> parts = index_parts(window.bytes, window.offset, resume, options);
     for (const Part& part : parts)
@@ -155,6 +155,7 @@ Result<MessageIndex> build_index(FileWindow window, const IndexOptions& options,
             return make_error(ErrorKind::permanent, "not an mbox: text before the first From_ line");
 
     std::vector<IndexedMessage> fresh;
+    std::vector<UidCandidate> candidates;
     for (Part& part : parts) {
         fresh.insert(fresh.end(), part.messages.begin(), part.messages.end());
         for (auto& c : part.candidates) candidates.push_back(std::move(c));
@@ -167,13 +168,16 @@ Result<MessageIndex> build_index(FileWindow window, const IndexOptions& options,
         const IndexedMessage& now = fresh.front();
         if (old_last->from == now.from && old_last->body == now.body && old_last->end == now.end &&
             old_last->fingerprint == now.fingerprint)
-            candidates[index.messages.size()].pinned = earlier->uid(earlier->messages.size() - 1);
+            candidates.front().pinned = old_last_uid;
     }
     std::deque<std::string> storage;
-    const std::vector<std::string_view> ids = assign_uids(candidates, storage);
-    const std::size_t base = index.messages.size();
-    index.messages.reserve(base + fresh.size());
-    for (std::size_t k = 0; k < fresh.size(); ++k) index.add(fresh[k], ids[base + k]);
+    const std::vector<std::string_view> ids = assign_uids(
+        [&](const std::function<void(std::string_view)>& visit) {
+            for (std::size_t i = 0; i < index.messages.size(); ++i) visit(index.uid(i));
+        },
+        candidates, storage);
+    index.messages.reserve(index.messages.size() + fresh.size());
+    for (std::size_t k = 0; k < fresh.size(); ++k) index.add(fresh[k], ids[k]);
     index.size = window.file_size();
     return index;
 }

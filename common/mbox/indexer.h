@@ -28,13 +28,13 @@ struct FileWindow {
 // Indexes the file. `earlier` is an index of a prefix of the same file whose
 // structure the caller has checked (index_consistent, and offsets_to_check
 // still starting messages), or null; then window.offset is at most the
-// offset of its last message, else 0. The earlier messages except the last
-// are kept as they are (ids included); scanning resumes at its last message,
+// offset of its last message, else 0. The earlier index is taken over (moved
+// from): its messages except the last are kept as they are (ids included); scanning resumes at its last message,
 // which new mail may have extended, and whose id is kept when it did not
 // change. Fails with ErrorKind::permanent when the file does not start with
 // a From_ line.
 Result<MessageIndex> build_index(FileWindow window, const IndexOptions& options,
-                                 const MessageIndex* earlier);
+                                 MessageIndex* earlier);
 
 // Whether the offsets and sizes an index records are consistent in
 // themselves (a state file that passed its checksum but lies is refused).

@@ -59,7 +59,7 @@ bool message_starts_at(int fd, std::uint64_t at) {
 // The earlier index, when the state file still describes a prefix of the
 // file: same file, same options, not shrunk, unchanged if not grown, and
 // messages still starting where it says.
-const MessageIndex* reusable(const std::optional<State>& state, const MboxIdentity& now,
+MessageIndex* reusable(std::optional<State>& state, const MboxIdentity& now,
                              std::uint32_t options, std::uint64_t size, int fd) {
     if (!state || state->options != options || state->mbox.dev != now.dev ||
         state->mbox.ino != now.ino || state->index.size > size)
@@ -124,7 +124,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
 
     std::optional<State> state;
     if (!m.state_path.empty()) state = load_state(m.state_path);
-    const MessageIndex* earlier = reusable(state, m.identity, m.options, size, m.fd.get());
+    MessageIndex* earlier = reusable(state, m.identity, m.options, size, m.fd.get());
     const bool unchanged = earlier && earlier->size == size;
     // With a valid earlier index only its last message and the new mail are read.
     const std::uint64_t window = earlier && !earlier->messages.empty() ? earlier->messages.back().from : 0;

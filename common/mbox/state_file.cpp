@@ -1,5 +1,6 @@
 #include "common/mbox/state_file.h"
 
+#include <endian.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -18,7 +19,8 @@ constexpr std::string_view magic = "pop3d-mbox-state-1\n";
 constexpr std::size_t checksum_len = 32;
 
 void put64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+    v = htole64(v);
+    out.append(reinterpret_cast<const char*>(&v), 8);
 }
 
 void put_text(std::string& out, std::string_view text) {
@@ -31,8 +33,8 @@ public:
     explicit Reader(std::string_view in) : in_(in) {}
     bool u64(std::uint64_t& v) {
         if (in_.size() < 8) return false;
-        v = 0;
-        for (int i = 0; i < 8; ++i) v |= std::uint64_t(static_cast<unsigned char>(in_[i])) << (8 * i);
+        std::memcpy(&v, in_.data(), 8);
+        v = le64toh(v);
         in_.remove_prefix(8);
         return true;
     }

@@ -110,17 +110,19 @@ std::optional<std::string> find_x_uidl(std::string_view content) {
     return found;
 }
 
-std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candidates,
+std::vector<std::string_view> assign_uids(const TakenIds& taken_ids,
+                                          const std::vector<UidCandidate>& candidates,
                                           std::deque<std::string>& storage) {
     std::vector<std::string_view> ids(candidates.size());
     if (std::all_of(candidates.begin(), candidates.end(), [](const UidCandidate& c) { return !c.pinned.empty(); })) {
         for (std::size_t i = 0; i < candidates.size(); ++i) ids[i] = candidates[i].pinned;
         return ids;
     }
-    std::unordered_set<std::string_view> taken;
-    taken.reserve(candidates.size() * 2);
+    std::vector<std::string_view> pinned;
+    taken_ids([&](std::string_view id) { pinned.push_back(id); });
     for (const auto& c : candidates)
-        if (!c.pinned.empty()) taken.insert(c.pinned);
+        if (!c.pinned.empty()) pinned.push_back(c.pinned);
+    std::unordered_set<std::string_view> taken(pinned.begin(), pinned.end(), pinned.size() * 2);
     std::unordered_map<std::string_view, unsigned> x_count;
     for (const auto& c : candidates)
         if (c.pinned.empty() && c.x_uidl) ++x_count[*c.x_uidl];
@@ -134,19 +136,18 @@ std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candi
 
     // The next collision suffix per derived id, above the pinned ones.
     std::unordered_map<std::string_view, unsigned> next_suffix;
-    next_suffix.reserve(candidates.size() * 2);
-    for (const auto& c : candidates) {
-        if (c.pinned.empty()) continue;
-        const std::size_t dot = c.pinned.find('.');
+    next_suffix.reserve((pinned.size() + candidates.size()) * 2);
+    for (const std::string_view id : pinned) {
+        const std::size_t dot = id.find('.');
         unsigned n = 1;
         if (dot != std::string_view::npos) {
-            const std::string_view digits = c.pinned.substr(dot + 1);
+            const std::string_view digits = id.substr(dot + 1);
             if (digits.empty() || digits.size() > 6 ||
                 !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
                 continue;  // not of the form derived.N
             n = static_cast<unsigned>(std::stoul(std::string(digits)));
         }
-        unsigned& next = next_suffix[c.pinned.substr(0, dot)];
+        unsigned& next = next_suffix[id.substr(0, dot)];
         next = std::max(next, n + 1);
     }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,14 +38,19 @@ struct UidCandidate {
     std::optional<std::string> x_uidl;
 };
 
-// The final ids, in message order, all distinct. Pinned ids are kept. Then an
+// Calls its argument with each id already assigned to a message that stays.
+using TakenIds = std::function<void(const std::function<void(std::string_view)>&)>;
+
+// The ids of new messages, in order, distinct from each other and from the
+// taken ones (which count as pinned). Pinned ids are kept. Then an
 // X-UIDL value that no other message has (as X-UIDL or as an id) is used.
 // Otherwise the derived id, or, when it is taken, derived.N with the
 // smallest N >= 2 not taken: the first of several byte-identical messages
 // in file order gets the plain id.
 // The ids are views of the candidates' strings or of strings added to
 // *storage, which must outlive them.
-std::vector<std::string_view> assign_uids(const std::vector<UidCandidate>& candidates,
+std::vector<std::string_view> assign_uids(const TakenIds& taken_ids,
+                                          const std::vector<UidCandidate>& candidates,
                                           std::deque<std::string>& storage);
 
 }  // namespace pop3d::mbox

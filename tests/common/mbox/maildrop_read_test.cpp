@@ -215,17 +215,26 @@ TEST(MboxMaildrop, XUidlHonouredWhenValidAndUnique) {
 }
 
 TEST(MboxUid, AssignKeepsPinnedIdsAndAvoidsThem) {
+    const TakenIds none = [](const std::function<void(std::string_view)>&) {};
     std::vector<UidCandidate> c(3);
     c[0].pinned = "base.2";
     c[1].derived = "base";
     c[2].derived = "base";
     std::deque<std::string> storage;
-    EXPECT_EQ(assign_uids(c, storage), (std::vector<std::string_view>{"base.2", "base.3", "base.4"}));
+    EXPECT_EQ(assign_uids(none, c, storage), (std::vector<std::string_view>{"base.2", "base.3", "base.4"}));
+    std::vector<UidCandidate> fresh(2);
+    fresh[0].derived = "base";
+    fresh[1].derived = "other";
+    const TakenIds kept = [](const std::function<void(std::string_view)>& visit) {
+        visit("base.7");
+        visit("other");
+    };
+    EXPECT_EQ(assign_uids(kept, fresh, storage), (std::vector<std::string_view>{"base.8", "other.2"}));
     std::vector<UidCandidate> x(2);
     x[0].derived = "d0";
     x[0].x_uidl = "d1";  // equals the other message's derived id: not unique
     x[1].derived = "d1";
-    EXPECT_EQ(assign_uids(x, storage), (std::vector<std::string_view>{"d0", "d1"}));
+    EXPECT_EQ(assign_uids(none, x, storage), (std::vector<std::string_view>{"d0", "d1"}));
 }
 
 TEST(MboxUid, XUidlParsing) {
