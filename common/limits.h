@@ -36,7 +36,7 @@ namespace pop3d::limits {
 // large aligned pwrite into the mbox (plus at most the same again into the
 // journal); the buffer is the rewriter's only allocation that does not grow
 // with the number of messages.
-inline constexpr std::size_t rewrite_chunk = 2 * 1024 * 1024;
+inline constexpr std::size_t rewrite_chunk = 8 * 1024 * 1024;
 // Bytes of the random marker written just past the new end of the mbox
 // before it is truncated, so recover() can tell "truncated" from "not yet"
 // even after a delivery agent appended mail.

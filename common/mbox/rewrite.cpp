@@ -360,6 +360,16 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
            const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
            bool replace_journal) {
     if (plan.new_size == plan.old_size) return {};
+    if (!replace_journal && !journal_path.empty()) {
+        // A journal left by a crash describes the file as it was; any change
+        // made before recover() ran would be undone by it.
+        int existing = io.open(journal_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+        if (existing >= 0) {
+            io.close(existing);
+            return make_error(ErrorKind::temporary, "UPDATE: an interrupted update is not recovered yet");
+        }
+        if (errno != ENOENT) return io_error("open journal", errno);
+    }
     if (plan.moves.empty()) {
         // Only the end goes: one ftruncate, atomic for every reader.
         auto s = truncate_to(io, fd, plan.new_size);
@@ -370,14 +380,6 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     if (journal_path.empty()) {
         return make_error(ErrorKind::permanent,
                           "UPDATE needs a state directory for its journal to delete these messages");
-    }
-    if (!replace_journal) {
-        int existing = io.open(journal_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
-        if (existing >= 0) {
-            io.close(existing);
-            return make_error(ErrorKind::temporary, "UPDATE: an interrupted update is not recovered yet");
-        }
-        if (errno != ENOENT) return io_error("open journal", errno);
     }
     JournalHeader header;
     header.dev = static_cast<std::uint64_t>(st.st_dev);

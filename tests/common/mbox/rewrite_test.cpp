@@ -136,6 +136,9 @@ TEST(MboxRewrite, PendingJournalBlocksANewRewrite) {
     auto s = rewrite(f.fd, {{8, 8}}, old.size(), dir.file("journal"));
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(read_file(dir.file("mbox")), old);
+    auto end_only = rewrite(f.fd, {{0, 8}}, old.size(), dir.file("journal"));
+    ASSERT_FALSE(end_only.ok());
+    EXPECT_EQ(read_file(dir.file("mbox")), old);
     // A damaged journal is reported, never guessed at.
     auto r = recover(f.fd, dir.file("journal"));
     ASSERT_FALSE(r.ok());
