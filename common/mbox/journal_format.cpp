@@ -123,8 +123,9 @@ bool decode_record(const std::string& bytes, const JournalHeader& h, Record& r) 
     r.dst = get(bytes, 24);
     r.end = get(bytes, 32);
     r.saved = get(bytes, 40);
-    if (state == static_cast<std::uint64_t>(RecordState::copied)) {
-        r.state = RecordState::copied;
+    if (state == static_cast<std::uint64_t>(RecordState::copied) ||
+        state == static_cast<std::uint64_t>(RecordState::marked)) {
+        r.state = static_cast<RecordState>(state);
         return true;
     }
     if (state != static_cast<std::uint64_t>(RecordState::step)) return false;

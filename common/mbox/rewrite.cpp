@@ -33,13 +33,15 @@
 // idempotent, so a kill during recovery is recovered the same way. With no
 // valid record, nothing was written and the copy starts at prefix.
 //
-// THE END. After the last step the rewriter writes the marker (random bytes
-// from the header) just past the new end, then a "copied" record, truncates,
-// fsyncs the mbox (the one fsync of an UPDATE), and only then removes the
-// journal. For a "copied" record, recover() tells whether the truncation
-// happened by reading the marker at the new end: a truncated file cannot hold
-// it there (the size only grows by appends, and appended mail cannot contain
-// a secret random string in the user's 0700 state directory).
+// THE END. After the last step the rewriter writes a "copied" record (no
+// step will be redone, so the bytes past the new end are free), then the
+// marker (random bytes from the header) just past the new end, then a
+// "marked" record, truncates, fsyncs the mbox (the one fsync of an UPDATE),
+// and only then removes the journal. Before "marked" the file is certainly
+// not truncated. For a "marked" record, recover() tells whether the
+// truncation happened by reading the marker at the new end: a truncated file
+// cannot hold it there (the size only grows by appends, and appended mail
+// cannot contain a secret random string from the user's 0700 state directory).
 //
 // MAIL APPENDED AFTER A CRASH. The fcntl lock dies with the process and a
 // dotlock goes stale, so a delivery agent may append before the next open.
@@ -281,7 +283,8 @@ Status copy_from(Job& job, std::uint64_t dst) {
         ++job.next_seq;
         dst = step.end;
     }
-    return {};
+    // From here on no step is redone: the bytes past the new end are free.
+    return write_record(job, Record{job.next_seq++, RecordState::copied, 0, 0, 0});
 }
 
 std::uint64_t marker_length(const RewritePlan& plan) {
@@ -294,7 +297,7 @@ Status truncate_and_finish(Job& job, const Times& times) {
     auto s = write_full(job.io, job.fd, reinterpret_cast<const char*>(job.header.marker.data()),
                         marker_length(plan), plan.new_size);
     if (!s) return s;
-    s = write_record(job, Record{job.next_seq++, RecordState::copied, 0, 0, 0});
+    s = write_record(job, Record{job.next_seq++, RecordState::marked, 0, 0, 0});
     if (!s) return s;
     s = truncate_to(job.io, job.fd, plan.new_size);
     if (!s) return s;
@@ -468,6 +471,10 @@ Status resume(Job& job, std::uint64_t size) {
     auto found = newest_record(job, newest);
     if (!found) return found.error();
     if (*found && newest.state == RecordState::copied) {
+        job.next_seq = newest.seq + 1;
+        return finish_after_copy(job);
+    }
+    if (*found && newest.state == RecordState::marked) {
         auto in_place = marker_in_place(job, size);
         if (!in_place) return in_place.error();
         if (!*in_place) {
