@@ -92,7 +92,8 @@ Result<JournalHeader> decode_header(const std::string& bytes) {
     for (std::uint64_t i = 0; i < count; ++i) {
         h.plan.moves.push_back(Range{get(bytes, moves_at + i * 16), get(bytes, moves_at + i * 16 + 8)});
     }
-    if (h.chunk == 0 || h.chunk % journal_page != 0 || h.slot_size > h.chunk ||
+    if (h.chunk == 0 || h.chunk % journal_page != 0 || h.chunk > limits::rewrite_chunk ||
+        h.slot_size > h.chunk ||
         !finish_plan(h.plan)) {
         return make_error(ErrorKind::permanent, "UPDATE journal describes an impossible rewrite");
     }

@@ -253,7 +253,8 @@ Status read_pieces(Job& job, const Step& step, std::uint64_t skip) {
 // Lets the disk write a step while the next ones are copied, so the final
 // fsync finds little left to do. Only a hint: the fsync is what counts.
 void start_writeback(int fd, const Step& step) {
-    ::sync_file_range(fd, static_cast<off_t>(step.dst), static_cast<off_t>(step.end - step.dst),
+    // A failure here costs only speed; the fsync reports real trouble.
+    (void)::sync_file_range(fd, static_cast<off_t>(step.dst), static_cast<off_t>(step.end - step.dst),
                       SYNC_FILE_RANGE_WRITE);
 }
 
@@ -351,6 +352,7 @@ Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHea
         at += n;
     }
     if (!s) {
+        // Best effort: recover() removes a leftover temporary journal anyway.
         guard.close().ok();
         io.unlink(tmp.c_str());
         return s;
@@ -400,7 +402,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     JournalFd journal(io, jfd);
     if (io.rename(tmp.c_str(), journal_path.c_str()) != 0) {
         int err = errno;
-        io.unlink(tmp.c_str());
+        io.unlink(tmp.c_str());  // best effort, as above
         return io_error("rename journal", err);
     }
     Job job{io, fd, journal_path, header, journal, buffer};
@@ -415,6 +417,12 @@ Status read_journal_header(RewriteIo& io, int jfd, JournalHeader& out) {
     if (!s) return s;
     auto size = header_size(fixed);
     if (!size) return size.error();
+    struct stat st;
+    s = fstat_of(jfd, st);
+    if (!s) return s;
+    if (*size > static_cast<std::uint64_t>(st.st_size)) {
+        return make_error(ErrorKind::permanent, "UPDATE journal is cut short");
+    }
     std::string bytes(*size, '\0');
     s = read_full(io, jfd, bytes.data(), bytes.size(), 0);
     if (!s) return s;
@@ -512,7 +520,7 @@ RewriteIo& system_io() {
 
 Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
                         const std::string& journal_path, RewriteIo& io, std::uint64_t chunk) {
-    if (chunk == 0 || chunk % journal_page != 0) {
+    if (chunk == 0 || chunk % journal_page != 0 || chunk > limits::rewrite_chunk) {
         return make_error(ErrorKind::invalid, "UPDATE: step size must be a multiple of a page");
     }
     struct stat st;
