@@ -9,6 +9,8 @@
 // from old offsets >= dst. The only source bytes a step destroys are the ones
 // that lie inside its own destination [dst, end): its first `saved` bytes.
 // When much is deleted ahead of a step (saved = 0) nothing needs saving.
+// Each step's writeback to disk is started at once (sync_file_range), so the
+// single fsync at the end overlaps the copy instead of following it.
 //
 // THE JOURNAL (journal_format.h), a file in the user's state directory:
 // a header (the mbox's dev/ino, the plan, a random marker, a checksum) and two
