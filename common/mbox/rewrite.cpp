@@ -38,8 +38,9 @@
 // THE END. After the last step the rewriter writes a "copied" record (no
 // step will be redone, so the bytes past the new end are free), then the
 // marker (random bytes from the header) just past the new end, then a
-// "marked" record, truncates, fsyncs the mbox (the one fsync of an UPDATE),
-// and only then removes the journal. Before "marked" the file is certainly
+// "marked" record, truncates, fsyncs the mbox (the one fsync of the data),
+// and only then removes the journal (and fsyncs its directory, so a power cut
+// cannot bring it back stale). Before "marked" the file is certainly
 // not truncated. For a "marked" record, recover() tells whether the
 // truncation happened by reading the marker at the new end: a truncated file
 // cannot hold it there (the size only grows by appends, and appended mail
@@ -164,6 +165,26 @@ Status truncate_to(RewriteIo& io, int fd, std::uint64_t size) {
 
 Status remove_file(RewriteIo& io, const std::string& path) {
     if (io.unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("unlink journal", errno);
+    return {};
+}
+
+// Makes the journal's removal durable: a journal that came back after a
+// power cut, stale and perhaps empty, would keep the maildrop closed.
+Status remove_journal_durably(RewriteIo& io, const std::string& path) {
+    auto s = remove_file(io, path);
+    if (!s) return s;
+    std::size_t slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    int dfd = io.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dfd < 0) return io_error("open " + dir, errno);
+    while (io.fsync(dfd) != 0) {
+        if (errno != EINTR) {
+            int err = errno;
+            io.close(dfd);
+            return io_error("fsync " + dir, err);
+        }
+    }
+    if (io.close(dfd) != 0 && errno != EINTR) return io_error("close " + dir, errno);
     return {};
 }
 
@@ -309,7 +330,7 @@ Status truncate_and_finish(Job& job, const Times& times) {
     if (!s) return s;
     s = job.journal.close();
     if (!s) return s;
-    return remove_file(job.io, job.journal_path);
+    return remove_journal_durably(job.io, job.journal_path);
 }
 
 Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& times,
@@ -493,7 +514,7 @@ Status resume(Job& job, std::uint64_t size) {
             if (!s) return s;
             s = job.journal.close();
             if (!s) return s;
-            return remove_file(job.io, job.journal_path);
+            return remove_journal_durably(job.io, job.journal_path);
         }
         job.next_seq = newest.seq + 1;
         return finish_after_copy(job);
