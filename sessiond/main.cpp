@@ -1,6 +1,7 @@
 // pop3d-session: one POP3 session on stdin/stdout. Started by the listener
 // (pop3d), by inetd or xinetd, by a systemd socket unit with Accept=yes, or
 // by anything else that hands over a connection (socat EXEC:).
+#include <signal.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
     // Never stderr by default: under inetd, stderr is the client's socket.
     log::init("pop3d-session", "mail", "info", log_stderr);
     if (sodium_init() < 0) return refuse("sodium_init failed");
+    // A client that goes away must cost a failed write, not the process:
+    // the session still logs its summary line.
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse("cannot ignore SIGPIPE");
     auto config = config_fd >= 0 ? load_config_from_fd(config_fd, path) : load_config(path);
     if (config_fd >= 0) close(config_fd);
     if (!config) return refuse(config.error().message);

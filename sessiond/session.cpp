@@ -1,5 +1,6 @@
 #include "sessiond/session.h"
 
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,7 +72,8 @@ void reap(pid_t pid) {
 std::string login_reply(const Login& login, const Maildrop& maildrop) {
     std::uint64_t octets = 0;
     for (std::size_t i = 0; i < maildrop.count(); ++i) octets += maildrop.octets(i);
-    return pop3::ok(login.user + "'s maildrop has " + std::to_string(maildrop.count()) + " messages (" +
+    std::size_t n = maildrop.count();
+    return pop3::ok(login.user + "'s maildrop has " + std::to_string(n) + (n == 1 ? " message (" : " messages (") +
                     std::to_string(octets) + " octets)");
 }
 
@@ -87,7 +89,11 @@ int run_session(const SessionSetup& setup) {
     const Config& config = setup.config;
     bool as_root = geteuid() == 0;
     std::string client = peer_address(STDIN_FILENO);
-    if (!as_root) log::notice("not started as root: single-user mode, serving only uid %d", static_cast<int>(geteuid()));
+    if (!as_root) {
+        struct passwd* pw = getpwuid(geteuid());
+        log::notice("not started as root: single-user mode, serving only the maildrop of %s",
+                    pw ? pw->pw_name : std::to_string(geteuid()).c_str());
+    }
 
     std::string timestamp = pop3::make_apop_timestamp(getpid(), std::time(nullptr), config.server.hostname);
     int sv[2];
