@@ -74,3 +74,26 @@ TEST(Listener, SighupWithABrokenFileKeepsTheOldConfiguration) {
 
 }  // namespace
 }  // namespace pop3d::e2e
+
+namespace pop3d::e2e {
+namespace {
+
+TEST(Listener, ServesEveryConfiguredAddressIpv4AndIpv6) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string config = dir.write("pop3d.conf", "[server]\nlisten = 127.0.0.1:11132 [::1]:11132\npid_file = " +
+                                                     dir.path() + "/pop3d.pid\n");
+    Daemon daemon(config, dir.path() + "/pop3d.log");
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    Client v4("127.0.0.1", 11132);
+    EXPECT_EQ(v4.line().rfind("+OK", 0), 0u);
+    int status = 0;
+    std::string v6 = shell("python3 -c \"import socket; s = socket.create_connection(('::1', 11132), timeout=10); "
+                           "print(s.makefile('rb').readline().decode().strip())\"",
+                           &status);
+    EXPECT_EQ(status, 0) << v6;
+    EXPECT_EQ(v6.rfind("+OK", 0), 0u) << v6;
+}
+
+}  // namespace
+}  // namespace pop3d::e2e

@@ -21,13 +21,21 @@ std::string uid_of(const char* name) {
 
 class Privsep : public ::testing::Test {
 protected:
-    void SetUp() override {
+    static void SetUpTestSuite() {
         std::string why;
-        accounts_ = Accounts::create(&why);
-        if (!accounts_) GTEST_SKIP() << why;
+        accounts_ = Accounts::create(&why).release();
+        if (!accounts_) return;
         std::string dir = accounts_->dir().path();
-        daemon_ = std::make_unique<Daemon>(accounts_->dir().write("pop3d.conf", base_config(dir, port)),
-                                           dir + "/pop3d.log");
+        daemon_ = new Daemon(accounts_->dir().write("pop3d.conf", base_config(dir, port)), dir + "/pop3d.log");
+    }
+    static void TearDownTestSuite() {
+        delete daemon_;
+        delete accounts_;
+        daemon_ = nullptr;
+        accounts_ = nullptr;
+    }
+    void SetUp() override {
+        if (!accounts_) GTEST_SKIP() << "needs root to create Unix test users";
         ASSERT_TRUE(daemon_->ready()) << daemon_->log();
     }
 
@@ -41,9 +49,11 @@ protected:
         return sessions.size() == 1 ? sessions[0] : -1;
     }
 
-    std::unique_ptr<Accounts> accounts_;
-    std::unique_ptr<Daemon> daemon_;
+    static Accounts* accounts_;
+    static Daemon* daemon_;
 };
+Accounts* Privsep::accounts_ = nullptr;
+Daemon* Privsep::daemon_ = nullptr;
 
 TEST_F(Privsep, TheListenerKeepsOnlyTheCapabilitiesSessionsNeed) {
     auto st = proc_status(daemon_->pid());
