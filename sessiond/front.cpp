@@ -58,11 +58,8 @@ public:
         // Each pass reads at least one byte or ends; the autologout bounds
         // the time a pass may wait.
         for (;;) {
-            while (auto line = reader_.next()) {
-                Next next = answer(*line);
-                if (next == Next::stop) return 0;
-                if (next == Next::handed_over) return 0;
-            }
+            while (auto line = reader_.next())
+                if (answer(*line) != Next::carry_on) return 0;
             if (!out_.flush()) return end(EndReason::disconnected);
             ClientRead got = read_client(in_, buffer, sizeof buffer, settings_.autologout, monitor_);
             switch (got.kind) {
@@ -86,10 +83,11 @@ private:
                                                                              : auth_.on_line_error(line.kind);
         switch (action.kind) {
             case pop3::AuthAction::Kind::reply: return append(action.reply);
-            case pop3::AuthAction::Kind::quit:
-                append(action.reply);
-                if (out_.flush()) tell_monitor_end(monitor_, EndReason::quit);
+            case pop3::AuthAction::Kind::quit: {
+                bool answered = out_.append(action.reply) && out_.flush();
+                tell_monitor_end(monitor_, answered ? EndReason::quit : EndReason::disconnected);
                 return Next::stop;
+            }
             case pop3::AuthAction::Kind::check_credentials: return check(action.credentials);
             case pop3::AuthAction::Kind::start_tls:
             case pop3::AuthAction::Kind::logged_in: break;
