@@ -26,7 +26,9 @@ Status keep_only_session_capabilities() {
     // cap_max_bits() is what the running kernel knows, which may exceed
     // what libcap was built with.
     for (int cap = 0; cap < static_cast<int>(cap_max_bits()); ++cap) {
-        if (kept(cap) || CAP_IS_SUPPORTED(cap) == 0) continue;
+        // Already gone (systemd's CapabilityBoundingSet, say): dropping it
+        // again would need CAP_SETPCAP, which may be gone too.
+        if (kept(cap) || cap_get_bound(static_cast<cap_value_t>(cap)) != 1) continue;
         if (cap_drop_bound(static_cast<cap_value_t>(cap)) != 0)
             return cap_error("cannot drop capability " + std::to_string(cap) + " from the bounding set");
     }
