@@ -131,6 +131,10 @@ fuzz: $(FUZZ_TARGETS)
 -include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 
 # ---- make run, make install (added with the listener and the session) ----
+# The library rules come first in this file, so without this a bare `make`
+# would build only libcommon.a.
+.DEFAULT_GOAL := all
+
 # run: installs what is missing (make deps), builds, and serves a demo
 # maildrop on 127.0.0.1:$(RUN_PORT) in the foreground (etc/make-run.sh).
 RUN_PORT := 1110
