@@ -18,6 +18,8 @@ namespace {
 // Connections taken per wake-up of one socket, so that a flood on one
 // address cannot starve signals or the other addresses.
 constexpr int accepts_per_wakeup = 64;
+// How long the sockets rest when accept ran out of descriptors or memory.
+constexpr int accept_pause_ms = 100;
 
 // One line, without waiting: a client that does not read gets nothing. The
 // socket is then shut down for writing so the line is not lost to a reset.
@@ -64,8 +66,15 @@ Status Listener::run() {
     for (;;) {
         std::vector<pollfd> fds;
         fds.push_back({signals_.get(), POLLIN, 0});
-        for (const auto& s : sockets_) fds.push_back({s.fd.get(), POLLIN, 0});
-        int n = poll(fds.data(), fds.size(), -1);
+        // Out of descriptors, a pending connection would wake poll at once
+        // forever; the sockets rest a moment while sessions end.
+        int timeout = -1;
+        if (out_of_descriptors_)
+            timeout = accept_pause_ms;
+        else
+            for (const auto& s : sockets_) fds.push_back({s.fd.get(), POLLIN, 0});
+        out_of_descriptors_ = false;
+        int n = poll(fds.data(), fds.size(), timeout);
         if (n < 0) {
             if (errno == EINTR) continue;
             return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
@@ -94,6 +103,7 @@ void Listener::accept_from(int listen_fd) {
         UniqueFd conn(accept4(listen_fd, reinterpret_cast<sockaddr*>(&address), &len, SOCK_CLOEXEC));
         if (!conn.valid()) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) out_of_descriptors_ = true;
             if (errno != EAGAIN && errno != EWOULDBLOCK) log::warning("accept: %s", std::strerror(errno));
             return;
         }

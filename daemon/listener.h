@@ -53,6 +53,7 @@ private:
     UniqueFd signals_;
     sigset_t original_mask_;
     SessionTable sessions_;
+    bool out_of_descriptors_ = false;
 };
 
 }  // namespace pop3d::daemon
