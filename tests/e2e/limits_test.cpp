@@ -43,3 +43,24 @@ TEST(Limits, TwentyFirstSessionFromOneAddressIsRefusedAnotherAddressIsServed) {
 
 }  // namespace
 }  // namespace pop3d::e2e
+
+namespace pop3d::e2e {
+namespace {
+
+TEST(Limits, OverMaxSessionsEveryAddressIsRefused) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), 11121, "[server]\nmax_sessions = 2\n")),
+                  dir.path() + "/pop3d.log");
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    Client first("127.0.0.1", 11121), second("127.0.0.1", 11121, "127.0.0.2");
+    ASSERT_EQ(first.line().rfind("+OK", 0), 0u);
+    ASSERT_EQ(second.line().rfind("+OK", 0), 0u);
+    Client third("127.0.0.1", 11121, "127.0.0.3");
+    std::string line = third.line();
+    EXPECT_EQ(line.rfind("-ERR [SYS/TEMP] ", 0), 0u) << line;
+    EXPECT_TRUE(third.closed_by_server());
+}
+
+}  // namespace
+}  // namespace pop3d::e2e
