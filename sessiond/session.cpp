@@ -64,9 +64,14 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
     _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings));
 }
 
-void reap(pid_t pid) {
-    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
+// Whether the process ended with status 0.
+bool reap(pid_t pid) {
+    int status = 0;
+    pid_t r;
+    do {
+        r = waitpid(pid, &status, 0);
+    } while (r < 0 && errno == EINTR);
+    return r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 std::string login_reply(const Login& login, const Maildrop& maildrop) {
@@ -126,7 +131,12 @@ int run_session(const SessionSetup& setup) {
     // the monitor gives up root.
     monitor_end.reset();
     verifier.stop();
-    reap(*front);
+    if (!reap(*front) && !result.login) {
+        // It could not drop its privileges, or it crashed: the client is
+        // told instead of finding the connection silently closed.
+        log::error("client %s: the front failed", client.c_str());
+        say(pop3::err(pop3::ResponseCode::sys_temp, "server error, try again later"));
+    }
     if (!result.login) {
         log_summary(result.user, client, {}, result.ended);
         return 0;
