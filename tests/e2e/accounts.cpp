@@ -22,15 +22,31 @@ std::string sample_mbox(int count) {
     return mbox;
 }
 
+namespace {
+
+// useradd fails while another process (a parallel test run) holds the lock
+// on /etc/passwd, so a few bounded retries.
+std::unique_ptr<testing::TestUser> make_user(const std::string& name, const std::string& password,
+                                             std::string* why) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        auto user = testing::TestUser::create(name, password, why);
+        if (user || geteuid() != 0) return user;
+        usleep(200 * 1000);
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 std::unique_ptr<Accounts> Accounts::create(std::string* why) {
     if (!run_postinst()) {
         *why = "etc/postinst.sh failed (not root?)";
         return nullptr;
     }
     std::unique_ptr<Accounts> a(new Accounts());
-    a->alice_ = testing::TestUser::create("p3s-alice", alice_password, why);
+    a->alice_ = make_user("p3s-alice", alice_password, why);
     if (!a->alice_) return nullptr;
-    a->bob_ = testing::TestUser::create("p3s-bob", "bob-unused-pw", why);
+    a->bob_ = make_user("p3s-bob", "bob-unused-pw", why);
     if (!a->bob_) return nullptr;
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
     struct crypt_data data = {};

@@ -2,6 +2,7 @@
 // (openbsd-inetd, Debian's package, with its own configuration file) and by
 // socat EXEC:, the connection on stdin/stdout either way.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
@@ -15,15 +16,18 @@ constexpr int socat_port = 11141;
 class Superserver : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        std::string why;
-        accounts_ = Accounts::create(&why).release();
+        accounts_ = Accounts::create(&why_).release();
     }
     static void TearDownTestSuite() {
         delete accounts_;
         accounts_ = nullptr;
     }
     void SetUp() override {
-        if (!accounts_) GTEST_SKIP() << "needs root to create Unix test users";
+        if (!accounts_) {
+            // As root the accounts must be made; only without root is it a skip.
+            if (geteuid() == 0) FAIL() << "cannot create the test accounts: " << why_;
+            GTEST_SKIP() << why_;
+        }
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
         config_ = accounts_->dir().write("pop3d.conf", base_config(accounts_->dir().path(), 11149));
     }
@@ -51,9 +55,11 @@ protected:
     }
 
     static Accounts* accounts_;
+    static std::string why_;
     std::string config_;
 };
 Accounts* Superserver::accounts_ = nullptr;
+std::string Superserver::why_;
 
 TEST_F(Superserver, OpenbsdInetd) {
     std::string session = bin_dir() + "/pop3d-session";
