@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/config_handoff.h"
 #include "common/log.h"
+#include "common/unique_fd.h"
 #include "sessiond/session.h"
 
 namespace {
@@ -70,10 +71,10 @@ int main(int argc, char** argv) {
     // A client that goes away must cost a failed write, not the process:
     // the session still logs its summary line.
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse("cannot ignore SIGPIPE");
-    auto config = config_fd >= 0 ? load_config_from_fd(config_fd, path) : load_config(path);
-    if (config_fd >= 0) close(config_fd);
+    UniqueFd config_copy(config_fd);
+    auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path) : load_config(path);
     if (!config) return refuse(config.error().message);
     log::init("pop3d-session", config->log.facility, config->log.level, log_stderr);
-    session::SessionSetup setup{std::move(*config), path, sibling("pop3d-auth")};
+    session::SessionSetup setup{std::move(*config), path, sibling("pop3d-auth"), std::move(config_copy)};
     return session::run_session(setup);
 }

@@ -90,7 +90,7 @@ void log_summary(const std::string& user, const std::string& client, const pop3:
 
 }  // namespace
 
-int run_session(const SessionSetup& setup) {
+int run_session(SessionSetup& setup) {
     const Config& config = setup.config;
     bool as_root = geteuid() == 0;
     std::string client = peer_address(STDIN_FILENO);
@@ -117,7 +117,12 @@ int run_session(const SessionSetup& setup) {
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
         return 1;
     }
-    auto helper = auth::AuthHelper::start(setup.config_path, setup.auth_program);
+    // pop3d-auth opens the copy while it is still root; the monitor keeps
+    // it open until pop3d-auth is gone.
+    std::string auth_config = setup.config_copy.valid() ? "/proc/" + std::to_string(getpid()) + "/fd/" +
+                                                              std::to_string(setup.config_copy.get())
+                                                        : setup.config_path;
+    auto helper = auth::AuthHelper::start(auth_config, setup.auth_program);
     if (!helper) log::error("%s", helper.error().message.c_str());
     HelperVerifier verifier(helper ? std::move(*helper) : nullptr);
 
@@ -131,6 +136,7 @@ int run_session(const SessionSetup& setup) {
     // the monitor gives up root.
     monitor_end.reset();
     verifier.stop();
+    setup.config_copy.reset();
     if (!reap(*front) && !result.login) {
         // It could not drop its privileges, or it crashed: the client is
         // told instead of finding the connection silently closed.

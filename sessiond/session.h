@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::session {
 
@@ -15,9 +16,13 @@ struct SessionSetup {
     Config config;
     std::string config_path;   // passed on to pop3d-auth
     std::string auth_program;  // the path of pop3d-auth
+    // The listener's sealed copy of the configuration (pop3d-session -c),
+    // or invalid. pop3d-auth then reads that same copy, through
+    // /proc/MONITOR/fd/N, instead of a file that may have changed since.
+    UniqueFd config_copy;
 };
 
 // Returns the process exit status.
-int run_session(const SessionSetup& setup);
+int run_session(SessionSetup& setup);
 
 }  // namespace pop3d::session

@@ -1,6 +1,7 @@
 // Logins through the whole chain (pop3d -> pop3d-session -> front, monitor,
 // pop3d-auth) with real accounts and real mbox files.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "tests/e2e/accounts.h"
@@ -17,7 +18,8 @@ protected:
         accounts_ = Accounts::create(&why_).release();
         if (!accounts_) return;
         std::string dir = accounts_->dir().path();
-        std::string config = accounts_->dir().write("pop3d.conf", base_config(dir, port, "[auth]\nmax_attempts = 3\n"));
+        config_text_ = base_config(dir, port, "[auth]\nmax_attempts = 3\n");
+        std::string config = accounts_->dir().write("pop3d.conf", config_text_);
         daemon_ = new Daemon(config, dir + "/pop3d.log");
     }
     static void TearDownTestSuite() {
@@ -37,10 +39,12 @@ protected:
 
     static Accounts* accounts_;
     static std::string why_;
+    static std::string config_text_;
     static Daemon* daemon_;
 };
 Accounts* Login::accounts_ = nullptr;
 std::string Login::why_;
+std::string Login::config_text_;
 Daemon* Login::daemon_ = nullptr;
 
 TEST_F(Login, ShadowUserRetrievesAndDeletesMail) {
@@ -171,6 +175,22 @@ TEST_F(Login, EverySessionLeavesOneSummaryLine) {
     EXPECT_TRUE(eventually(2000, [] {
         return daemon_->log().find("user=\"-\" client=127.0.0.1 tls=no") != std::string::npos;
     })) << daemon_->log();
+}
+
+TEST_F(Login, AfterABrokenReloadSessionsAndPop3dAuthKeepTheValidatedConfiguration) {
+    ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
+    accounts_->dir().write("pop3d.conf", "[auth]\nbackends = nonsense\n");
+    ASSERT_EQ(kill(daemon_->pid(), SIGHUP), 0);
+    EXPECT_TRUE(eventually(3000, [] { return daemon_->log().find("keeping the old configuration") != std::string::npos; }));
+    {
+        Client c("127.0.0.1", port);
+        c.line();
+        c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nSTAT\r\nQUIT\r\n");
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK 1 ", 0), 0u);
+    }
+    accounts_->dir().write("pop3d.conf", config_text_);
 }
 
 }  // namespace
