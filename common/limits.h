@@ -32,6 +32,21 @@ inline constexpr std::size_t frame = 64 * 1024;
 
 namespace pop3d::limits {
 
+// The protocol engine's output buffer: replies are gathered up to this many
+// octets and written at once (RFC 2449 PIPELINING); a message streams
+// through it, so it also bounds what RETR holds in memory.
+inline constexpr std::size_t output_buffer = 32 * 1024;
+
+// UPDATE (common/mbox/rewrite.cpp): bytes moved per step. Each step is one
+// large aligned pwrite into the mbox (plus at most the same again into the
+// journal); the buffer is the rewriter's only allocation that does not grow
+// with the number of messages.
+inline constexpr std::size_t rewrite_chunk = 8 * 1024 * 1024;
+// Bytes of the random marker written just past the new end of the mbox
+// before it is truncated, so recover() can tell "truncated" from "not yet"
+// even after a delivery agent appended mail.
+inline constexpr std::size_t rewrite_marker = 32;
+
 // Fields of a request to pop3d-auth. A user name or password arrives in one
 // command line, or base64-decoded from an AUTH PLAIN response.
 inline constexpr std::size_t auth_user = command_line;
