@@ -105,6 +105,36 @@ TEST_F(AuthHelperTest, RunsUnprivilegedAndAnswersShadowLogins) {
     EXPECT_EQ(st["NoNewPrivs"], "1");
 }
 
+// Files made by pop3d-passwd as root are readable by pop3d-auth after it
+// drops root: the ownership story of both tools holds together.
+TEST_F(AuthHelperTest, ReadsTheFilesPop3dPasswdWrites) {
+    std::string conf = write_config(0);
+    std::string tool = "build/bin/pop3d-passwd -f " + conf + " --stdin ";
+    ASSERT_EQ(testing::run_command("echo 'file pass' | " + tool + "--owner nobody add virtual"), 0);
+    ASSERT_EQ(testing::run_command("echo tanstaaf | " + tool + "--apop add mrose"), 0);
+    ASSERT_EQ(testing::run_command("echo 'mrose pass' | " + tool + "--owner nobody add mrose"), 0);
+    auto helper = AuthHelper::start(conf, program);
+    ASSERT_TRUE(helper.ok()) << helper.error().message;
+
+    auto v = (*helper)->verify(pass("virtual", "file pass"));
+    ASSERT_TRUE(v.ok()) << v.error().message;
+    ASSERT_TRUE(v->accepted()) << static_cast<int>(v->outcome);
+    EXPECT_EQ(v->owner, "nobody");
+
+    AuthRequest a;
+    a.mechanism = Mechanism::apop;
+    a.user = "mrose";
+    a.apop_timestamp = "<1896.697170952@dbc.mtview.ca.us>";
+    a.apop_digest = "c4c9334bac560ecc979e58001b3e22fb";
+    auto apop = (*helper)->verify(a);
+    ASSERT_TRUE(apop.ok()) << apop.error().message;
+    EXPECT_TRUE(apop->accepted()) << static_cast<int>(apop->outcome);
+    // RFC 1939 section 13: not with PASS, though the password is right.
+    auto refused = (*helper)->verify(pass("mrose", "mrose pass"));
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ(refused->outcome, Outcome::rejected);
+}
+
 TEST_F(AuthHelperTest, EveryFailureCostsTheDelay) {
     auto helper = AuthHelper::start(write_config(1), program);
     ASSERT_TRUE(helper.ok()) << helper.error().message;
