@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "authd/account_files.h"
-#include "authd/apop.h"
 #include "authd/password_hash.h"
 #include "authd/read_file.h"
 #include "authd/shadow_account.h"
 #include "common/log.h"
+#include "common/pop3/apop.h"
 #include "common/privileges.h"
 
 namespace pop3d::authd {
@@ -93,21 +93,24 @@ Result<Authenticator> Authenticator::create(const AuthConfig& config) {
 }
 
 AuthVerdict Authenticator::verify(const AuthRequest& r) const {
-    auto apop = load<ApopEntry>(config_.apop_file, parse_apop_file);
-    if (!apop) return failure(apop.error());
+    // An empty apop_file disables APOP: no user has a secret.
+    Parsed<ApopEntry> apop;
+    if (!config_.apop_file.empty()) {
+        auto loaded = load<ApopEntry>(config_.apop_file, parse_apop_file);
+        if (!loaded) return failure(loaded.error());
+        apop = std::move(*loaded);
+    }
     Parsed<UserEntry> users;
     if (enabled(config_, AuthBackend::passwd_file)) {
         auto loaded = load<UserEntry>(config_.users_file, parse_users_file);
         if (!loaded) return failure(loaded.error());
         users = std::move(*loaded);
     }
-    std::optional<ApopEntry> apop_entry = find_apop(apop->entries, r.user);
+    std::optional<ApopEntry> apop_entry = find_apop(apop.entries, r.user);
 
     if (r.mechanism == auth::Mechanism::apop) {
         std::string_view secret = apop_entry ? apop_entry->secret : dummy_apop_secret_.view();
-        auto expected = apop_digest(r.apop_timestamp, secret);
-        if (!expected) return failure(expected.error());
-        bool match = apop_digest_matches(*expected, r.apop_digest);
+        bool match = pop3::apop_digest_matches(r.apop_timestamp, secret, r.apop_digest);
         if (!apop_entry || !match) return rejected();
         auto user_entry = find_user(users.entries, r.user);
         std::string owner_name(user_entry ? user_entry->owner : std::string_view(r.user));

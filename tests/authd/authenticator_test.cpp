@@ -133,6 +133,16 @@ TEST_F(AuthenticatorTest, ApopRfc1939ExampleAndNoPassForApopUsers) {
     EXPECT_TRUE(verify(pass("mrose", "pw")).accepted());
 }
 
+TEST_F(AuthenticatorTest, EmptyApopFileSettingDisablesApop) {
+    config.backends = {AuthBackend::passwd_file};
+    dir.write("apop", "nobody:tanstaaf\n");
+    dir.write("users", "nobody:" + argon2("pw") + "\n");
+    EXPECT_TRUE(verify(apop("nobody", "c4c9334bac560ecc979e58001b3e22fb")).accepted());
+    config.apop_file = "";
+    EXPECT_EQ(verify(apop("nobody", "c4c9334bac560ecc979e58001b3e22fb")).outcome, Outcome::rejected);
+    EXPECT_TRUE(verify(pass("nobody", "pw")).accepted());
+}
+
 TEST_F(AuthenticatorTest, ApopOwnerMustBeAnOrdinaryAccount) {
     config.backends = {AuthBackend::passwd_file};
     dir.write("apop", "daemon:tanstaaf\np3a-nobody-here:tanstaaf\n");
