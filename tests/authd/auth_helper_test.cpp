@@ -12,7 +12,7 @@
 #include <map>
 #include <sstream>
 
-#include "tests/authd/temp_dir.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::auth {

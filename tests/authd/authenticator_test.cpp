@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-#include "tests/authd/temp_dir.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::authd {

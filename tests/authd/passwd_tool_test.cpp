@@ -11,7 +11,7 @@
 
 #include "authd/account_files.h"
 #include "authd/password_hash.h"
-#include "tests/authd/temp_dir.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::authd {

@@ -9,7 +9,7 @@
 
 #include "common/auth/codec.h"
 #include "common/frame.h"
-#include "tests/authd/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace pop3d::authd {
 namespace {
