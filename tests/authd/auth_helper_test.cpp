@@ -103,6 +103,7 @@ TEST_F(AuthHelperTest, RunsUnprivilegedAndAnswersShadowLogins) {
     EXPECT_EQ(st["CapEff"], "0000000000000000");
     EXPECT_EQ(st["CapInh"], "0000000000000000");
     EXPECT_EQ(st["NoNewPrivs"], "1");
+    EXPECT_EQ(st["Seccomp"], "2");  // the allow-list filter is in force
 }
 
 // Files made by pop3d-passwd as root are readable by pop3d-auth after it
