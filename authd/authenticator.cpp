@@ -73,23 +73,14 @@ Result<Parsed<Entry>> load(const std::string& path, Parse parse) {
 
 }  // namespace
 
-Result<Authenticator> Authenticator::create(const AuthConfig& config) {
-    Authenticator a;
-    a.config_ = config;
-    auto argon = dummy_argon2_hash();
-    if (!argon) return argon.error();
-    auto crypt = dummy_crypt_hash();
-    if (!crypt) return crypt.error();
-    a.dummy_argon2_ = std::move(*argon);
-    a.dummy_crypt_ = std::move(*crypt);
+Authenticator::Authenticator(const AuthConfig& config) : config_(config) {
     unsigned char raw[16];
     char hex[2 * sizeof raw + 1];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-    a.dummy_apop_secret_.assign(std::string_view(hex, 2 * sizeof raw));
+    dummy_apop_secret_.assign(std::string_view(hex, 2 * sizeof raw));
     sodium_memzero(raw, sizeof raw);
     sodium_memzero(hex, sizeof hex);
-    return a;
 }
 
 AuthVerdict Authenticator::verify(const AuthRequest& r) const {
@@ -137,7 +128,7 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
             const std::optional<ShadowAccount>& acct = *found;
             Refusal ref = acct ? shadow_refusal(*acct, days_since_epoch(), config_.min_uid) : Refusal::none;
             bool usable = acct && ref == Refusal::none;
-            bool match = verify_password(usable ? acct->hash : dummy_crypt_, r.password);
+            bool match = verify_password(usable ? std::string_view(acct->hash) : dummy_crypt_hash, r.password);
             if (acct && ref != Refusal::none) log_refusal("shadow", r.user, refusal_name(ref));
             if (usable && match) accepted = accept(acct->account.name, acct->account);
         } else {
@@ -157,7 +148,7 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
                 }
             }
             bool usable = entry && owner && ref == Refusal::none;
-            bool match = verify_password(usable ? entry->hash : std::string_view(dummy_argon2_), r.password);
+            bool match = verify_password(usable ? entry->hash : dummy_argon2_hash, r.password);
             if (usable && match) accepted = accept(std::string(entry->name), *owner);
         }
     }

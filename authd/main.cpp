@@ -58,14 +58,10 @@ int main(int argc, char** argv) {
         log::error("dropping privileges: %s", s.error().message.c_str());
         return 1;
     }
-    auto authenticator = authd::Authenticator::create(config->auth);
-    if (!authenticator) {
-        log::error("%s", authenticator.error().message.c_str());
-        return 1;
-    }
+    const authd::Authenticator authenticator(config->auth);
     if (auto s = authd::install_syscall_filter(); !s) {
         log::error("%s", s.error().message.c_str());
         return 1;
     }
-    return authd::serve(auth::helper_fd, *authenticator, config->auth.failure_delay);
+    return authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay);
 }

@@ -30,9 +30,7 @@ protected:
         config.backends = {AuthBackend::passwd_file};
         config.users_file = dir.file("users");
         config.apop_file = dir.file("apop");
-        auto a = Authenticator::create(config);
-        ASSERT_TRUE(a.ok());
-        authenticator = std::make_unique<Authenticator>(std::move(*a));
+        authenticator = std::make_unique<Authenticator>(config);
     }
     // Runs serve() on one end while `talk` uses the other; returns serve's status.
     template <class Talk>
