@@ -16,7 +16,12 @@ namespace {
 constexpr int allowed[] = {
     // the socket to the monitor, syslog, NSS daemons
     SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(connect),
-    SCMP_SYS(poll), SCMP_SYS(ppoll),
+    SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(shutdown),
+    SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+    // nss-systemd's varlink client (not exercised where systemd is not running)
+    SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+    SCMP_SYS(eventfd2), SCMP_SYS(pipe2), SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(fstatfs), SCMP_SYS(statfs),
+    SCMP_SYS(rt_sigaction), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(clock_getres), SCMP_SYS(getppid),
     // users_file, apop_file, /etc/passwd, /etc/shadow, NSS modules
     SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(write),
     SCMP_SYS(writev), SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(newfstatat),
