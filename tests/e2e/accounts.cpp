@@ -52,8 +52,13 @@ std::unique_ptr<Accounts> Accounts::create(std::string* why) {
     struct crypt_data data = {};
     if (!crypt_gensalt_rn("$6$", 5000, nullptr, 0, salt, sizeof salt)) return nullptr;
     std::string hash = crypt_r(virt_password, salt, &data);
-    a->dir_.write("users", "p3s-virt:" + hash + ":p3s-alice\n", 0640, "root:pop3d-auth");
-    a->dir_.write("apop", std::string("p3s-bob:") + bob_apop_secret + "\n", 0640, "root:pop3d-auth");
+    // As pop3d-passwd leaves them: readable by pop3d-auth alone.
+    std::string users = a->dir_.write("users", "p3s-virt:" + hash + ":p3s-alice\n", 0640);
+    std::string apop = a->dir_.write("apop", std::string("p3s-bob:") + bob_apop_secret + "\n", 0640);
+    if (testing::run_command("chown root:pop3d-auth '" + users + "' '" + apop + "'") != 0) {
+        *why = "chown of the account files failed";
+        return nullptr;
+    }
     return a;
 }
 

@@ -36,7 +36,7 @@ public:
 
 private:
     Accounts() = default;
-    TempDir dir_;
+    TempDir dir_{0755};  // pop3d-auth reads the account files after dropping root
     std::unique_ptr<testing::TestUser> alice_, bob_;
 };
 

@@ -45,30 +45,6 @@ bool run_postinst() {
     return status == 0;
 }
 
-TempDir::TempDir() {
-    char templ[] = "/tmp/p3s-e2e-XXXXXX";
-    if (mkdtemp(templ)) {
-        path_ = templ;
-        chmod(path_.c_str(), 0755);
-    }
-}
-
-TempDir::~TempDir() {
-    if (!path_.empty()) testing::run_command("rm -rf '" + path_ + "'");
-}
-
-std::string TempDir::write(const std::string& name, const std::string& text, mode_t mode,
-                           const std::string& owner) const {
-    std::string path = path_ + "/" + name;
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << text;
-    }
-    chmod(path.c_str(), mode);
-    if (!owner.empty()) testing::run_command("chown " + owner + " '" + path + "'");
-    return path;
-}
-
 std::string base_config(const std::string& dir, int port, const std::string& extra) {
     // Sections may be repeated by `extra` only for keys not set here.
     std::string c = "[server]\nlisten = 127.0.0.1:" + std::to_string(port) + "\npid_file = " + dir +

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace pop3d::e2e {
 
 // build/bin, next to the test binary's build/tests.
@@ -20,22 +22,8 @@ std::string source_dir();
 // Runs etc/postinst.sh once per process; false when it failed.
 bool run_postinst();
 
-// A private directory (mode 0755 so pop3d-auth can read files in it),
-// removed with its contents at destruction.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return path_; }
-    // Writes a file (mode, and owner root:group when group is not empty).
-    std::string write(const std::string& name, const std::string& text, mode_t mode = 0644,
-                      const std::string& owner = "") const;
-
-private:
-    std::string path_;
-};
+// Temporary directories come from tests/support (removed with their contents).
+using testing::TempDir;
 
 // The configuration every test starts from: one loopback address, no
 // failure delay, fcntl locking, the users and APOP files in `dir`.

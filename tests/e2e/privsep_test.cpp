@@ -84,6 +84,10 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     for (pid_t pid : helpers) {
         auto st = proc_status(pid);
         if (proc_name(pid) == "pop3d-auth") {
+            // It drops its privileges after exec, while the client already
+            // sees the greeting; no_new_privs is its last step.
+            EXPECT_TRUE(eventually(3000, [&] { return proc_status(pid)["NoNewPrivs"] == "1"; }));
+            st = proc_status(pid);
             ++auths;
             EXPECT_EQ(first_id(st["Uid"]), uid_of("pop3d-auth"));
             EXPECT_EQ(st["CapEff"], "0000000000000000");
