@@ -7,7 +7,7 @@
 #include "common/pop3/command_reader.h"
 #include "common/privileges.h"
 #include "sessiond/client_io.h"
-#include "sessiond/front_frames.h"
+#include "common/front_frames.h"
 
 namespace pop3d::session {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "common/frame.h"
 #include "common/log.h"
-#include "sessiond/front_frames.h"
+#include "common/front_frames.h"
 
 namespace pop3d::session {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "common/frame.h"
 #include "common/unique_fd.h"
-#include "sessiond/front_frames.h"
+#include "common/front_frames.h"
 
 namespace pop3d::session {
 namespace {
