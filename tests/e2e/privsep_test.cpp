@@ -102,6 +102,9 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
             EXPECT_EQ(st["CapEff"], "0000000000000000");
             EXPECT_EQ(st["NoNewPrivs"], "1");
             EXPECT_EQ(st["Groups"], "");
+            std::string limits = read_file("/proc/" + std::to_string(pid) + "/limits");
+            EXPECT_NE(limits.find("Max core file size        0                    0"), std::string::npos) << limits;
+            EXPECT_NE(limits.find("Max processes             0                    0"), std::string::npos) << limits;
         }
     }
     EXPECT_EQ(fronts, 1);
