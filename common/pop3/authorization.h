@@ -59,7 +59,8 @@ struct AuthAction {
         reply,              // send `reply`; stay in AUTHORIZATION
         check_credentials,  // check `credentials`, then call on_verdict()
         start_tls,          // send `reply` ("+OK"), then the TLS handshake
-        quit,               // send `reply`, close; no UPDATE
+        quit,               // send `reply`, close; no UPDATE. After QUIT every
+                            // further call yields quit again with an -ERR.
         logged_in,          // send `reply`; TRANSACTION state begins
     };
     Kind kind = Kind::reply;
@@ -87,7 +88,7 @@ public:
     bool awaiting_verdict() const { return phase_ == Phase::awaiting_verdict; }
 
 private:
-    enum class Phase { ready, user_given, sasl_continuation, awaiting_verdict, done };
+    enum class Phase { ready, user_given, sasl_continuation, awaiting_verdict, done, closed };
 
     AuthAction handle(std::string_view line);
     AuthAction sasl_response(std::string_view line);

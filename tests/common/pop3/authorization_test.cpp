@@ -222,6 +222,25 @@ TEST(Authorization, QuitEndsWithoutUpdate) {
     EXPECT_TRUE(starts(a.reply, "+OK"));
 }
 
+// After QUIT the connection is closing: nothing more may start a login,
+// whatever a driver still hands over (pipelined lines behind QUIT).
+TEST(Authorization, NothingIsAcceptedAfterQuit) {
+    AuthorizationOptions options = plain_options();
+    options.tls_configured = true;
+    Authorization auth(options);
+    ASSERT_EQ(auth.on_line("QUIT").kind, Kind::quit);
+    for (const char* line : {"USER alice", "PASS x", "APOP mrose c4c9334bac560ecc979e58001b3e22fb",
+                             "AUTH PLAIN AGFsaWNlAHNlY3JldA==", "STLS", "CAPA", "QUIT"}) {
+        AuthAction after = auth.on_line(line);
+        EXPECT_EQ(after.kind, Kind::quit) << line;
+        EXPECT_TRUE(starts(after.reply, "-ERR")) << line;
+    }
+    EXPECT_EQ(auth.on_line_error(ReadLine::Kind::too_long).kind, Kind::quit);
+    auth.tls_started();
+    EXPECT_EQ(auth.on_line("USER alice").kind, Kind::quit);
+    EXPECT_FALSE(auth.awaiting_verdict());
+}
+
 TEST(Authorization, RpopIsRefused) {
     Authorization auth(plain_options());
     auth.on_line("USER alice");
