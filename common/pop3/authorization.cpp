@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/limits.h"
 #include "common/pop3/capa.h"
 #include "common/pop3/command.h"
 #include "common/pop3/replies.h"
@@ -102,6 +103,10 @@ void Authorization::tls_started() {
     if (phase_ == Phase::closed || phase_ == Phase::done) return;
     phase_ = Phase::ready;
     user_.clear();
+}
+
+std::size_t Authorization::line_limit() const {
+    return phase_ == Phase::sasl_continuation ? limits::sasl_response_line : limits::command_line;
 }
 
 bool Authorization::credentials_allowed() const {

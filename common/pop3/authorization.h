@@ -8,7 +8,7 @@
 //
 // Driver loop (the front):
 //     send greeting_reply(text, timestamp)
-//     for each ReadLine from the CommandReader:
+//     for each reader.next(auth.line_limit()):
 //         action = line.kind == command ? auth.on_line(line.text)
 //                                       : auth.on_line_error(line.kind)
 //         send action.reply
@@ -83,6 +83,12 @@ public:
     // After a successful TLS handshake: the client starts afresh (RFC 2595
     // section 4) and STLS is no longer offered.
     void tls_started();
+
+    // The longest line (CRLF included) to ask the CommandReader for next:
+    // limits::sasl_response_line while an AUTH response is expected (RFC
+    // 5034 section 4 lifts the command line limit for it), else
+    // limits::command_line.
+    std::size_t line_limit() const;
 
     // Whether the machine is waiting for on_verdict().
     bool awaiting_verdict() const { return phase_ == Phase::awaiting_verdict; }

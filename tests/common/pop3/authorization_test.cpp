@@ -1,6 +1,7 @@
 #include "common/pop3/authorization.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <string>
 
@@ -136,6 +137,43 @@ TEST(Authorization, AuthPlainContinuation) {
     AuthAction a = auth.on_line("AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
     ASSERT_EQ(a.kind, Kind::check_credentials);
     EXPECT_EQ(a.credentials.user, "tim");
+}
+
+// RFC 5034 section 4: the response after "+ " may exceed the 255-octet
+// command limit (a long user name and password in PLAIN); the driver reads
+// it with line_limit().
+TEST(Authorization, AuthPlainLongContinuation) {
+    std::string user(200, 'u'), password(255, 'p');
+    std::string message = std::string(1, '\0') + user + '\0' + password;
+    std::string response(sodium_base64_ENCODED_LEN(message.size(), sodium_base64_VARIANT_ORIGINAL),
+                         '\0');
+    sodium_bin2base64(response.data(), response.size(),
+                      reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    response.resize(response.size() - 1);
+    ASSERT_GT(response.size() + 2, limits::command_line);
+
+    Authorization auth(plain_options());
+    CommandReader reader;
+    reader.feed("AUTH PLAIN\r\n" + response + "\r\n" + response + "\r\n");
+    EXPECT_EQ(auth.line_limit(), limits::command_line);
+    auto line = reader.next(auth.line_limit());
+    ASSERT_TRUE(line && line->kind == ReadLine::Kind::command);
+    EXPECT_EQ(auth.on_line(line->text).reply, "+ \r\n");
+    EXPECT_EQ(auth.line_limit(), limits::sasl_response_line);
+    line = reader.next(auth.line_limit());
+    ASSERT_TRUE(line);
+    ASSERT_EQ(line->kind, ReadLine::Kind::command);
+    AuthAction check = auth.on_line(line->text);
+    ASSERT_EQ(check.kind, Kind::check_credentials) << check.reply;
+    EXPECT_EQ(check.credentials.user, user);
+    EXPECT_EQ(check.credentials.password.view(), password);
+    auth.on_verdict(Verdict::rejected);
+    // Outside an AUTH exchange the same line is an over-long command.
+    EXPECT_EQ(auth.line_limit(), limits::command_line);
+    line = reader.next(auth.line_limit());
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->kind, ReadLine::Kind::too_long);
 }
 
 TEST(Authorization, AuthPlainStarCancels) {
