@@ -112,11 +112,14 @@ Result<Command> with_arguments(Command command, std::string_view rest) {
         if (!count_is(2, 2)) return syntax("usage: TOP msg n");
         auto n = message_number(args[0]);
         if (!n) return n.error();
+        // RFC 1939: more lines than the body has sends it all, so a count
+        // past 64 bits (still plain digits) is the largest count.
         auto lines = number<std::uint64_t>(args[1], 0, std::numeric_limits<std::uint64_t>::max(),
                                            "line count");
-        if (!lines) return lines.error();
+        bool digits = args[1].find_first_not_of("0123456789") == std::string_view::npos;
+        if (!lines && !digits) return lines.error();
         command.message = *n;
-        command.lines = *lines;
+        command.lines = lines ? *lines : std::numeric_limits<std::uint64_t>::max();
         return command;
     }
     }

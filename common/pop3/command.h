@@ -4,7 +4,8 @@
 // spaces (several are tolerated, as are trailing ones); a line is never split
 // into two commands. Message numbers are plain decimal digits from 1 to
 // 4294967295 (no sign, no leading junk or trailing letters, no 0); TOP's line
-// count is plain digits from 0 to 2^64-1. Each keyword's argument count is
+// count is plain digits, and a count past 2^64-1 counts as 2^64-1 (RFC 1939:
+// more lines than the body has sends the whole message). Each keyword's argument count is
 // checked here, so a state machine only sees well-formed commands; whether a
 // command is allowed in a state is the state machine's business.
 #pragma once
