@@ -73,12 +73,12 @@ Result<Command> with_arguments(Command command, std::string_view rest) {
         if (!count_is(1, 1)) return syntax("usage: USER name");
         command.name = args[0];
         return command;
-    case Verb::pass: {
-        std::size_t begin = rest.find_first_not_of(' ');
-        if (begin == std::string_view::npos) return syntax("usage: PASS password");
-        command.secret.assign(rest.substr(begin));
+    case Verb::pass:
+        // RFC 1939: one SPACE after the keyword, then the password, which
+        // may itself begin with, hold or end in spaces.
+        if (rest.size() < 2) return syntax("usage: PASS password");
+        command.secret.assign(rest.substr(1));
         return command;
-    }
     case Verb::apop:
         if (!count_is(2, 2)) return syntax("usage: APOP name digest");
         command.name = args[0];

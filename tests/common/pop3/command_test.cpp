@@ -84,16 +84,26 @@ TEST(ParseCommand, SeveralSpacesAreTolerated) {
 
 TEST(ParseCommand, ArgumentCounts) {
     for (const char* line : {"STAT 1", "NOOP x", "QUIT now", "CAPA x", "RSET 1", "LAST 1",
-                             "STLS x", "USER", "USER a b", "PASS", "PASS   ", "APOP a",
+                             "STLS x", "USER", "USER a b", "PASS", "PASS ", "APOP a",
                              "APOP a b c", "AUTH PLAIN a b", "LIST 1 2"}) {
         EXPECT_FALSE(parse_command(line).ok()) << line;
     }
 }
 
 TEST(ParseCommand, PassKeepsInnerAndTrailingSpaces) {
-    auto c = parse_command("PASS  two words ");
+    auto c = parse_command("PASS two words ");
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->secret.view(), "two words ");
+}
+
+// RFC 1939 section 3: keyword and argument are separated by a single SPACE,
+// and section 7 lets the one PASS argument hold spaces: everything after
+// that one separator is the password, leading spaces included.
+TEST(ParseCommand, PassKeepsLeadingSpacesAfterTheSeparator) {
+    auto c = parse_command("PASS  lead");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->secret.view(), " lead");
+    EXPECT_EQ(parse_command("pass   ")->secret.view(), "  ");
 }
 
 TEST(ParseCommand, AuthInitialResponse) {
