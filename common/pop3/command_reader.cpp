@@ -56,7 +56,7 @@ void CommandReader::feed(std::string_view bytes) {
 }
 
 std::optional<ReadLine> CommandReader::next(std::size_t max_line) {
-    std::size_t max_text = std::min(max_line, kept) - 2;
+    std::size_t max_text = std::clamp<std::size_t>(max_line, 2, kept) - 2;
     wipe_consumed();
     if (start_ == lines_end_) return std::nullopt;
     std::size_t lf = buffer_.find('\n', start_);

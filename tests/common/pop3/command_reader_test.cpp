@@ -91,6 +91,17 @@ TEST(CommandReader, LongerLinesOnlyWhenTheCallerAllowsThem) {
     EXPECT_EQ(drain(reader), (Lines{"NOOP"}));
 }
 
+// A limit below the line end itself allows only empty lines; it never wraps.
+TEST(CommandReader, TinyLimitsDoNotWrap) {
+    CommandReader reader;
+    reader.feed("\r\nX\r\n");
+    for (std::size_t limit : {0, 1}) {
+        auto line = reader.next(limit);
+        ASSERT_TRUE(line);
+        EXPECT_EQ(line->kind, limit == 0 ? ReadLine::Kind::command : ReadLine::Kind::too_long);
+    }
+}
+
 TEST(CommandReader, MegabyteLineIsOneErrorAndNeverBuffered) {
     CommandReader reader;
     reader.feed("NOOP\r\n");
