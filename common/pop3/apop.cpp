@@ -64,6 +64,10 @@ std::string greeting_reply(std::string_view text, std::string_view timestamp) {
         // Clients take the first "<...>" of the greeting for the APOP
         // challenge: the configured text must not offer one.
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '<' || c == '>') c = ' ';
+        // RFC 2449 section 6.4: under RESP-CODES a text that begins with
+        // "[" is a response code; the configured text must not look like one.
+        if (c == '[') c = '(';
+        if (c == ']') c = ')';
     }
     if (!timestamp.empty()) {
         if (!line.empty()) line += ' ';

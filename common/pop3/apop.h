@@ -21,7 +21,7 @@ std::string make_apop_timestamp(pid_t pid, std::time_t now, std::string_view hos
 // timestamp is empty (APOP disabled). The text is cut at limits::greeting_text,
 // and further if the line would not hold the whole timestamp; its control
 // characters, '<' and '>' become spaces (clients take the first "<...>" for
-// the challenge).
+// the challenge), '[' and ']' become '(' and ')' (RFC 2449 RESP-CODES).
 std::string greeting_reply(std::string_view text, std::string_view timestamp);
 
 // MD5(timestamp + secret) in lower-case hex (OpenSSL EVP).

@@ -73,6 +73,13 @@ TEST(Apop, GreetingTextCannotHideOrFakeTheTimestamp) {
     EXPECT_EQ(greeting_reply("", rfc_timestamp), "+OK <1896.697170952@dbc.mtview.ca.us>\r\n");
 }
 
+// RFC 2449 section 6.4: with RESP-CODES announced, any response text that
+// begins with "[" is a response code; a configured greeting is not one.
+TEST(Apop, GreetingTextIsNeverTakenForAResponseCode) {
+    EXPECT_EQ(greeting_reply("[mail] ready", ""), "+OK (mail) ready\r\n");
+    EXPECT_EQ(greeting_reply("[x]", rfc_timestamp), "+OK (x) <1896.697170952@dbc.mtview.ca.us>\r\n");
+}
+
 // Whatever the sizes, the reply line keeps the whole timestamp: the text
 // gives way, never the closing ">".
 TEST(Apop, GreetingNeverCutsTheTimestamp) {
