@@ -95,3 +95,13 @@ inline constexpr std::size_t account_file = 16 * 1024 * 1024;
 inline constexpr std::size_t account_line = 4096;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// RFC 5034 section 4: a SASL response line is not bound by the 255-octet
+// command limit; the server must take the largest response its mechanisms
+// produce. PLAIN (RFC 4616): authzid, authcid and password of up to 255
+// octets each with two NULs are 767 octets, 1024 in base64, plus CRLF.
+inline constexpr std::size_t sasl_response_line = 1024 + 2;
+
+}  // namespace pop3d::limits
