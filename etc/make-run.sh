@@ -90,8 +90,6 @@ apop_file = $data/apop
 failure_delay = 1
 [mail]
 maildrop = /var/mail/%u
-; The dotlock needs liblockfile's setgid helper, which no_new_privs disarms.
-locking = fcntl
 CONF
     mode="full privilege separation (mail served as $user)"
 else
@@ -117,7 +115,6 @@ min_uid = 1
 [mail]
 maildrop = $run/mail/%u
 state_dir = $run/state-%u
-locking = fcntl
 CONF
     mode="single-user mode (everything runs as $user)"
 fi

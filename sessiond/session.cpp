@@ -12,6 +12,7 @@
 
 #include "common/auth/helper.h"
 #include "common/log.h"
+#include "common/mbox/dotlock_keeper.h"
 #include "common/mbox/open.h"
 #include "common/peer_address.h"
 #include "common/pop3/apop.h"
@@ -82,6 +83,19 @@ std::string login_reply(const Login& login, const Maildrop& maildrop) {
                     std::to_string(octets) + " octets)");
 }
 
+// no_new_privs disarms liblockfile's setgid helper, so where the owner
+// cannot write the spool directory (Debian's /var/mail) a keeper process
+// with the spool's group makes the dotlock; null where none is needed.
+Result<std::unique_ptr<mbox::DotlockKeeper>> start_dotlock_keeper(const MailConfig& mail, const Login& login,
+                                                                 bool as_root) {
+    bool dotlock = false;
+    for (LockMethod m : mail.locking) dotlock = dotlock || m == LockMethod::dotlock;
+    if (!dotlock || !as_root) return std::unique_ptr<mbox::DotlockKeeper>();
+    auto group = mbox::dotlock_spool_group(login.maildrop, login.uid);
+    if (!group) return std::unique_ptr<mbox::DotlockKeeper>();
+    return mbox::DotlockKeeper::start(login.maildrop + ".lock", login.uid, *group);
+}
+
 void log_summary(const std::string& user, const std::string& client, const pop3::SessionSummary& summary,
                  const std::string& ended) {
     log::info("session: user=\"%s\" client=%s tls=no %s ended=%s", user.empty() ? "-" : user.c_str(),
@@ -148,6 +162,14 @@ int run_session(SessionSetup& setup) {
         return 0;
     }
     const Login& login = *result.login;
+    // Made while still root, it must outlive the maildrop below.
+    auto keeper = start_dotlock_keeper(config.mail, login, as_root);
+    if (!keeper) {
+        log::error("user \"%s\": %s", login.user.c_str(), keeper.error().message.c_str());
+        say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
+        log_summary(login.user, client, {}, "error");
+        return 1;
+    }
     if (auto st = become_mailbox_owner(login, as_root); !st) {
         log::error("user \"%s\": cannot become %s: %s", login.user.c_str(), login.owner.c_str(),
                    st.error().message.c_str());
@@ -155,7 +177,7 @@ int run_session(SessionSetup& setup) {
         log_summary(login.user, client, {}, "error");
         return 1;
     }
-    mbox::OpenRequest request{login.maildrop, login.state_dir, &config.mail};
+    mbox::OpenRequest request{login.maildrop, login.state_dir, &config.mail, keeper->get()};
     auto maildrop = mbox::open_maildrop(request);
     if (!maildrop) {
         const Error& e = maildrop.error();

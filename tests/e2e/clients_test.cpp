@@ -38,6 +38,9 @@ protected:
             GTEST_SKIP() << why_;
         }
         ASSERT_TRUE(daemon_->ready()) << daemon_->log();
+        // A session of the last test may still be ending (UPDATE, locks);
+        // a new login to the same maildrop would meet [IN-USE].
+        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
     }
     // Both messages arrived where the client put them, and the maildrop is empty.

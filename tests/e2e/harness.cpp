@@ -50,7 +50,6 @@ std::string base_config(const std::string& dir, int port, const std::string& ext
     std::string c = "[server]\nlisten = 127.0.0.1:" + std::to_string(port) + "\npid_file = " + dir +
                     "/pop3d.pid\n";
     c += "[auth]\nfailure_delay = 0\nusers_file = " + dir + "/users\napop_file = " + dir + "/apop\n";
-    c += "[mail]\nlocking = fcntl\n";
     return c + extra;
 }
 

@@ -26,7 +26,8 @@ bool run_postinst();
 using testing::TempDir;
 
 // The configuration every test starts from: one loopback address, no
-// failure delay, fcntl locking, the users and APOP files in `dir`.
+// failure delay, the users and APOP files in `dir`; everything else (the
+// /var/mail maildrops with fcntl and dot locks) as shipped.
 std::string base_config(const std::string& dir, int port, const std::string& extra = "");
 
 // A process started by a test and stopped (SIGTERM, then SIGKILL after a

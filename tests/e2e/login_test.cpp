@@ -35,6 +35,9 @@ protected:
             GTEST_SKIP() << why_;
         }
         ASSERT_TRUE(daemon_->ready()) << daemon_->log();
+        // A session of the last test may still be ending (UPDATE, locks);
+        // a new login to the same maildrop would meet [IN-USE].
+        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
     }
 
     static Accounts* accounts_;
