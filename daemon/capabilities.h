@@ -5,6 +5,9 @@
 //   CAP_SYS_CHROOT           the front chroots to an empty directory
 //   CAP_NET_BIND_SERVICE     the listener itself binds port 110 (and again
 //                            after a SIGHUP that changes the addresses)
+//   CAP_CHOWN                the monitor hands an account without a home the
+//                            state directory it made for it under a root-owned
+//                            parent (common/mbox/state_dir_fallback.h)
 // Not kept, on purpose: CAP_KILL (the monitor ends its front and pop3d-auth
 // by closing their socketpairs, never by signals to other uids),
 // CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root owns the configuration,
@@ -21,7 +24,7 @@
 namespace pop3d::daemon {
 
 inline constexpr std::initializer_list<int> kept_capabilities = {
-    CAP_SETGID, CAP_SETUID, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT};
+    CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT};
 
 // Drops every other capability from the bounding set, then sets the
 // process's permitted and effective sets to the kept ones. Needs root.

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/mbox/dotlock_keeper.h"
 #include "common/mbox/open.h"
+#include "common/mbox/state_dir_fallback.h"
 #include "common/peer_address.h"
 #include "common/pop3/apop.h"
 #include "common/pop3/replies.h"
@@ -170,6 +171,16 @@ int run_session(SessionSetup& setup) {
         log_summary(login.user, client, {}, "error");
         return 1;
     }
+    // An account without a home gets a state directory root prepares now
+    // (state_dir_fallback.h); without one UPDATE could not delete safely.
+    std::string state_dir = login.state_dir;
+    if (as_root) {
+        auto fallback = mbox::prepare_state_dir_fallback(login.state_dir, login.maildrop, login.uid, login.gid);
+        if (!fallback)
+            log::warning("user \"%s\": no state directory: %s", login.user.c_str(), fallback.error().message.c_str());
+        else if (!fallback->empty())
+            state_dir = *fallback;
+    }
     if (auto st = become_mailbox_owner(login, as_root); !st) {
         log::error("user \"%s\": cannot become %s: %s", login.user.c_str(), login.owner.c_str(),
                    st.error().message.c_str());
@@ -177,7 +188,7 @@ int run_session(SessionSetup& setup) {
         log_summary(login.user, client, {}, "error");
         return 1;
     }
-    mbox::OpenRequest request{login.maildrop, login.state_dir, &config.mail, keeper->get()};
+    mbox::OpenRequest request{login.maildrop, state_dir, &config.mail, keeper->get()};
     auto maildrop = mbox::open_maildrop(request);
     if (!maildrop) {
         const Error& e = maildrop.error();

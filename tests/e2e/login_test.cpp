@@ -180,6 +180,30 @@ TEST_F(Login, EverySessionLeavesOneSummaryLine) {
     })) << daemon_->log();
 }
 
+TEST_F(Login, AnAccountWithoutAHomeCanStillDeleteFromTheMiddle) {
+    std::string why;
+    auto user = testing::TestUser::create("p3s-nohome", "nohome-pw-3", &why);
+    ASSERT_TRUE(user) << why;
+    ASSERT_EQ(testing::run_command("rm -rf '" + user->home() + "'"), 0);
+    ASSERT_TRUE(user->write_maildrop(sample_mbox(3)));
+    {
+        Client c("127.0.0.1", port);
+        c.line();
+        c.send("USER p3s-nohome\r\nPASS nohome-pw-3\r\nDELE 1\r\nQUIT\r\n");
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        std::string login = c.line();
+        EXPECT_EQ(login.rfind("+OK", 0), 0u) << login;
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        std::string quit = c.line();
+        EXPECT_EQ(quit.rfind("+OK", 0), 0u) << quit << "\n" << daemon_->log();
+        EXPECT_TRUE(c.closed_by_server());
+    }
+    EXPECT_EQ(user->read_maildrop(), sample_mbox(3).substr(sample_mbox(1).size()));
+    EXPECT_EQ(testing::run_command("find /var/lib/pop3d/state -mindepth 1 -maxdepth 1 -user p3s-nohome "
+                                   "-exec rm -rf {} +"),
+              0);
+}
+
 TEST_F(Login, AfterABrokenReloadSessionsAndPop3dAuthKeepTheValidatedConfiguration) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
     accounts_->dir().write("pop3d.conf", "[auth]\nbackends = nonsense\n");

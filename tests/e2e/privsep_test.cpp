@@ -63,9 +63,10 @@ Daemon* Privsep::daemon_ = nullptr;
 
 TEST_F(Privsep, TheListenerKeepsOnlyTheCapabilitiesSessionsNeed) {
     auto st = proc_status(daemon_->pid());
-    // CAP_SETGID (6), CAP_SETUID (7), CAP_NET_BIND_SERVICE (10), CAP_SYS_CHROOT (18).
-    EXPECT_EQ(st["CapBnd"], "00000000000404c0");
-    EXPECT_EQ(st["CapEff"], "00000000000404c0");
+    // CAP_CHOWN (0), CAP_SETGID (6), CAP_SETUID (7), CAP_NET_BIND_SERVICE (10),
+    // CAP_SYS_CHROOT (18).
+    EXPECT_EQ(st["CapBnd"], "00000000000404c1");
+    EXPECT_EQ(st["CapEff"], "00000000000404c1");
     EXPECT_EQ(first_id(st["Uid"]), "0");
 }
 
