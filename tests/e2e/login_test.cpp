@@ -192,7 +192,7 @@ TEST_F(Login, AnAccountWithoutAHomeCanStillDeleteFromTheMiddle) {
         c.send("USER p3s-nohome\r\nPASS nohome-pw-3\r\nDELE 1\r\nQUIT\r\n");
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         std::string login = c.line();
-        EXPECT_EQ(login.rfind("+OK", 0), 0u) << login;
+        EXPECT_EQ(login.rfind("+OK", 0), 0u) << login << "\n" << daemon_->log();
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         std::string quit = c.line();
         EXPECT_EQ(quit.rfind("+OK", 0), 0u) << quit << "\n" << daemon_->log();

@@ -77,9 +77,13 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     pid_t monitor = session();
     ASSERT_GT(monitor, 0);
     std::vector<pid_t> helpers;
-    ASSERT_TRUE(eventually(2000, [&] {
+    // Both children exist once pop3d-auth has been exec'd (until then it
+    // is a copy of the monitor).
+    ASSERT_TRUE(eventually(3000, [&] {
         helpers = children_of(monitor);
-        return helpers.size() == 2;
+        int named = 0;
+        for (pid_t pid : helpers) named += proc_name(pid) == "pop3d-auth";
+        return helpers.size() == 2 && named == 1;
     }));
     int fronts = 0, auths = 0;
     for (pid_t pid : helpers) {
