@@ -58,7 +58,7 @@ public:
         // Each pass reads at least one byte or ends; the autologout bounds
         // the time a pass may wait.
         for (;;) {
-            while (auto line = reader_.next())
+            while (auto line = reader_.next(auth_.line_limit()))
                 if (answer(*line) != Next::carry_on) return 0;
             if (!out_.flush()) return end(EndReason::disconnected);
             ClientRead got = read_client(in_, buffer, sizeof buffer, settings_.autologout, monitor_);

@@ -118,6 +118,20 @@ TEST_F(Login, AuthPlainWithInitialResponseAndContinuation) {
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }
 
+// RFC 5034 section 4: the response after "+ " is not bound by the 255-octet
+// command line limit; RFC 4616 allows 255-octet passwords.
+TEST_F(Login, AuthPlainContinuationLongerThanACommandLineReachesTheCheck) {
+    Client c("127.0.0.1", port);
+    c.line();
+    c.send("AUTH PLAIN\r\n");
+    EXPECT_EQ(c.line().rfind("+ ", 0), 0u);
+    std::string response = sasl_plain("p3s-alice", std::string(200, 'x'));
+    ASSERT_GT(response.size(), 255u);
+    c.send(response + "\r\n");
+    std::string reply = c.line();
+    EXPECT_EQ(reply.rfind("-ERR [AUTH]", 0), 0u) << reply;
+}
+
 TEST_F(Login, WrongPasswordAndUnknownUserGetTheSameReply) {
     Client c("127.0.0.1", port);
     c.line();
