@@ -43,6 +43,11 @@ bool standard_fds_open() {
     return true;
 }
 
+// Whatever started the listener may have left descriptors open (a shell's
+// redirections, a parent's files); every session would inherit them, and a
+// session ends up running as a mail user.
+bool close_inherited_fds() { return close_range(3, ~0U, 0) == 0; }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,7 +64,7 @@ int main(int argc, char** argv) {
         }
     }
     if (optind != argc) return usage();
-    if (!standard_fds_open()) return 1;
+    if (!standard_fds_open() || !close_inherited_fds()) return 1;
     if (test_only) {
         auto config = load_config(path);
         if (!config) {

@@ -26,6 +26,23 @@ TEST(Listener, RefusesToStartWhenAskedForImplicitTls) {
     EXPECT_NE(out.find("TLS is not implemented yet"), std::string::npos) << out;
 }
 
+// Whatever started the listener may have left descriptors open (here
+// /etc/shadow on fd 7); none of them may reach a session, which later runs
+// as a mail user.
+TEST(Listener, ClosesDescriptorsItInherited) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port));
+    int status = 0;
+    std::string out = shell("exec 7</etc/shadow; " + bin_dir() + "/pop3d -f " + config, &status);
+    ASSERT_EQ(status, 0) << out;
+    pid_t pid = std::atoi(read_file(dir.path() + "/pop3d.pid").c_str());
+    ASSERT_GT(pid, 1);
+    EXPECT_NE(access(("/proc/" + std::to_string(pid) + "/fd/7").c_str(), F_OK), 0);
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    EXPECT_TRUE(eventually(3000, [&] { return kill(pid, 0) != 0; }));
+}
+
 TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
