@@ -104,4 +104,11 @@ namespace pop3d::limits {
 // memory, on every attempt at that name.
 inline constexpr unsigned long long argon2_max_memory_kib = 1024 * 1024;       // 1 GiB
 inline constexpr unsigned long long argon2_max_work_kib = 4 * 1024 * 1024;     // 1 GiB x 4 passes
+
+// RFC 5034 section 4: a SASL response line is not bound by the 255-octet
+// command limit; the server must take the largest response its mechanisms
+// produce. PLAIN (RFC 4616): authzid, authcid and password of up to 255
+// octets each with two NULs are 767 octets, 1024 in base64, plus CRLF.
+inline constexpr std::size_t sasl_response_line = 1024 + 2;
+
 }  // namespace pop3d::limits

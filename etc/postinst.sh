@@ -10,4 +10,6 @@ for u in pop3d pop3d-auth; do
     fi
 done
 install -d -o root -g root -m 0755 /var/lib/pop3d /var/lib/pop3d/empty
+# State files and UPDATE journals of accounts without a home directory.
+install -d -o root -g root -m 0711 /var/lib/pop3d/state
 install -d -o root -g root -m 0755 /etc/pop3d
