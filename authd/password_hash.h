@@ -12,7 +12,15 @@ namespace pop3d::authd {
 // through libsodium's crypto_pwhash_str_verify, anything else through
 // crypt_r (yescrypt, SHA-512, ...), compared in constant time. A locked or
 // malformed hash never matches.
+// An argon2 hash whose cost exceeds limits::argon2_max_memory_kib or
+// limits::argon2_max_work_kib (see argon2_cost_acceptable) never matches and
+// is not computed.
 bool verify_password(std::string_view hash, const Secret& password);
+
+// Whether an "$argon2id$" / "$argon2i$" hash has the form
+// "$argon2X$v=19$m=M,t=T,p=1$..." with 1 <= T, M <= argon2_max_memory_kib
+// and M*T <= argon2_max_work_kib. Pure.
+bool argon2_cost_acceptable(std::string_view hash);
 
 // Hashes of a random password that was thrown away as soon as they were
 // made, so nothing matches them. Constants rather than made at start: each

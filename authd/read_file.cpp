@@ -29,7 +29,10 @@ Error io_error(const std::string& path, int err) {
 }  // namespace
 
 Result<Secret> read_account_file(const std::string& path) {
-    Fd f{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    // O_NONBLOCK: a FIFO in place of the file would otherwise wait for a
+    // writer (every request would hang); it is then refused as not regular.
+    // It changes nothing for a regular file.
+    Fd f{open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
     if (f.fd < 0) {
         if (errno == ENOENT) return Secret();
         return io_error(path, errno);

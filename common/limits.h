@@ -97,6 +97,13 @@ inline constexpr std::size_t account_line = 4096;
 }  // namespace pop3d::limits
 
 namespace pop3d::limits {
+// An argon2 hash in users_file is checked only if it costs no more than
+// pop3d-passwd --sensitive makes (libsodium's SENSITIVE limits): memory in
+// KiB, and memory times passes. A hash asking for more would let whoever
+// writes the file (or a typo) tie up a helper for hours, or the host's
+// memory, on every attempt at that name.
+inline constexpr unsigned long long argon2_max_memory_kib = 1024 * 1024;       // 1 GiB
+inline constexpr unsigned long long argon2_max_work_kib = 4 * 1024 * 1024;     // 1 GiB x 4 passes
 
 // RFC 5034 section 4: a SASL response line is not bound by the 255-octet
 // command limit; the server must take the largest response its mechanisms

@@ -22,8 +22,10 @@ Error temp(const std::string& what) { return make_error(ErrorKind::temporary, "p
 
 // Only async-signal-safe calls between fork and exec. An exec failure is
 // reported through the close-on-exec pipe `report`: EOF there means exec
-// succeeded. Both descriptors first move above the ones being set up, so
-// that no dup2 below can overwrite them, whatever numbers they had.
+// succeeded. The report pipe, the socket and /dev/null all first move above
+// the descriptors being set up, so that no dup2 below can overwrite one of
+// them, whatever numbers they had (/dev/null opened into a free helper_fd
+// would be replaced by the socket, and 0-2 would then get the socket).
 [[noreturn]] void exec_child(int sock, int report, const char* program, char* const argv[]) {
     sigset_t none;
     sigemptyset(&none);
@@ -32,7 +34,8 @@ Error temp(const std::string& what) { return make_error(ErrorKind::temporary, "p
     int err = 0;
     int r = fcntl(report, F_DUPFD_CLOEXEC, high);
     int s = r < 0 ? -1 : fcntl(sock, F_DUPFD_CLOEXEC, high);
-    int null = s < 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+    int opened = s < 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+    int null = opened < 0 ? -1 : fcntl(opened, F_DUPFD_CLOEXEC, high);
     if (r < 0 || s < 0 || null < 0) err = errno;
     if (!err && dup2(s, helper_fd) != helper_fd) err = errno;
     for (int fd = 0; fd <= 2 && !err; ++fd)

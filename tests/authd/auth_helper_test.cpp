@@ -1,6 +1,7 @@
 // A real pop3d-auth, started by AuthHelper as the monitor starts it.
 #include "common/auth/helper.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
 #include <pwd.h>
@@ -148,6 +149,41 @@ TEST_F(AuthHelperTest, BadConfigurationMeansNoVerdict) {
     auto v = (*helper)->verify(pass("p3a-helper", "s3cret pass"));
     EXPECT_FALSE(v.ok());
     EXPECT_FALSE((*helper)->verify(pass("p3a-helper", "s3cret pass")).ok());
+}
+
+// pop3d-auth's standard descriptors are /dev/null and only its socket is on
+// descriptor 3, whatever descriptors the monitor happened to have free: with
+// descriptor 3 free, the socketpair's monitor end lands there, is closed in
+// the child, and /dev/null must not be opened into that gap (the dup2 onto
+// helper_fd would then replace it, and 0-2 would become the socket).
+TEST_F(AuthHelperTest, StandardDescriptorsAreDevNullWhenDescriptorThreeIsFree) {
+    std::string fds = dir.file("fds");
+    std::string script = dir.write("fake-auth",
+                                   "#!/bin/sh\n"
+                                   "a=$(/bin/readlink /proc/$$/fd/0)\n"
+                                   "b=$(/bin/readlink /proc/$$/fd/1)\n"
+                                   "c=$(/bin/readlink /proc/$$/fd/2)\n"
+                                   "d=$(/bin/readlink /proc/$$/fd/3)\n"
+                                   "printf '%s\\n' \"$a\" \"$b\" \"$c\" \"$d\" > " + fds + "\n",
+                                   0755);
+    int saved = fcntl(3, F_DUPFD_CLOEXEC, 100);  // -1 when 3 was free already
+    if (saved >= 0) close(3);
+    {
+        auto helper = AuthHelper::start(write_config(0), script);
+        ASSERT_TRUE(helper.ok()) << helper.error().message;
+    }  // the destructor waits for the script to exit
+    if (saved >= 0) {
+        dup2(saved, 3);
+        close(saved);
+    }
+    std::ifstream in(fds);
+    std::string line;
+    for (int fd = 0; fd <= 2; ++fd) {
+        ASSERT_TRUE(std::getline(in, line)) << "no line for descriptor " << fd;
+        EXPECT_EQ(line, "/dev/null") << "descriptor " << fd;
+    }
+    ASSERT_TRUE(std::getline(in, line));
+    EXPECT_EQ(line.rfind("socket:", 0), 0u) << line;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <crypt.h>
 #include <gtest/gtest.h>
 #include <sodium.h>
+#include <unistd.h>
 
 namespace pop3d::authd {
 namespace {
@@ -67,6 +68,37 @@ TEST(PasswordHash, DummyHashesAreOfTheKindsInUse) {
 
     EXPECT_FALSE(verify_password(dummy_argon2_hash, Secret("")));
     EXPECT_FALSE(verify_password(dummy_crypt_hash, Secret("")));
+}
+
+// users_file is read by pop3d-auth for every login attempt: a hash whose
+// cost parameters ask for more work than pop3d-passwd ever makes (here
+// 4e9 passes; m=4194304 would ask for 4 GiB of memory) must be refused
+// without being computed, or each attempt on that name would tie up a
+// helper for hours (or the host's memory).
+TEST(PasswordHashDeathTest, Argon2HashBeyondTheToolsCostIsRefusedUncomputed) {
+    ASSERT_GE(sodium_init(), 0);
+    const std::string hash =
+        "$argon2id$v=19$m=8,t=4000000000,p=1$cQDXL4RIVwUdaE/xu3hfgw$JOGVjMZ2dSsWz7A14ovXRyE5Vr5/v9t7xqSzpAL0wsE";
+    EXPECT_EXIT(
+        {
+            alarm(10);  // computing it would take hours: SIGALRM fails the test
+            _exit(verify_password(hash, Secret("pw")) ? 1 : 0);
+        },
+        ::testing::ExitedWithCode(0), "");
+}
+
+TEST(PasswordHash, Argon2CostBoundsFollowPop3dPasswd) {
+    EXPECT_TRUE(argon2_cost_acceptable("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"));
+    EXPECT_TRUE(argon2_cost_acceptable("$argon2id$v=19$m=1048576,t=4,p=1$c2FsdA$aGFzaA"));
+    EXPECT_TRUE(argon2_cost_acceptable("$argon2i$v=19$m=32768,t=4,p=1$c2FsdA$aGFzaA"));
+    EXPECT_TRUE(argon2_cost_acceptable(dummy_argon2_hash));
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$m=4194304,t=1,p=1$c2FsdA$aGFzaA"));  // 4 GiB
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$m=1048576,t=5,p=1$c2FsdA$aGFzaA"));
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$m=65536,t=99999999999999999999,p=1$c2FsdA$aGFzaA"));
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$m=65536,t=2,p=4$c2FsdA$aGFzaA"));
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$t=2,m=65536,p=1$c2FsdA$aGFzaA"));
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$m=,t=2,p=1$c2FsdA$aGFzaA"));
+    EXPECT_FALSE(argon2_cost_acceptable("$argon2id$v=19$m=65536,t=0,p=1$c2FsdA$aGFzaA"));
 }
 
 }  // namespace
