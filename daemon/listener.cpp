@@ -135,9 +135,10 @@ void Listener::serve(UniqueFd connection, const std::string& address) {
 }
 
 void Listener::reap() {
-    // Bounded by the number of children we have; waitpid returns 0 when
-    // none is left to collect.
-    for (std::size_t i = 0; i <= sessions_.total(); ++i) {
+    // Bounded by the number of children we have (taken once: removing
+    // sessions shrinks it); waitpid returns 0 when none is left to collect.
+    const std::size_t children = sessions_.total();
+    for (std::size_t i = 0; i <= children; ++i) {
         int status = 0;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid <= 0) return;
