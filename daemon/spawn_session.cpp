@@ -49,7 +49,11 @@ Result<pid_t> spawn_session(const SessionCommand& command, int connection, int c
         _exit(127);
     }
     if (sigprocmask(SIG_SETMASK, &signal_mask, nullptr) != 0) _exit(127);
-    execv(command.program.c_str(), argv.data());
+    // The listener's environment (whatever root's shell or init had) stays
+    // out of the session, which runs as root until login.
+    char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+    char* environment[] = {path, nullptr};
+    execve(command.program.c_str(), argv.data(), environment);
     _exit(127);
 }
 
