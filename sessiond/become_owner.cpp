@@ -36,6 +36,10 @@ Status become_mailbox_owner(const Login& login, bool as_root) {
         if (!groups) return groups.error();
         if (auto st = priv::switch_to(login.uid, login.gid, *groups); !st) return st;
         if (auto st = priv::drop_all_capabilities(); !st) return st;
+        // The uid change reset the dumpable flag; a process of the owner
+        // must not ptrace the session (it holds the dotlock keeper's channel
+        // and the client's connection).
+        if (auto st = priv::set_not_dumpable(); !st) return st;
     }
     if (auto st = priv::set_no_new_privs(); !st) return st;
     return priv::disable_core_dumps();
