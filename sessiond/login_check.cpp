@@ -19,6 +19,7 @@ bool safe_name(const std::string& name) {
 Result<Login> check_login(const auth::AuthVerdict& verdict, const LoginPolicy& policy) {
     if (!verdict.accepted()) return refuse("not accepted");
     if (verdict.uid == 0) return refuse("uid 0");
+    if (verdict.gid == 0) return refuse("gid 0");
     if (policy.single_user) {
         if (verdict.uid != policy.self_uid)
             return refuse("uid " + std::to_string(verdict.uid) + " is not ours (single-user mode)");

@@ -32,6 +32,9 @@ TEST(LoginCheck, RefusesRootLowUidsAndRejectedVerdicts) {
     auto rejected = accepted("alice", 1001);
     rejected.outcome = auth::Outcome::rejected;
     EXPECT_FALSE(check_login(rejected, policy()).ok());
+    auto root_group = accepted("alice", 1001);
+    root_group.gid = 0;
+    EXPECT_FALSE(check_login(root_group, policy()).ok());
 }
 
 TEST(LoginCheck, RefusesNamesThatWouldLeaveTheMailDirectory) {
