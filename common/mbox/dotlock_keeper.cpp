@@ -116,8 +116,11 @@ std::optional<gid_t> dotlock_spool_group(const std::string& mbox_path, uid_t uid
     const std::size_t slash = mbox_path.rfind('/');
     const std::string dir = slash == std::string::npos || slash == 0 ? std::string("/")
                                                                       : std::string(mbox_path.data(), slash);
+    // Only a real, root-owned spool directory: never one reached through a
+    // symlink the user made (it could point the keeper's group at /var/mail
+    // for a maildrop template under the home directory).
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0) return std::nullopt;
     bool owner_writes = st.st_uid == uid && (st.st_mode & S_IWUSR);
     bool others_write = st.st_mode & S_IWOTH;
     if (owner_writes || others_write) return std::nullopt;

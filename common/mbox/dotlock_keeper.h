@@ -56,8 +56,8 @@ private:
 
 // The group a keeper needs to make the dotlock of the mbox at mbox_path for
 // uid: the directory's group when uid cannot write the directory but that
-// group can (the Debian spool); nothing when uid can write it (%h/Mailbox)
-// or nobody but root can.
+// group can (the Debian spool, a real root-owned directory, not a symlink);
+// nothing when uid can write it (%h/Mailbox) or nobody but root can.
 std::optional<gid_t> dotlock_spool_group(const std::string& mbox_path, uid_t uid);
 
 }  // namespace pop3d::mbox

@@ -49,6 +49,12 @@ TEST_F(DotlockKeeperTest, SpoolGroupIsNeededOnlyWhereTheUserCannotWrite) {
     EXPECT_EQ(dotlock_spool_group("/nonexistent/dir/mbox", user_->uid()), std::nullopt);
 }
 
+TEST_F(DotlockKeeperTest, NoSpoolGroupThroughASymlinkTheUserMade) {
+    std::string link = user_->home() + "/spool";
+    ASSERT_EQ(::symlink(spool_.path().c_str(), link.c_str()), 0);
+    EXPECT_EQ(dotlock_spool_group(link + "/p3k-keeper", user_->uid()), std::nullopt);
+}
+
 TEST_F(DotlockKeeperTest, MakesAndRemovesTheLockAndHoldsNoPrivilege) {
     auto keeper = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
     ASSERT_TRUE(keeper.ok()) << keeper.error().message;
