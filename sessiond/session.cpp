@@ -192,7 +192,7 @@ int run_session(SessionSetup& setup) {
     auto maildrop = mbox::open_maildrop(request);
     if (!maildrop) {
         const Error& e = maildrop.error();
-        log::warning("user \"%s\": %s: %s", login.user.c_str(), login.maildrop.c_str(), e.message.c_str());
+        log::warning("user \"%s\": %s", login.user.c_str(), e.message.c_str());
         say(pop3::err(pop3::response_code(e.kind),
                       e.kind == ErrorKind::in_use ? "maildrop is in use by another session" : "cannot open the maildrop"));
         log_summary(login.user, client, {}, e.kind == ErrorKind::in_use ? "in-use" : "maildrop-error");
