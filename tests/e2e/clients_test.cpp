@@ -5,6 +5,7 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/served_suite.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -17,30 +18,12 @@ std::size_t count(const std::string& text, const std::string& what) {
     return n;
 }
 
-class Clients : public ::testing::Test {
+class Clients : public ServedSuite<Clients> {
 protected:
-    static void SetUpTestSuite() {
-        accounts_ = Accounts::create(&why_).release();
-        if (!accounts_) return;
-        std::string dir = accounts_->dir().path();
-        daemon_ = new Daemon(accounts_->dir().write("pop3d.conf", base_config(dir, port)), dir + "/pop3d.log");
-    }
-    static void TearDownTestSuite() {
-        delete daemon_;
-        delete accounts_;
-        daemon_ = nullptr;
-        accounts_ = nullptr;
-    }
+    static void SetUpTestSuite() { start_server(port); }
     void SetUp() override {
-        if (!accounts_) {
-            // As root the accounts must be made; only without root is it a skip.
-            if (geteuid() == 0) FAIL() << "cannot create the test accounts: " << why_;
-            GTEST_SKIP() << why_;
-        }
-        ASSERT_TRUE(daemon_->ready()) << daemon_->log();
-        // A session of the last test may still be ending (UPDATE, locks);
-        // a new login to the same maildrop would meet [IN-USE].
-        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
+        ServedSuite::SetUp();
+        if (HasFatalFailure() || IsSkipped()) return;
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
     }
     // Both messages arrived where the client put them, and the maildrop is empty.
@@ -52,14 +35,7 @@ protected:
     }
     static std::string dir() { return accounts_->dir().path(); }
     static std::string p() { return std::to_string(port); }
-
-    static Accounts* accounts_;
-    static std::string why_;
-    static Daemon* daemon_;
 };
-Accounts* Clients::accounts_ = nullptr;
-std::string Clients::why_;
-Daemon* Clients::daemon_ = nullptr;
 
 TEST_F(Clients, PythonPoplib) {
     std::string script =

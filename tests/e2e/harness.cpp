@@ -192,19 +192,6 @@ bool Client::closed_by_server() {
     return false;
 }
 
-std::map<std::string, std::string> proc_status(pid_t pid) {
-    std::map<std::string, std::string> fields;
-    std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/status"));
-    std::string l;
-    while (std::getline(in, l)) {
-        auto colon = l.find(':');
-        if (colon == std::string::npos) continue;
-        std::size_t v = l.find_first_not_of(" \t", colon + 1);
-        fields[l.substr(0, colon)] = v == std::string::npos ? "" : l.substr(v);
-    }
-    return fields;
-}
-
 std::string proc_root(pid_t pid) {
     char target[PATH_MAX];
     ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/root").c_str(), target, sizeof target - 1);

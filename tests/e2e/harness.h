@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/proc_status.h"
 #include "tests/support/temp_dir.h"
 
 namespace pop3d::e2e {
@@ -92,7 +93,7 @@ private:
 };
 
 // Fields of /proc/PID/status ("Uid" -> "0\t0\t0\t0").
-std::map<std::string, std::string> proc_status(pid_t pid);
+using testing::proc_status;
 // The target of /proc/PID/root.
 std::string proc_root(pid_t pid);
 // Direct children of pid.

@@ -6,49 +6,17 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/served_suite.h"
 
 namespace pop3d::e2e {
 namespace {
 
 constexpr int port = 11100;
 
-class Login : public ::testing::Test {
+class Login : public ServedSuite<Login> {
 protected:
-    static void SetUpTestSuite() {
-        accounts_ = Accounts::create(&why_).release();
-        if (!accounts_) return;
-        std::string dir = accounts_->dir().path();
-        config_text_ = base_config(dir, port, "[auth]\nmax_attempts = 3\n");
-        std::string config = accounts_->dir().write("pop3d.conf", config_text_);
-        daemon_ = new Daemon(config, dir + "/pop3d.log");
-    }
-    static void TearDownTestSuite() {
-        delete daemon_;
-        delete accounts_;
-        daemon_ = nullptr;
-        accounts_ = nullptr;
-    }
-    void SetUp() override {
-        if (!accounts_) {
-            // As root the accounts must be made; only without root is it a skip.
-            if (geteuid() == 0) FAIL() << "cannot create the test accounts: " << why_;
-            GTEST_SKIP() << why_;
-        }
-        ASSERT_TRUE(daemon_->ready()) << daemon_->log();
-        // A session of the last test may still be ending (UPDATE, locks);
-        // a new login to the same maildrop would meet [IN-USE].
-        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
-    }
-
-    static Accounts* accounts_;
-    static std::string why_;
-    static std::string config_text_;
-    static Daemon* daemon_;
+    static void SetUpTestSuite() { start_server(port, "[auth]\nmax_attempts = 3\n"); }
 };
-Accounts* Login::accounts_ = nullptr;
-std::string Login::why_;
-std::string Login::config_text_;
-Daemon* Login::daemon_ = nullptr;
 
 TEST_F(Login, ShadowUserRetrievesAndDeletesMail) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));

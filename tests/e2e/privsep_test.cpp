@@ -5,6 +5,7 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/served_suite.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -20,29 +21,9 @@ std::string uid_of(const char* name) {
     return out;
 }
 
-class Privsep : public ::testing::Test {
+class Privsep : public ServedSuite<Privsep> {
 protected:
-    static void SetUpTestSuite() {
-        accounts_ = Accounts::create(&why_).release();
-        if (!accounts_) return;
-        std::string dir = accounts_->dir().path();
-        daemon_ = new Daemon(accounts_->dir().write("pop3d.conf", base_config(dir, port)), dir + "/pop3d.log");
-    }
-    static void TearDownTestSuite() {
-        delete daemon_;
-        delete accounts_;
-        daemon_ = nullptr;
-        accounts_ = nullptr;
-    }
-    void SetUp() override {
-        if (!accounts_) {
-            // As root the accounts must be made; only without root is it a skip.
-            if (geteuid() == 0) FAIL() << "cannot create the test accounts: " << why_;
-            GTEST_SKIP() << why_;
-        }
-        ASSERT_TRUE(daemon_->ready()) << daemon_->log();
-    }
-
+    static void SetUpTestSuite() { start_server(port); }
     // The one session the listener runs.
     pid_t session() {
         std::vector<pid_t> sessions;
@@ -52,14 +33,7 @@ protected:
         });
         return sessions.size() == 1 ? sessions[0] : -1;
     }
-
-    static Accounts* accounts_;
-    static std::string why_;
-    static Daemon* daemon_;
 };
-Accounts* Privsep::accounts_ = nullptr;
-std::string Privsep::why_;
-Daemon* Privsep::daemon_ = nullptr;
 
 TEST_F(Privsep, TheListenerKeepsOnlyTheCapabilitiesSessionsNeed) {
     auto st = proc_status(daemon_->pid());
