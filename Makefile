@@ -74,7 +74,10 @@ $(BUILD)/tests/e2e: $(E2E_OBJS) $(SUPPORT_OBJS) $(ALL_LIBS)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(GTEST_LIBS) -lgtest_main $(LDLIBS)
 
 # The last line of the output reads "tests: N passed, N failed[, N skipped]".
-test: $(PROGRAMS) $(TEST_BINS)
+# Builds with every core first (a serial first build takes minutes).
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+test:
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS) $(TEST_BINS)
 	@tests/run-suites $(TEST_BINS)
 
 # Debian packages the build and the tests need.
@@ -140,7 +143,7 @@ fuzz: $(FUZZ_TARGETS)
 RUN_PORT := 1110
 run:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@etc/make-run.sh $(BUILD)/bin run $(RUN_PORT)
 
 # install: the daemons to $(PREFIX)/sbin (pop3d-session finds pop3d-auth

@@ -126,7 +126,8 @@ pop3d demo on 127.0.0.1:$port, $mode
   password: $password
 Try it from another terminal:
   curl -s pop3://127.0.0.1:$port/1 -u '$user:$password'
-  python3 -c "import poplib; p = poplib.POP3('127.0.0.1', $port); p.user('$user'); p.pass_('$password'); print(p.stat()); p.quit()"
+  python3 -c "import poplib; p = poplib.POP3('127.0.0.1', $port); p.user('$user'); p.pass_('$password'); print(p.stat()); print(b'\\n'.join(p.retr(1)[1]).decode()); p.dele(1); p.quit()"
+  (the python line retrieves message 1, deletes it, and QUITs: the mbox loses it)
 Stop with Ctrl-C.
 
 INFO
