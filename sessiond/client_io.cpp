@@ -1,6 +1,9 @@
 #include "sessiond/client_io.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +22,12 @@ int millis_left(Clock::time_point deadline) {
 }
 
 }  // namespace
+
+void send_without_delay(int fd) {
+    int on = 1;
+    // Fails with ENOTSOCK or EOPNOTSUPP where there is no TCP to tune.
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
 
 Status ClientOutput::write(std::string_view bytes) {
     auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds_);

@@ -23,6 +23,13 @@ private:
     unsigned timeout_seconds_;
 };
 
+// The session gathers its replies into large writes itself (PIPELINING), so
+// Nagle's algorithm only holds back the last small segment of each burst
+// until the client's delayed ACK: about 40 ms per RETR. Turns it off on a
+// TCP connection; anything else (a pipe under socat, a Unix socket) is left
+// as it is.
+void send_without_delay(int fd);
+
 struct ClientRead {
     enum class Kind {
         data,        // `size` bytes were read

@@ -109,6 +109,7 @@ int run_session(SessionSetup& setup) {
     const Config& config = setup.config;
     bool as_root = geteuid() == 0;
     std::string client = peer_address(STDIN_FILENO);
+    send_without_delay(STDOUT_FILENO);
     if (!as_root) {
         struct passwd* pw = getpwuid(geteuid());
         log::notice("not started as root: single-user mode, serving only the maildrop of %s",

@@ -1,6 +1,8 @@
 #include "sessiond/client_io.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +21,30 @@ struct Pair {
     }
     UniqueFd a, b;
 };
+
+TEST(ClientIo, TcpConnectionsSendWithoutNagleDelay) {
+    UniqueFd listener(socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(listen(listener.get(), 1), 0);
+    ASSERT_EQ(getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    UniqueFd client(socket(AF_INET, SOCK_STREAM, 0));
+    ASSERT_EQ(connect(client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    UniqueFd server(accept(listener.get(), nullptr, nullptr));
+    ASSERT_TRUE(server.valid());
+    int on = 0;
+    len = sizeof on;
+    ASSERT_EQ(getsockopt(server.get(), IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+    ASSERT_EQ(on, 0);
+    send_without_delay(server.get());
+    ASSERT_EQ(getsockopt(server.get(), IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+    EXPECT_EQ(on, 1);
+    Pair not_tcp;
+    send_without_delay(not_tcp.a.get());  // left alone, no harm
+}
 
 TEST(ClientIo, ReadsWhatArrivedAndSeesTheClientClose) {
     Pair p;
