@@ -95,3 +95,18 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- bench (issue 6): the load generator and the side-by-side benchmark ----
+# `make bench` installs Dovecot and popa3d if missing, builds pop3d and the
+# load generator, and runs bench/run.sh (root; loopback ports 12000-12999).
+BENCH_OBJS := $(call objs,$(call srcs,bench))
+BENCH_LOADGEN := $(BUILD)/bench/loadgen
+
+$(BENCH_LOADGEN): $(BENCH_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ -pthread
+
+.PHONY: bench bench-loadgen
+bench-loadgen: $(BENCH_LOADGEN)
+bench: $(PROGRAMS) $(BENCH_LOADGEN)
+	bench/run.sh
