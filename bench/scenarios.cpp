@@ -164,7 +164,7 @@ std::string run_retrieve_all(const Target& t, const Maildrop& drop, bool delete_
         if (std::string e = stat(check, 0, &count, &octets); !e.empty()) return "after: " + e;
         if (std::string e = check.command("QUIT"); !e.empty()) return "after: " + e;
     }
-    *out = "messages=" + std::to_string(expect) + fmt(" mib=%.1f", octets / kMiB) +
+    *out = "messages=" + std::to_string(expect) + fmt(" mib=%.1f", drop.manifest.total_wire_octets() / kMiB) +
            fmt(" retr_s=%.3f", retr_seconds) +
            fmt(" mib_per_s=%.1f", drop.manifest.total_wire_octets() / kMiB / retr_seconds) +
            fmt(" session_s=%.3f", session);
