@@ -108,5 +108,8 @@ $(BENCH_LOADGEN): $(BENCH_OBJS)
 
 .PHONY: bench bench-loadgen
 bench-loadgen: $(BENCH_LOADGEN)
-bench: $(PROGRAMS) $(BENCH_LOADGEN)
+# A pop3d that does not build is reported "not available", not a stopped bench.
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_LOADGEN)
+	@$(MAKE) --no-print-directory all || echo "bench: pop3d did not build" >&2
 	bench/run.sh
