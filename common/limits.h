@@ -29,3 +29,44 @@ namespace pop3d::limits {
 inline constexpr std::size_t frame = 64 * 1024;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// The protocol engine's output buffer: replies are gathered up to this many
+// octets and written at once (RFC 2449 PIPELINING); a message streams
+// through it, so it also bounds what RETR holds in memory.
+inline constexpr std::size_t output_buffer = 32 * 1024;
+
+// UPDATE (common/mbox/rewrite.cpp): bytes moved per step. Each step is one
+// large aligned pwrite into the mbox (plus at most the same again into the
+// journal); the buffer is the rewriter's only allocation that does not grow
+// with the number of messages.
+inline constexpr std::size_t rewrite_chunk = 8 * 1024 * 1024;
+// Bytes of the random marker written just past the new end of the mbox
+// before it is truncated, so recover() can tell "truncated" from "not yet"
+// even after a delivery agent appended mail.
+inline constexpr std::size_t rewrite_marker = 32;
+
+// Fields of a request to pop3d-auth. A user name or password arrives in one
+// command line, or base64-decoded from an AUTH PLAIN response.
+inline constexpr std::size_t auth_user = command_line;
+inline constexpr std::size_t auth_password = 1024;
+// The APOP timestamp fits in the greeting line.
+inline constexpr std::size_t apop_timestamp = reply_line;
+// MD5 in hexadecimal (RFC 1939 section 7).
+inline constexpr std::size_t apop_digest = 32;
+inline constexpr std::size_t auth_client = 128;
+// Fields of a verdict from pop3d-auth.
+inline constexpr std::size_t account_name = 256;
+inline constexpr std::size_t home_dir = 4096;
+// How long the monitor waits for a verdict: the longest failure_delay the
+// configuration allows (60 s) plus the slowest hash we expect, with room.
+inline constexpr int auth_reply_seconds = 120;
+// How long the monitor waits for pop3d-auth to exit after closing its socket.
+inline constexpr int auth_exit_millis = 2000;
+// A users_file or apop_file larger than this is refused, not cut.
+inline constexpr std::size_t account_file = 16 * 1024 * 1024;
+// Line of such a file; longer lines are refused.
+inline constexpr std::size_t account_line = 4096;
+
+}  // namespace pop3d::limits

@@ -1,0 +1,66 @@
+// pop3d-auth: checks credentials for one session's monitor, which starts
+// it as root with a SOCK_SEQPACKET socket on descriptor 3 (common/auth/helper.h).
+// Usage: pop3d-auth [-f CONFIG]
+#include <sodium.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "authd/authenticator.h"
+#include "authd/sandbox.h"
+#include "authd/serve.h"
+#include "common/auth/helper.h"
+#include "common/config.h"
+#include "common/log.h"
+
+namespace {
+
+bool is_seqpacket_socket(int fd) {
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+    int type = 0;
+    socklen_t len = sizeof type;
+    return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace pop3d;
+    std::string config_path = default_config_path;
+    if (argc == 3 && std::strcmp(argv[1], "-f") == 0) {
+        config_path = argv[2];
+    } else if (argc != 1) {
+        std::fprintf(stderr, "usage: pop3d-auth [-f CONFIG]\n(started by pop3d-session, not by hand)\n");
+        return 2;
+    }
+    log::init("pop3d-auth", "mail", "info", false);
+    if (sodium_init() < 0) {
+        log::error("sodium_init failed");
+        return 1;
+    }
+    if (!is_seqpacket_socket(auth::helper_fd)) {
+        log::error("descriptor %d is not a SOCK_SEQPACKET socket: pop3d-auth is started by pop3d-session",
+                   auth::helper_fd);
+        return 2;
+    }
+    auto config = load_config(config_path);
+    if (!config) {
+        log::error("%s", config.error().message.c_str());
+        return 1;
+    }
+    log::init("pop3d-auth", config->log.facility, config->log.level, false);
+    if (auto s = authd::enter_sandbox(config->privsep); !s) {
+        log::error("dropping privileges: %s", s.error().message.c_str());
+        return 1;
+    }
+    auto authenticator = authd::Authenticator::create(config->auth);
+    if (!authenticator) {
+        log::error("%s", authenticator.error().message.c_str());
+        return 1;
+    }
+    return authd::serve(auth::helper_fd, *authenticator, config->auth.failure_delay);
+}

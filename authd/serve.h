@@ -1,0 +1,15 @@
+// pop3d-auth's conversation with its monitor: one request frame in, one
+// verdict frame out, until the monitor closes the socket.
+#pragma once
+
+#include "authd/authenticator.h"
+
+namespace pop3d::authd {
+
+// Returns the process exit status: 0 at EOF, 1 when a frame cannot be
+// parsed or the socket fails (the monitor then gets no verdict and treats
+// the helper as gone). Every verdict but an accepted one is sent only after
+// failure_delay seconds.
+int serve(int fd, const Authenticator& authenticator, unsigned failure_delay);
+
+}  // namespace pop3d::authd

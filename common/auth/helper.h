@@ -1,0 +1,48 @@
+// The monitor's handle on its pop3d-auth process: starts it as root on a
+// SOCK_SEQPACKET socketpair, asks it one request at a time, and closes and
+// reaps it when destroyed. pop3d-auth drops its own privileges.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "common/auth/request.h"
+#include "common/auth/verdict.h"
+#include "common/result.h"
+
+namespace pop3d::auth {
+
+// pop3d-auth finds its end of the socketpair on this descriptor.
+inline constexpr int helper_fd = 3;
+
+class AuthHelper {
+public:
+    // Forks and execs `program` (the path of pop3d-auth) as
+    // "pop3d-auth -f CONFIG_PATH" with an empty environment, the socket on
+    // helper_fd, /dev/null on 0, 1 and 2, and every other descriptor closed.
+    static Result<std::unique_ptr<AuthHelper>> start(const std::string& config_path,
+                                                      const std::string& program);
+    // Closes the socket (pop3d-auth exits at EOF) and reaps the process,
+    // killing it if it has not exited within a bounded time.
+    ~AuthHelper();
+    AuthHelper(const AuthHelper&) = delete;
+    AuthHelper& operator=(const AuthHelper&) = delete;
+
+    // Sends one request and waits (at most limits::auth_reply_seconds) for
+    // its verdict; a failed verdict arrives only after [auth] failure_delay.
+    // An error (helper gone, timeout, bad frame) is ErrorKind::temporary and
+    // leaves the helper unusable: every later call fails too.
+    Result<AuthVerdict> verify(const AuthRequest& request);
+
+    pid_t pid() const { return pid_; }
+
+private:
+    AuthHelper(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+    pid_t pid_;
+    int fd_;
+    bool broken_ = false;
+};
+
+}  // namespace pop3d::auth

@@ -1,0 +1,32 @@
+// What pop3d-auth answers to one AuthRequest. The monitor acts only on an
+// accepted verdict, and checks it again (uid not 0, uid >= min_uid) before
+// it switches to the mailbox owner.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+namespace pop3d::auth {
+
+enum class Outcome : std::uint8_t {
+    accepted = 0,
+    rejected = 1,   // wrong password, unknown user, refused account: one and the same
+    temporary = 2,  // the helper could not decide now ([SYS/TEMP])
+    permanent = 3,  // a configuration problem an administrator must fix ([SYS/PERM])
+};
+
+struct AuthVerdict {
+    Outcome outcome = Outcome::rejected;
+    // Only for an accepted verdict (empty or 0 otherwise):
+    std::string user;   // the canonical login name (for %u and log lines)
+    std::string owner;  // the Unix account that owns the mailbox
+    uid_t uid = 0;      // the owner's uid, gid and home directory (for %h)
+    gid_t gid = 0;
+    std::string home;
+
+    bool accepted() const { return outcome == Outcome::accepted; }
+};
+
+}  // namespace pop3d::auth

@@ -1,0 +1,185 @@
+#include "common/pop3/authorization.h"
+
+#include <utility>
+
+#include "common/pop3/capa.h"
+#include "common/pop3/command.h"
+#include "common/pop3/replies.h"
+#include "common/pop3/sasl_plain.h"
+
+namespace pop3d::pop3 {
+namespace {
+
+AuthAction reply(std::string text) {
+    AuthAction action;
+    action.reply = std::move(text);
+    return action;
+}
+
+AuthAction check(CredentialRequest request) {
+    AuthAction action;
+    action.kind = AuthAction::Kind::check_credentials;
+    action.credentials = std::move(request);
+    return action;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i] >= 'a' && a[i] <= 'z' ? static_cast<char>(a[i] - 32) : a[i];
+        if (x != b[i]) return false;
+    }
+    return true;
+}
+
+const char* const tls_required = "TLS required: use STLS first";
+
+}  // namespace
+
+Authorization::Authorization(AuthorizationOptions options) : options_(std::move(options)) {}
+
+AuthAction Authorization::on_line(std::string_view line) {
+    switch (phase_) {
+    case Phase::sasl_continuation:
+        phase_ = Phase::ready;
+        return sasl_response(line);
+    case Phase::awaiting_verdict:
+        return reply(err("a credential check is in progress"));
+    case Phase::done:
+        return reply(err("already logged in"));
+    case Phase::ready:
+    case Phase::user_given:
+        break;
+    }
+    return handle(line);
+}
+
+AuthAction Authorization::on_line_error(ReadLine::Kind kind) {
+    if (phase_ == Phase::awaiting_verdict || phase_ == Phase::done) {
+        return reply(err("unexpected input"));
+    }
+    bool in_sasl = phase_ == Phase::sasl_continuation;
+    phase_ = Phase::ready;
+    user_.clear();
+    if (in_sasl) return reply(err("invalid SASL response, authentication cancelled"));
+    return reply(err(kind == ReadLine::Kind::too_long ? "command line too long"
+                                                      : "invalid character in command"));
+}
+
+AuthAction Authorization::on_verdict(Verdict verdict) {
+    if (phase_ != Phase::awaiting_verdict) return reply(err("no credential check in progress"));
+    phase_ = Phase::ready;
+    switch (verdict) {
+    case Verdict::accepted: {
+        phase_ = Phase::done;
+        AuthAction action = reply(ok("maildrop locked and ready"));
+        action.kind = AuthAction::Kind::logged_in;
+        return action;
+    }
+    case Verdict::rejected:
+        return reply(err(ResponseCode::auth, "authentication failed"));
+    case Verdict::in_use:
+        return reply(err(ResponseCode::in_use, "maildrop is in use by another session"));
+    case Verdict::temporary:
+        return reply(err(ResponseCode::sys_temp, "temporary server failure, try again later"));
+    case Verdict::permanent:
+        return reply(err(ResponseCode::sys_perm, "the maildrop cannot be opened"));
+    }
+    return reply(err(ResponseCode::sys_perm, "unknown verdict"));
+}
+
+void Authorization::tls_started() {
+    options_.tls_active = true;
+    phase_ = Phase::ready;
+    user_.clear();
+}
+
+bool Authorization::credentials_allowed() const {
+    return !options_.require_tls || options_.tls_active;
+}
+
+AuthAction Authorization::handle(std::string_view line) {
+    // PASS is accepted only directly after USER: any other line forgets it.
+    bool user_given = phase_ == Phase::user_given;
+    std::string user = std::move(user_);
+    user_.clear();
+    phase_ = Phase::ready;
+
+    auto parsed = parse_command(line);
+    if (!parsed) return reply(err(parsed.error().message));
+    Command& command = *parsed;
+    switch (command.verb) {
+    case Verb::capa:
+        return reply(capa_reply({true, options_.tls_configured, options_.tls_active,
+                                 options_.require_tls}));
+    case Verb::quit: {
+        AuthAction action = reply(ok("signing off"));
+        action.kind = AuthAction::Kind::quit;
+        return action;
+    }
+    case Verb::stls: {
+        if (!options_.tls_configured) return reply(err("TLS is not available"));
+        if (options_.tls_active) return reply(err("TLS is already active"));
+        AuthAction action = reply(ok("Begin TLS negotiation"));
+        action.kind = AuthAction::Kind::start_tls;
+        return action;
+    }
+    case Verb::rpop:
+        return reply(err("RPOP is not supported (removed by RFC 1460)"));
+    case Verb::user:
+        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_required));
+        user_ = std::move(command.name);
+        phase_ = Phase::user_given;
+        return reply(ok("send PASS"));
+    case Verb::pass: {
+        if (!user_given) return reply(err("PASS must directly follow USER"));
+        CredentialRequest request;
+        request.method = CredentialRequest::Method::user_pass;
+        request.user = std::move(user);
+        request.password = std::move(command.secret);
+        phase_ = Phase::awaiting_verdict;
+        return check(std::move(request));
+    }
+    case Verb::apop: {
+        if (options_.apop_timestamp.empty()) return reply(err("APOP is not available"));
+        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_required));
+        CredentialRequest request;
+        request.method = CredentialRequest::Method::apop;
+        request.user = std::move(command.name);
+        request.digest = std::move(command.digest);
+        request.challenge = options_.apop_timestamp;
+        phase_ = Phase::awaiting_verdict;
+        return check(std::move(request));
+    }
+    case Verb::auth:
+        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_required));
+        if (command.name.empty()) return reply(ok("SASL mechanisms follow") + "PLAIN\r\n.\r\n");
+        if (!iequals(command.name, "PLAIN")) return reply(err("unsupported SASL mechanism"));
+        if (command.has_initial_response) return plain_credentials(command.secret.view());
+        phase_ = Phase::sasl_continuation;
+        return reply("+ \r\n");
+    case Verb::stat: case Verb::list: case Verb::retr: case Verb::dele: case Verb::noop:
+    case Verb::rset: case Verb::top: case Verb::uidl: case Verb::last:
+        return reply(err("command not valid before login"));
+    }
+    return reply(err("unknown command"));
+}
+
+AuthAction Authorization::sasl_response(std::string_view line) {
+    if (line == "*") return reply(err("authentication cancelled"));
+    return plain_credentials(line);
+}
+
+AuthAction Authorization::plain_credentials(std::string_view base64) {
+    auto decoded = decode_sasl_plain(base64);
+    if (!decoded) return reply(err(decoded.error().message));
+    CredentialRequest request;
+    request.method = CredentialRequest::Method::sasl_plain;
+    request.user = std::move(decoded->authcid);
+    request.authzid = std::move(decoded->authzid);
+    request.password = std::move(decoded->password);
+    phase_ = Phase::awaiting_verdict;
+    return check(std::move(request));
+}
+
+}  // namespace pop3d::pop3

@@ -1,0 +1,136 @@
+#include "common/privileges.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace pop3d::privileges {
+namespace {
+
+Error sys_error(const std::string& what, int err) {
+    return make_error(ErrorKind::permanent, what + ": " + std::strerror(err));
+}
+
+// getpw*_r and getgr*_r want a caller buffer; ERANGE asks for a bigger one.
+constexpr std::size_t max_db_buffer = 1 << 20;
+
+}  // namespace
+
+Result<Account> lookup_user(const std::string& name) {
+    for (std::size_t size = 4096; size <= max_db_buffer; size *= 4) {
+        std::unique_ptr<char[]> buf(new char[size]);
+        struct passwd pw {};
+        struct passwd* found = nullptr;
+        int rc = getpwnam_r(name.c_str(), &pw, buf.get(), size, &found);
+        if (rc == ERANGE) continue;
+        if (rc != 0) return make_error(ErrorKind::temporary, "getpwnam " + name + ": " + std::strerror(rc));
+        if (!found) return make_error(ErrorKind::invalid, "no such user: " + name);
+        return Account{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir};
+    }
+    return make_error(ErrorKind::temporary, "getpwnam " + name + ": entry too large");
+}
+
+Result<gid_t> lookup_group(const std::string& name) {
+    for (std::size_t size = 4096; size <= max_db_buffer; size *= 4) {
+        std::unique_ptr<char[]> buf(new char[size]);
+        struct group gr {};
+        struct group* found = nullptr;
+        int rc = getgrnam_r(name.c_str(), &gr, buf.get(), size, &found);
+        if (rc == ERANGE) continue;
+        if (rc != 0) return make_error(ErrorKind::temporary, "getgrnam " + name + ": " + std::strerror(rc));
+        if (!found) return make_error(ErrorKind::invalid, "no such group: " + name);
+        return gr.gr_gid;
+    }
+    return make_error(ErrorKind::temporary, "getgrnam " + name + ": entry too large");
+}
+
+Status switch_to(uid_t uid, gid_t gid, const std::vector<gid_t>& groups) {
+    if (setgroups(groups.size(), groups.data()) != 0) return sys_error("setgroups", errno);
+    if (setresgid(gid, gid, gid) != 0) return sys_error("setresgid", errno);
+    if (setresuid(uid, uid, uid) != 0) return sys_error("setresuid", errno);
+
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
+        return sys_error("getresuid", errno);
+    if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid)
+        return make_error(ErrorKind::permanent, "uid or gid did not change as asked");
+
+    int n = getgroups(0, nullptr);
+    if (n < 0) return sys_error("getgroups", errno);
+    std::vector<gid_t> now(static_cast<std::size_t>(n));
+    if (n > 0 && getgroups(n, now.data()) != n) return sys_error("getgroups", errno);
+    std::vector<gid_t> want = groups;
+    std::sort(now.begin(), now.end());
+    std::sort(want.begin(), want.end());
+    if (now != want) return make_error(ErrorKind::permanent, "supplementary groups did not change as asked");
+
+    if (uid != 0) {
+        if (setuid(0) == 0 || seteuid(0) == 0)
+            return make_error(ErrorKind::permanent, "setuid(0) still succeeds after dropping root");
+        if (gid != 0 && (setgid(0) == 0 || setegid(0) == 0))
+            return make_error(ErrorKind::permanent, "setgid(0) still succeeds after dropping root");
+    }
+    return {};
+}
+
+Status drop_all_capabilities() {
+    cap_t empty = cap_init();  // every set cleared
+    if (!empty) return sys_error("cap_init", errno);
+    int rc = cap_set_proc(empty);
+    int err = errno;
+    cap_free(empty);
+    if (rc != 0) return sys_error("cap_set_proc", err);
+
+    cap_t now = cap_get_proc();
+    if (!now) return sys_error("cap_get_proc", errno);
+    bool any = false;
+    for (cap_value_t c = 0; c <= CAP_LAST_CAP && !any; ++c) {
+        for (cap_flag_t f : {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE}) {
+            cap_flag_value_t v = CAP_CLEAR;
+            if (cap_get_flag(now, c, f, &v) == 0 && v == CAP_SET) any = true;
+        }
+    }
+    cap_free(now);
+    if (any) return make_error(ErrorKind::permanent, "capabilities still held after dropping them");
+    return {};
+}
+
+Status set_no_new_privs() {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return sys_error("PR_SET_NO_NEW_PRIVS", errno);
+    if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+        return make_error(ErrorKind::permanent, "no_new_privs did not stick");
+    return {};
+}
+
+Status disable_core_dumps() {
+    struct rlimit none {0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0) return sys_error("RLIMIT_CORE", errno);
+    return {};
+}
+
+Status set_not_dumpable() {
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return sys_error("PR_SET_DUMPABLE", errno);
+    return {};
+}
+
+Status limit_processes(rlim_t max) {
+    struct rlimit lim {max, max};
+    if (setrlimit(RLIMIT_NPROC, &lim) != 0) return sys_error("RLIMIT_NPROC", errno);
+    return {};
+}
+
+Status enter_chroot(const std::string& dir) {
+    if (chroot(dir.c_str()) != 0) return sys_error("chroot " + dir, errno);
+    if (chdir("/") != 0) return sys_error("chdir / in " + dir, errno);
+    return {};
+}
+
+}  // namespace pop3d::privileges

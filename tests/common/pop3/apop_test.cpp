@@ -1,0 +1,66 @@
+#include "common/pop3/apop.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <regex>
+#include <set>
+
+#include "common/limits.h"
+
+namespace pop3d::pop3 {
+namespace {
+
+const char* const rfc_timestamp = "<1896.697170952@dbc.mtview.ca.us>";
+
+TEST(Apop, Rfc1939Section7Example) {
+    auto digest = apop_digest(rfc_timestamp, "tanstaaf");
+    ASSERT_TRUE(digest.ok()) << digest.error().message;
+    EXPECT_EQ(*digest, "c4c9334bac560ecc979e58001b3e22fb");
+    EXPECT_TRUE(apop_digest_matches(rfc_timestamp, "tanstaaf", "c4c9334bac560ecc979e58001b3e22fb"));
+    EXPECT_TRUE(apop_digest_matches(rfc_timestamp, "tanstaaf", "C4C9334BAC560ECC979E58001B3E22FB"));
+}
+
+TEST(Apop, WrongSecretTimestampOrMalformedDigestDoNotMatch) {
+    const char* good = "c4c9334bac560ecc979e58001b3e22fb";
+    EXPECT_FALSE(apop_digest_matches(rfc_timestamp, "tanstaaF", good));
+    EXPECT_FALSE(apop_digest_matches("<1896.697170953@dbc.mtview.ca.us>", "tanstaaf", good));
+    EXPECT_FALSE(apop_digest_matches(rfc_timestamp, "tanstaaf", "c4c9334bac560ecc979e58001b3e22f"));
+    EXPECT_FALSE(apop_digest_matches(rfc_timestamp, "tanstaaf", "c4c9334bac560ecc979e58001b3e22fbb"));
+    EXPECT_FALSE(apop_digest_matches(rfc_timestamp, "tanstaaf", "g4c9334bac560ecc979e58001b3e22fb"));
+    EXPECT_FALSE(apop_digest_matches(rfc_timestamp, "tanstaaf", ""));
+}
+
+TEST(Apop, TimestampHasTheRfcShapeAndDiffersEachTime) {
+    ASSERT_GE(sodium_init(), 0);
+    std::regex shape(R"(<4242\.1700000000\.[0-9]+@mail\.example\.org>)");
+    std::set<std::string> seen;
+    for (int i = 0; i < 50; ++i) {
+        std::string t = make_apop_timestamp(4242, 1700000000, "mail.example.org");
+        EXPECT_TRUE(std::regex_match(t, shape)) << t;
+        seen.insert(t);
+    }
+    EXPECT_EQ(seen.size(), 50u);  // same pid and second: the random part differs
+}
+
+TEST(Apop, TimestampHostnameIsSanitisedAndBounded) {
+    ASSERT_GE(sodium_init(), 0);
+    std::string t = make_apop_timestamp(1, 2, "evil>host\r\n@x");
+    EXPECT_EQ(t.find_first_of("\r\n", 0), std::string::npos);
+    EXPECT_EQ(t.substr(t.find('@')), "@evil-host---x>");
+    EXPECT_NE(make_apop_timestamp(1, 2, "").find("@localhost>"), std::string::npos);
+    EXPECT_LE(make_apop_timestamp(1, 2, std::string(5000, 'h')).size(), limits::hostname + 60);
+}
+
+TEST(Apop, Greeting) {
+    EXPECT_EQ(greeting_reply("POP3 server ready", ""), "+OK POP3 server ready\r\n");
+    EXPECT_EQ(greeting_reply("POP3 server ready", rfc_timestamp),
+              "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n");
+    EXPECT_EQ(greeting_reply("a\r\nb", ""), "+OK a  b\r\n");
+    std::string long_one = greeting_reply(std::string(1000, 'g'), rfc_timestamp);
+    EXPECT_LE(long_one.size(), limits::reply_line);
+    EXPECT_NE(long_one.find(rfc_timestamp), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pop3d::pop3

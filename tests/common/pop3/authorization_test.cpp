@@ -1,0 +1,282 @@
+#include "common/pop3/authorization.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/limits.h"
+
+namespace pop3d::pop3 {
+namespace {
+
+using Kind = AuthAction::Kind;
+using Method = CredentialRequest::Method;
+
+const char* const timestamp = "<1896.697170952@dbc.mtview.ca.us>";
+
+AuthorizationOptions plain_options() {
+    AuthorizationOptions o;
+    o.apop_timestamp = timestamp;
+    return o;
+}
+
+bool starts(const std::string& reply, std::string_view prefix) {
+    return reply.compare(0, prefix.size(), prefix) == 0;
+}
+
+TEST(Authorization, UserPassAsksForCredentials) {
+    Authorization auth(plain_options());
+    AuthAction user = auth.on_line("USER alice");
+    EXPECT_EQ(user.kind, Kind::reply);
+    EXPECT_TRUE(starts(user.reply, "+OK"));
+    AuthAction pass = auth.on_line("PASS open sesame");
+    ASSERT_EQ(pass.kind, Kind::check_credentials);
+    EXPECT_TRUE(pass.reply.empty());
+    EXPECT_TRUE(auth.awaiting_verdict());
+    EXPECT_EQ(pass.credentials.method, Method::user_pass);
+    EXPECT_EQ(pass.credentials.user, "alice");
+    EXPECT_EQ(pass.credentials.password.view(), "open sesame");
+    AuthAction in = auth.on_verdict(Verdict::accepted);
+    EXPECT_EQ(in.kind, Kind::logged_in);
+    EXPECT_TRUE(starts(in.reply, "+OK"));
+    EXPECT_TRUE(starts(auth.on_line("STAT").reply, "-ERR"));
+}
+
+TEST(Authorization, PassOnlyDirectlyAfterUser) {
+    Authorization auth(plain_options());
+    EXPECT_EQ(auth.on_line("PASS x").kind, Kind::reply);
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));
+    auth.on_line("USER alice");
+    auth.on_line("NOOP");  // anything in between forgets the USER
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));
+    auth.on_line("USER alice");
+    auth.on_line("CAPA");
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));
+    auth.on_line("USER alice");
+    auth.on_line("LIST 4294967297");
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));
+    auth.on_line("USER alice");
+    EXPECT_TRUE(starts(auth.on_line_error(ReadLine::Kind::too_long).reply, "-ERR"));
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));
+    auth.on_line("USER alice");
+    auth.on_line("USER bob");  // a second USER replaces the first
+    AuthAction pass = auth.on_line("PASS x");
+    ASSERT_EQ(pass.kind, Kind::check_credentials);
+    EXPECT_EQ(pass.credentials.user, "bob");
+}
+
+TEST(Authorization, FailedLoginsLookAlikeAndCodesFollowTheVerdict) {
+    struct Case {
+        Verdict verdict;
+        std::string reply;
+    };
+    for (const Case& c : {Case{Verdict::rejected, "-ERR [AUTH] "},
+                          Case{Verdict::in_use, "-ERR [IN-USE] "},
+                          Case{Verdict::temporary, "-ERR [SYS/TEMP] "},
+                          Case{Verdict::permanent, "-ERR [SYS/PERM] "}}) {
+        Authorization auth(plain_options());
+        auth.on_line("USER nobody");
+        ASSERT_EQ(auth.on_line("PASS x").kind, Kind::check_credentials);
+        AuthAction a = auth.on_verdict(c.verdict);
+        EXPECT_EQ(a.kind, Kind::reply);
+        EXPECT_TRUE(starts(a.reply, c.reply)) << a.reply;
+        EXPECT_FALSE(auth.awaiting_verdict());
+        // The client may try again.
+        auth.on_line("USER alice");
+        EXPECT_EQ(auth.on_line("PASS y").kind, Kind::check_credentials);
+    }
+    // Unknown user and wrong password: the machine cannot tell them apart,
+    // so one verdict gives one reply.
+    Authorization a1(plain_options()), a2(plain_options());
+    a1.on_line("USER nosuchuser");
+    a1.on_line("PASS x");
+    a2.on_line("USER alice");
+    a2.on_line("PASS wrong");
+    EXPECT_EQ(a1.on_verdict(Verdict::rejected).reply, a2.on_verdict(Verdict::rejected).reply);
+}
+
+TEST(Authorization, Apop) {
+    Authorization auth(plain_options());
+    AuthAction a = auth.on_line("APOP mrose c4c9334bac560ecc979e58001b3e22fb");
+    ASSERT_EQ(a.kind, Kind::check_credentials);
+    EXPECT_EQ(a.credentials.method, Method::apop);
+    EXPECT_EQ(a.credentials.user, "mrose");
+    EXPECT_EQ(a.credentials.digest, "c4c9334bac560ecc979e58001b3e22fb");
+    EXPECT_EQ(a.credentials.challenge, timestamp);
+    EXPECT_EQ(auth.on_verdict(Verdict::accepted).kind, Kind::logged_in);
+}
+
+TEST(Authorization, ApopDisabledWithoutTimestamp) {
+    Authorization auth(AuthorizationOptions{});
+    AuthAction a = auth.on_line("APOP mrose c4c9334bac560ecc979e58001b3e22fb");
+    EXPECT_EQ(a.kind, Kind::reply);
+    EXPECT_TRUE(starts(a.reply, "-ERR"));
+}
+
+TEST(Authorization, AuthWithoutArgumentListsMechanisms) {
+    Authorization auth(plain_options());
+    EXPECT_EQ(auth.on_line("AUTH").reply, "+OK SASL mechanisms follow\r\nPLAIN\r\n.\r\n");
+    EXPECT_TRUE(starts(auth.on_line("AUTH CRAM-MD5").reply, "-ERR"));
+}
+
+TEST(Authorization, AuthPlainInitialResponse) {
+    Authorization auth(plain_options());
+    AuthAction a = auth.on_line("AUTH plain AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
+    ASSERT_EQ(a.kind, Kind::check_credentials);
+    EXPECT_EQ(a.credentials.method, Method::sasl_plain);
+    EXPECT_EQ(a.credentials.user, "tim");
+    EXPECT_EQ(a.credentials.authzid, "");
+    EXPECT_EQ(a.credentials.password.view(), "tanstaaftanstaaf");
+    EXPECT_TRUE(starts(auth.on_verdict(Verdict::rejected).reply, "-ERR [AUTH]"));
+}
+
+TEST(Authorization, AuthPlainContinuation) {
+    Authorization auth(plain_options());
+    EXPECT_EQ(auth.on_line("AUTH PLAIN").reply, "+ \r\n");
+    AuthAction a = auth.on_line("AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
+    ASSERT_EQ(a.kind, Kind::check_credentials);
+    EXPECT_EQ(a.credentials.user, "tim");
+}
+
+TEST(Authorization, AuthPlainStarCancels) {
+    Authorization auth(plain_options());
+    auth.on_line("AUTH PLAIN");
+    AuthAction a = auth.on_line("*");
+    EXPECT_EQ(a.kind, Kind::reply);
+    EXPECT_TRUE(starts(a.reply, "-ERR"));
+    // Back to commands: QUIT is a command again, not a SASL response.
+    EXPECT_EQ(auth.on_line("QUIT").kind, Kind::quit);
+}
+
+TEST(Authorization, AuthPlainBadInput) {
+    for (const char* line : {"AUTH PLAIN !!!!", "AUTH PLAIN =",
+                             "AUTH PLAIN VXJzZWwAS3VydAB4aXBqM3BsbXE=" /* authzid Ursel */}) {
+        Authorization auth(plain_options());
+        AuthAction a = auth.on_line(line);
+        EXPECT_EQ(a.kind, Kind::reply) << line;
+        EXPECT_TRUE(starts(a.reply, "-ERR")) << line;
+        EXPECT_FALSE(auth.awaiting_verdict());
+    }
+    Authorization auth(plain_options());
+    auth.on_line("AUTH PLAIN");
+    EXPECT_TRUE(starts(auth.on_line("QUIT").reply, "-ERR"));  // not base64: refused
+    auth.on_line("AUTH PLAIN");
+    EXPECT_TRUE(starts(auth.on_line_error(ReadLine::Kind::too_long).reply, "-ERR"));
+    EXPECT_EQ(auth.on_line("QUIT").kind, Kind::quit);
+}
+
+TEST(Authorization, StlsNotConfigured) {
+    Authorization auth(plain_options());
+    AuthAction a = auth.on_line("STLS");
+    EXPECT_EQ(a.kind, Kind::reply);
+    EXPECT_TRUE(starts(a.reply, "-ERR"));
+}
+
+TEST(Authorization, StlsConfiguredStartsTlsOnce) {
+    AuthorizationOptions o = plain_options();
+    o.tls_configured = true;
+    Authorization auth(o);
+    auth.on_line("USER alice");
+    AuthAction a = auth.on_line("STLS");
+    EXPECT_EQ(a.kind, Kind::start_tls);
+    EXPECT_TRUE(starts(a.reply, "+OK"));
+    auth.tls_started();
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));  // USER was forgotten
+    EXPECT_TRUE(starts(auth.on_line("STLS").reply, "-ERR"));
+    EXPECT_EQ(auth.on_line("CAPA").reply.find("STLS"), std::string::npos);
+}
+
+TEST(Authorization, RequiredTlsRefusesCredentialsUntilActive) {
+    AuthorizationOptions o = plain_options();
+    o.tls_configured = true;
+    o.require_tls = true;
+    Authorization auth(o);
+    for (const char* line : {"USER alice", "APOP a c4c9334bac560ecc979e58001b3e22fb",
+                             "AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm", "AUTH"}) {
+        AuthAction a = auth.on_line(line);
+        EXPECT_EQ(a.kind, Kind::reply) << line;
+        EXPECT_TRUE(starts(a.reply, "-ERR")) << line;
+    }
+    EXPECT_EQ(auth.on_line("CAPA").reply.find("USER"), std::string::npos);
+    ASSERT_EQ(auth.on_line("STLS").kind, Kind::start_tls);
+    auth.tls_started();
+    auth.on_line("USER alice");
+    EXPECT_EQ(auth.on_line("PASS x").kind, Kind::check_credentials);
+}
+
+TEST(Authorization, ImplicitTlsNeedsNoStls) {
+    AuthorizationOptions o = plain_options();
+    o.tls_configured = true;
+    o.tls_active = true;
+    o.require_tls = true;
+    Authorization auth(o);
+    EXPECT_TRUE(starts(auth.on_line("STLS").reply, "-ERR"));
+    EXPECT_EQ(auth.on_line("AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm").kind,
+              Kind::check_credentials);
+}
+
+TEST(Authorization, QuitEndsWithoutUpdate) {
+    Authorization auth(plain_options());
+    AuthAction a = auth.on_line("quit");
+    EXPECT_EQ(a.kind, Kind::quit);
+    EXPECT_TRUE(starts(a.reply, "+OK"));
+}
+
+TEST(Authorization, RpopIsRefused) {
+    Authorization auth(plain_options());
+    auth.on_line("USER alice");
+    AuthAction a = auth.on_line("RPOP alice");
+    EXPECT_EQ(a.kind, Kind::reply);
+    EXPECT_TRUE(starts(a.reply, "-ERR"));
+    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));
+}
+
+TEST(Authorization, TransactionCommandsAreRefused) {
+    Authorization auth(plain_options());
+    for (const char* line : {"STAT", "LIST", "LIST 1", "RETR 1", "DELE 1", "NOOP", "RSET",
+                             "TOP 1 1", "UIDL", "UIDL 1", "LAST"}) {
+        AuthAction a = auth.on_line(line);
+        EXPECT_EQ(a.kind, Kind::reply) << line;
+        EXPECT_TRUE(starts(a.reply, "-ERR")) << line;
+    }
+}
+
+TEST(Authorization, CapaMatchesTheState) {
+    Authorization auth(plain_options());
+    std::string capa = auth.on_line("CAPA").reply;
+    EXPECT_NE(capa.find("\r\nUSER\r\n"), std::string::npos);
+    EXPECT_NE(capa.find("\r\nSASL PLAIN\r\n"), std::string::npos);
+    EXPECT_EQ(capa.find("STLS"), std::string::npos);
+}
+
+TEST(Authorization, LineErrorsAndSyntaxErrors) {
+    Authorization auth(plain_options());
+    EXPECT_TRUE(starts(auth.on_line_error(ReadLine::Kind::too_long).reply, "-ERR"));
+    EXPECT_TRUE(starts(auth.on_line_error(ReadLine::Kind::bad_byte).reply, "-ERR"));
+    EXPECT_TRUE(starts(auth.on_line("").reply, "-ERR"));
+    EXPECT_TRUE(starts(auth.on_line("HELO x").reply, "-ERR"));
+    EXPECT_TRUE(starts(auth.on_line("USER").reply, "-ERR"));
+}
+
+TEST(Authorization, VerdictOnlyWhenAsked) {
+    Authorization auth(plain_options());
+    EXPECT_TRUE(starts(auth.on_verdict(Verdict::accepted).reply, "-ERR"));
+    auth.on_line("USER alice");
+    auth.on_line("PASS x");
+    EXPECT_TRUE(starts(auth.on_line("NOOP").reply, "-ERR"));  // a driver bug, refused
+    EXPECT_EQ(auth.on_verdict(Verdict::accepted).kind, Kind::logged_in);
+}
+
+TEST(Authorization, RepliesFitInALine) {
+    Authorization auth(plain_options());
+    for (const char* line : {"USER alice", "PASS x", "QUIT"}) {
+        AuthAction a = auth.on_line(line);
+        EXPECT_LE(a.reply.size(), limits::reply_line);
+        if (a.kind == Kind::check_credentials) {
+            EXPECT_LE(auth.on_verdict(Verdict::temporary).reply.size(), limits::reply_line);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace pop3d::pop3
