@@ -105,7 +105,7 @@ def main():
     out = []
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out.append(f"Measured {now} on a machine with `nproc` = {a.nproc}, by "
-               f"`sudo {a.command}`, {a.reps} repetitions alternating Dovecot, popa3d, pop3d; "
+               f"`{a.command}` (as root), {a.reps} repetitions alternating Dovecot, popa3d, pop3d; "
                f"medians; {a.elapsed} s in all.")
     out.append("")
     out.append("| scenario | Dovecot | popa3d | pop3d | pop3d/Dovecot (target) | popa3d/Dovecot |")

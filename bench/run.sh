@@ -223,6 +223,8 @@ backends = shadow
 maildrop = /var/mail/%u
 state_dir = %h/.pop3d
 EOF
+    "$POP3D" -t -f "$d/pop3d.conf" >/dev/null 2>"$d/check" ||
+        { WHY[pop3d]="configuration refused: $(tail -c 300 "$d/check")"; return 1; }
     "$POP3D" -F -f "$d/pop3d.conf" >"$d/stdout" 2>&1 &
     PID[pop3d]=$!
     wait_port "$PORT_POP3D" "${PID[pop3d]}" || { WHY[pop3d]="pop3d did not listen: $(tail -c 300 "$d/stdout")"; return 1; }
