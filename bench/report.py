@@ -8,6 +8,7 @@ Raw line: REP SERVER SCENARIO ok|na|fail REST, REST being key=value pairs
 
 import argparse
 import datetime
+import os
 import statistics
 import sys
 
@@ -143,6 +144,21 @@ def main():
                "M5: connect to the +OK of QUIT, 2,000 messages (32 MiB), cache built likewise; then "
                "checked empty. M6: Pss from /proc/PID/smaps_rollup of every process that appears "
                "for 8 idle logged-in sessions (for popa3d its socat child), per session.")
+    sizes = []
+    for name, label in [("big", "M2/M4"), ("huge", "M3"), ("dd", "M5")]:
+        try:
+            mbox = os.path.getsize(os.path.join(a.data, name + ".mbox"))
+            with open(os.path.join(a.data, name + ".manifest")) as f:
+                rows = [line.split() for line in f]
+            wire = sum(int(r[2]) for r in rows)
+            sizes.append(f"{label} {len(rows):,} messages, {mbox / 2**20:.0f} MiB file "
+                         f"({wire / 2**20:.0f} MiB as sent)")
+        except OSError:
+            pass
+    grew = [f"{NAMES[s]} {median(runs, s, 'm3-grew', 'bytes'):+,.0f} bytes"
+            for s in SERVERS if median(runs, s, "m3-grew", "bytes") is not None]
+    out.append("Maildrops: " + "; ".join(sizes) + ". The M3 first open changed the file by: "
+               + ", ".join(grew) + ".")
     trouble = sorted(problems.items())
     if trouble:
         out.append("")

@@ -113,7 +113,8 @@ check_hash() {  # name prefix
     [[ "$hash" == "$2"* ]] || die "$1: password hash is not $2..."
 }
 generate() {  # name seed count bytes
-    [ -s "$DATA/$1.manifest" ] && [ -s "$DATA/$1.mbox" ] && return 0
+    # Kept across runs, remade whenever the generator is rebuilt.
+    [ -s "$DATA/$1.mbox" ] && [ "$DATA/$1.manifest" -nt "$LOADGEN" ] && return 0
     say "generating maildrop $1 ($3 messages, ~$(($4 >> 20)) MiB)"
     "$LOADGEN" gen --seed "$2" --count "$3" --bytes "$4" --mbox "$DATA/$1.mbox.new" \
         --manifest "$DATA/$1.manifest" >/dev/null
@@ -138,8 +139,8 @@ setup_users() {
     check_hash p3b-y0 '$y$'
     mkdir -p "$DATA"
     generate small 1 20 $((256 << 10))
-    generate big 2 4000 $((256 << 20))
-    generate huge 3 50000 $((512 << 20))
+    generate big 2 4000 $(((256 - 3) << 20))
+    generate huge 3 50000 $(((512 - 26) << 20))
     generate dd 4 2000 $((32 << 20))
     for u in "${SMALL_USERS_SHA[@]}" "${SMALL_USERS_YES[@]}"; do
         restore "$u" small
@@ -292,6 +293,8 @@ run_server() {  # rep server
     restore p3b-huge huge
     drop_caches_of p3b-huge
     record "$rep" "$s" m3-first -- open "${common[@]}" --users p3b-huge --expect "$(count_of huge)"
+    # Whether the first open wrote to the mbox (Dovecot stores its UIDs there).
+    echo "$rep $s m3-grew ok bytes=$(( $(stat -c %s /var/mail/p3b-huge) - $(stat -c %s "$DATA/huge.mbox") ))" >>"$RAW"
     record "$rep" "$s" m3-second -- open "${common[@]}" --users p3b-huge --expect "$(count_of huge)"
 
     # M5: a fresh copy, opened once (cache built), then download-and-delete.
