@@ -314,9 +314,10 @@ install_missing
 setup_users
 start_dovecot || die "dovecot did not start: $(tail -c 500 "$RUN/dovecot/stdout" "$RUN/dovecot/dovecot.log" 2>/dev/null)"
 start_popa3d || die "socat/popa3d did not start: $(cat "$RUN/popa3d.log")"
+AVAILABLE[pop3d]=0
 start_pop3d || say "pop3d: ${WHY[pop3d]}"
 for s in "${SERVERS[@]}"; do
-    if [ -n "${PID[$s]:-}" ]; then probe "$s"; else AVAILABLE[$s]=0; fi
+    [ -n "${WHY[$s]:-}" ] || probe "$s"
     [ "${AVAILABLE[$s]}" = 1 ] || { say "$s: not available (${WHY[$s]})"; echo "0 $s all na ${WHY[$s]}" >>"$RAW"; }
 done
 [ "${AVAILABLE[dovecot]}" = 1 ] || die "Dovecot must serve mail: ${WHY[dovecot]}"
