@@ -5,13 +5,14 @@
 # (A B C A B C ...) for $REPS repetitions; bench/report.py writes the medians
 # to bench/results/latest.md and a dated copy.
 #
-# Needs root. Environment: REPS (default 3), M1_SECONDS (default 4).
+# Needs root. Environment: REPS (default 3), M1_SECONDS (default 4), POP3D
+# (another build of the listener).
 # Every process it starts is recorded by pid and stopped on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LOADGEN=$ROOT/build/bench/loadgen
-POP3D=$ROOT/build/bin/pop3d
+POP3D=${POP3D:-$ROOT/build/bin/pop3d}  # the listener; pop3d-session and pop3d-auth beside it
 DATA=$ROOT/build/bench/data          # pristine maildrops and manifests
 POPA3D_ROOT=$ROOT/build/bench/popa3d # the unpacked Debian package
 RESULTS=$ROOT/bench/results
