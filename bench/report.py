@@ -98,7 +98,7 @@ def verdict(r, target):
 def main():
     ap = argparse.ArgumentParser()
     for name in ["raw", "out", "command", "nproc", "reps", "elapsed", "dovecot-version",
-                 "popa3d-version", "pop3d-version", "data"]:
+                 "popa3d-version", "pop3d-version", "pop3d-locking", "data"]:
         ap.add_argument("--" + name, required=True)
     a = ap.parse_args()
     runs, problems = parse_raw(a.raw)
@@ -133,7 +133,7 @@ def main():
                "its index in ~/.dovecot-index, one login process per connection, no auth cache); "
                "popa3d " + a.popa3d_version + " (PAM, no cache: parses the mbox at every login) "
                "run inetd-style behind socat with TCP_NODELAY; pop3d " + a.pop3d_version +
-               " (shadow, its state file in ~/.pop3d).")
+               " (shadow, its state file in ~/.pop3d, locking " + a.pop3d_locking + ").")
     out.append("M1: greeting, USER, PASS, STAT, QUIT on a 20-message maildrop, one user per client. "
                "M2: one session, RETR of all 4,000 messages of a freshly copied 256 MiB mbox "
                "(time from the first RETR to the last byte). "

@@ -6,7 +6,8 @@
 # to bench/results/latest.md and a dated copy.
 #
 # Needs root. Environment: REPS (default 3), M1_SECONDS (default 4), POP3D
-# (another build of the listener).
+# (another build of the listener), POP3D_LOCKING (pop3d's [mail] locking,
+# instead of its default; the table says so).
 # Every process it starts is recorded by pid and stopped on exit.
 set -euo pipefail
 
@@ -19,6 +20,7 @@ RESULTS=$ROOT/bench/results
 COMMAND="make bench"
 [ -n "${REPS:-}" ] && COMMAND+=" REPS=$REPS"
 [ -n "${M1_SECONDS:-}" ] && COMMAND+=" M1_SECONDS=$M1_SECONDS"
+[ -n "${POP3D_LOCKING:-}" ] && COMMAND+=" POP3D_LOCKING='$POP3D_LOCKING'"
 REPS=${REPS:-3}
 M1_SECONDS=${M1_SECONDS:-4}
 PASSWORD=p3b-bench-password
@@ -224,6 +226,7 @@ backends = shadow
 [mail]
 maildrop = /var/mail/%u
 state_dir = %h/.pop3d
+${POP3D_LOCKING:+locking = $POP3D_LOCKING}
 EOF
     "$POP3D" -t -f "$d/pop3d.conf" >/dev/null 2>"$d/check" ||
         { WHY[pop3d]="configuration refused: $(tail -c 300 "$d/check")"; return 1; }
@@ -338,6 +341,7 @@ python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$RESULTS/latest.md" \
     --command "$COMMAND" --nproc "$(nproc)" --reps "$REPS" --elapsed "$ELAPSED" \
     --dovecot-version "$(dovecot --version)" \
     --popa3d-version "$(zcat "$POPA3D_ROOT/usr/share/doc/popa3d/changelog.Debian.gz" | sed -n '1s/.*(\(.*\)).*/\1/p')" \
+    --pop3d-locking "${POP3D_LOCKING:-default (fcntl dotlock)}" \
     --pop3d-version "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     --data "$DATA"
 cp "$RESULTS/latest.md" "$RESULTS/$STAMP.md"
