@@ -13,6 +13,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LOADGEN=$ROOT/build/bench/loadgen
+POP3D_SET=${POP3D:+1}
 POP3D=${POP3D:-$ROOT/build/bin/pop3d}  # the listener; pop3d-session and pop3d-auth beside it
 DATA=$ROOT/build/bench/data          # pristine maildrops and manifests
 POPA3D_ROOT=$ROOT/build/bench/popa3d # the unpacked Debian package
@@ -342,7 +343,7 @@ python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$RESULTS/latest.md" \
     --dovecot-version "$(dovecot --version)" \
     --popa3d-version "$(zcat "$POPA3D_ROOT/usr/share/doc/popa3d/changelog.Debian.gz" | sed -n '1s/.*(\(.*\)).*/\1/p')" \
     --pop3d-locking "${POP3D_LOCKING:-default (fcntl dotlock)}" \
-    --pop3d-version "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    --pop3d-version "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)${POP3D_SET:+ (the build at $POP3D)}" \
     --data "$DATA"
 cp "$RESULTS/latest.md" "$RESULTS/$STAMP.md"
 cp "$RAW" "$RESULTS/$STAMP.raw"
