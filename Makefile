@@ -96,6 +96,40 @@ clean:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
+# ---------------------------------------------------------------------------
+# fuzz: libFuzzer targets (fuzz/*_fuzz.cpp), built with clang++ and ASan/UBSan,
+# each run for FUZZ_SECONDS from its seed corpus fuzz/corpus/NAME/ (new inputs
+# go to build/fuzz/corpus/NAME, the seeds stay as committed). Not part of
+# `make test`. Targets link the common sources and the test support.
+FUZZ_CXX := clang++
+FUZZ_SECONDS ?= 30
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror $(FUZZ_SANITIZE)
+FUZZ_LIB_SRCS := $(call srcs,common) tests/support/memory_maildrop.cpp
+FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_TARGETS := $(patsubst fuzz/%.cpp,$(BUILD)/fuzz/%,$(wildcard fuzz/*_fuzz.cpp))
+
+$(BUILD)/fuzz/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/fuzz/%.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+.PRECIOUS: $(BUILD)/fuzz/obj/%.o
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+	    name=$$(basename $$t); mkdir -p $(BUILD)/fuzz/corpus/$$name fuzz/corpus/$$name; \
+	    echo "== $$name ($(FUZZ_SECONDS) s)"; \
+	    $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
+	        $(BUILD)/fuzz/corpus/$$name fuzz/corpus/$$name > $(BUILD)/fuzz/$$name.log 2>&1; \
+	    rc=$$?; tail -6 $(BUILD)/fuzz/$$name.log; \
+	    [ $$rc = 0 ] || { echo "fuzz: $$name failed, see $(BUILD)/fuzz/$$name.log" >&2; exit 1; }; \
+	done; echo "fuzz: every target ran clean"
+
+-include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
+
 # ---- bench (issue 6): the load generator and the side-by-side benchmark ----
 # `make bench` installs Dovecot and popa3d if missing, builds pop3d and the
 # load generator, and runs bench/run.sh (root; loopback ports 12000-12999).

@@ -32,6 +32,24 @@ inline constexpr std::size_t frame = 64 * 1024;
 
 namespace pop3d::limits {
 
+// mbox engine. A message is streamed to the protocol engine in chunks of at
+// most this many bytes, whatever its size (RETR of 100 MB costs this much).
+inline constexpr std::size_t mbox_read_chunk = 64 * 1024;
+// The derived unique id hashes bounded samples of a message (see uid.cpp):
+// at most this much of the From_ line, of the start and of the end.
+inline constexpr std::size_t uid_from_line_sample = 256;
+inline constexpr std::size_t uid_head_sample = 512;
+inline constexpr std::size_t uid_tail_sample = 128;
+// uidl = x-uidl looks for the X-UIDL header within this much of the header.
+inline constexpr std::size_t x_uidl_header_scan = 16 * 1024;
+// How many indexed offsets open checks against the mbox when it reuses a
+// state file (indexer.h: offsets_to_check).
+inline constexpr std::size_t state_check_samples = 1024;
+// A state file larger than this is damaged (200,000 messages fit many times).
+inline constexpr std::size_t state_file_max = 256u * 1024 * 1024;
+// Pause between attempts to take a lock held by someone else.
+inline constexpr unsigned lock_retry_ms = 50;
+
 // The protocol engine's output buffer: replies are gathered up to this many
 // octets and written at once (RFC 2449 PIPELINING); a message streams
 // through it, so it also bounds what RETR holds in memory.

@@ -92,7 +92,8 @@ Result<JournalHeader> decode_header(const std::string& bytes) {
     for (std::uint64_t i = 0; i < count; ++i) {
         h.plan.moves.push_back(Range{get(bytes, moves_at + i * 16), get(bytes, moves_at + i * 16 + 8)});
     }
-    if (h.chunk == 0 || h.chunk % journal_page != 0 || h.slot_size > h.chunk ||
+    if (h.chunk == 0 || h.chunk % journal_page != 0 || h.chunk > limits::rewrite_chunk ||
+        h.slot_size > h.chunk ||
         !finish_plan(h.plan)) {
         return make_error(ErrorKind::permanent, "UPDATE journal describes an impossible rewrite");
     }
@@ -123,8 +124,9 @@ bool decode_record(const std::string& bytes, const JournalHeader& h, Record& r) 
     r.dst = get(bytes, 24);
     r.end = get(bytes, 32);
     r.saved = get(bytes, 40);
-    if (state == static_cast<std::uint64_t>(RecordState::copied)) {
-        r.state = RecordState::copied;
+    if (state == static_cast<std::uint64_t>(RecordState::copied) ||
+        state == static_cast<std::uint64_t>(RecordState::marked)) {
+        r.state = static_cast<RecordState>(state);
         return true;
     }
     if (state != static_cast<std::uint64_t>(RecordState::step)) return false;

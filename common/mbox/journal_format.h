@@ -34,7 +34,9 @@ Result<JournalHeader> decode_header(const std::string& bytes);
 inline constexpr std::size_t header_fixed_size = 8 + 8 * 8 + limits::rewrite_marker + 32;
 Result<std::uint64_t> header_size(const std::string& fixed);
 
-enum class RecordState : std::uint64_t { step = 1, copied = 2 };
+// step: a step is being written; copied: every step is in place; marked:
+// the marker is past the new end too, and the truncation may have happened.
+enum class RecordState : std::uint64_t { step = 1, copied = 2, marked = 3 };
 
 struct Record {
     std::uint64_t seq = 0;

@@ -9,6 +9,8 @@
 // from old offsets >= dst. The only source bytes a step destroys are the ones
 // that lie inside its own destination [dst, end): its first `saved` bytes.
 // When much is deleted ahead of a step (saved = 0) nothing needs saving.
+// Each step's writeback to disk is started at once (sync_file_range), so the
+// single fsync at the end overlaps the copy instead of following it.
 //
 // THE JOURNAL (journal_format.h), a file in the user's state directory:
 // a header (the mbox's dev/ino, the plan, a random marker, a checksum) and two
@@ -33,13 +35,16 @@
 // idempotent, so a kill during recovery is recovered the same way. With no
 // valid record, nothing was written and the copy starts at prefix.
 //
-// THE END. After the last step the rewriter writes the marker (random bytes
-// from the header) just past the new end, then a "copied" record, truncates,
-// fsyncs the mbox (the one fsync of an UPDATE), and only then removes the
-// journal. For a "copied" record, recover() tells whether the truncation
-// happened by reading the marker at the new end: a truncated file cannot hold
-// it there (the size only grows by appends, and appended mail cannot contain
-// a secret random string in the user's 0700 state directory).
+// THE END. After the last step the rewriter writes a "copied" record (no
+// step will be redone, so the bytes past the new end are free), then the
+// marker (random bytes from the header) just past the new end, then a
+// "marked" record, truncates, fsyncs the mbox (the one fsync of the data),
+// and only then removes the journal (and fsyncs its directory, so a power cut
+// cannot bring it back stale). Before "marked" the file is certainly
+// not truncated. For a "marked" record, recover() tells whether the
+// truncation happened by reading the marker at the new end: a truncated file
+// cannot hold it there (the size only grows by appends, and appended mail
+// cannot contain a secret random string from the user's 0700 state directory).
 //
 // MAIL APPENDED AFTER A CRASH. The fcntl lock dies with the process and a
 // dotlock goes stale, so a delivery agent may append before the next open.
@@ -163,6 +168,26 @@ Status remove_file(RewriteIo& io, const std::string& path) {
     return {};
 }
 
+// Makes the journal's removal durable: a journal that came back after a
+// power cut, stale and perhaps empty, would keep the maildrop closed.
+Status remove_journal_durably(RewriteIo& io, const std::string& path) {
+    auto s = remove_file(io, path);
+    if (!s) return s;
+    std::size_t slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    int dfd = io.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dfd < 0) return io_error("open " + dir, errno);
+    while (io.fsync(dfd) != 0) {
+        if (errno != EINTR) {
+            int err = errno;
+            io.close(dfd);
+            return io_error("fsync " + dir, err);
+        }
+    }
+    if (io.close(dfd) != 0 && errno != EINTR) return io_error("close " + dir, errno);
+    return {};
+}
+
 // A journal descriptor closed through the same io on every path.
 class JournalFd {
 public:
@@ -248,6 +273,14 @@ Status read_pieces(Job& job, const Step& step, std::uint64_t skip) {
     return {};
 }
 
+// Lets the disk write a step while the next ones are copied, so the final
+// fsync finds little left to do. Only a hint: the fsync is what counts.
+void start_writeback(int fd, const Step& step) {
+    // A failure here costs only speed; the fsync reports real trouble.
+    (void)::sync_file_range(fd, static_cast<off_t>(step.dst), static_cast<off_t>(step.end - step.dst),
+                      SYNC_FILE_RANGE_WRITE);
+}
+
 Status write_record(Job& job, const Record& record) {
     std::string bytes = encode_record(record, job.header);
     return write_full(job.io, job.journal.get(), bytes.data(), bytes.size(),
@@ -270,10 +303,12 @@ Status copy_from(Job& job, std::uint64_t dst) {
         if (!s) return s;
         s = write_full(job.io, job.fd, job.buffer.bytes.get(), step.end - step.dst, step.dst);
         if (!s) return s;
+        start_writeback(job.fd, step);
         ++job.next_seq;
         dst = step.end;
     }
-    return {};
+    // From here on no step is redone: the bytes past the new end are free.
+    return write_record(job, Record{job.next_seq++, RecordState::copied, 0, 0, 0});
 }
 
 std::uint64_t marker_length(const RewritePlan& plan) {
@@ -286,7 +321,7 @@ Status truncate_and_finish(Job& job, const Times& times) {
     auto s = write_full(job.io, job.fd, reinterpret_cast<const char*>(job.header.marker.data()),
                         marker_length(plan), plan.new_size);
     if (!s) return s;
-    s = write_record(job, Record{job.next_seq++, RecordState::copied, 0, 0, 0});
+    s = write_record(job, Record{job.next_seq++, RecordState::marked, 0, 0, 0});
     if (!s) return s;
     s = truncate_to(job.io, job.fd, plan.new_size);
     if (!s) return s;
@@ -295,7 +330,7 @@ Status truncate_and_finish(Job& job, const Times& times) {
     if (!s) return s;
     s = job.journal.close();
     if (!s) return s;
-    return remove_file(job.io, job.journal_path);
+    return remove_journal_durably(job.io, job.journal_path);
 }
 
 Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& times,
@@ -340,6 +375,7 @@ Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHea
         at += n;
     }
     if (!s) {
+        // Best effort: recover() removes a leftover temporary journal anyway.
         guard.close().ok();
         io.unlink(tmp.c_str());
         return s;
@@ -352,6 +388,16 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
            const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
            bool replace_journal) {
     if (plan.new_size == plan.old_size) return {};
+    if (!replace_journal && !journal_path.empty()) {
+        // A journal left by a crash describes the file as it was; any change
+        // made before recover() ran would be undone by it.
+        int existing = io.open(journal_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+        if (existing >= 0) {
+            io.close(existing);
+            return make_error(ErrorKind::temporary, "UPDATE: an interrupted update is not recovered yet");
+        }
+        if (errno != ENOENT) return io_error("open journal", errno);
+    }
     if (plan.moves.empty()) {
         // Only the end goes: one ftruncate, atomic for every reader.
         auto s = truncate_to(io, fd, plan.new_size);
@@ -362,14 +408,6 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     if (journal_path.empty()) {
         return make_error(ErrorKind::permanent,
                           "UPDATE needs a state directory for its journal to delete these messages");
-    }
-    if (!replace_journal) {
-        int existing = io.open(journal_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
-        if (existing >= 0) {
-            io.close(existing);
-            return make_error(ErrorKind::temporary, "UPDATE: an interrupted update is not recovered yet");
-        }
-        if (errno != ENOENT) return io_error("open journal", errno);
     }
     JournalHeader header;
     header.dev = static_cast<std::uint64_t>(st.st_dev);
@@ -387,7 +425,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     JournalFd journal(io, jfd);
     if (io.rename(tmp.c_str(), journal_path.c_str()) != 0) {
         int err = errno;
-        io.unlink(tmp.c_str());
+        io.unlink(tmp.c_str());  // best effort, as above
         return io_error("rename journal", err);
     }
     Job job{io, fd, journal_path, header, journal, buffer};
@@ -402,6 +440,12 @@ Status read_journal_header(RewriteIo& io, int jfd, JournalHeader& out) {
     if (!s) return s;
     auto size = header_size(fixed);
     if (!size) return size.error();
+    struct stat st;
+    s = fstat_of(jfd, st);
+    if (!s) return s;
+    if (*size > static_cast<std::uint64_t>(st.st_size)) {
+        return make_error(ErrorKind::permanent, "UPDATE journal is cut short");
+    }
     std::string bytes(*size, '\0');
     s = read_full(io, jfd, bytes.data(), bytes.size(), 0);
     if (!s) return s;
@@ -458,6 +502,10 @@ Status resume(Job& job, std::uint64_t size) {
     auto found = newest_record(job, newest);
     if (!found) return found.error();
     if (*found && newest.state == RecordState::copied) {
+        job.next_seq = newest.seq + 1;
+        return finish_after_copy(job);
+    }
+    if (*found && newest.state == RecordState::marked) {
         auto in_place = marker_in_place(job, size);
         if (!in_place) return in_place.error();
         if (!*in_place) {
@@ -466,7 +514,7 @@ Status resume(Job& job, std::uint64_t size) {
             if (!s) return s;
             s = job.journal.close();
             if (!s) return s;
-            return remove_file(job.io, job.journal_path);
+            return remove_journal_durably(job.io, job.journal_path);
         }
         job.next_seq = newest.seq + 1;
         return finish_after_copy(job);
@@ -495,7 +543,7 @@ RewriteIo& system_io() {
 
 Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
                         const std::string& journal_path, RewriteIo& io, std::uint64_t chunk) {
-    if (chunk == 0 || chunk % journal_page != 0) {
+    if (chunk == 0 || chunk % journal_page != 0 || chunk > limits::rewrite_chunk) {
         return make_error(ErrorKind::invalid, "UPDATE: step size must be a multiple of a page");
     }
     struct stat st;

@@ -43,12 +43,21 @@ RewriteIo& system_io();
 // (the state directory); it may be empty when there is none.
 // On failure (ENOSPC, EIO, ...) the file keeps its old contents, or, if the
 // failure came after the point of no return, the next recover() completes
-// the rewrite; either way no message is lost, cut or doubled.
+// the rewrite; either way no message is lost, cut or doubled. So after an
+// error the caller replies -ERR [SYS/TEMP] and must not promise that nothing
+// was deleted.
+// Errors: temporary (I/O, full disk, a crashed UPDATE not recovered yet);
+// permanent when journal_path is empty and the deletions are not all at the
+// end of the file (only a truncation is safe without a journal: reply
+// -ERR [SYS/PERM], nothing is deleted); invalid for bad ranges.
 Status rewrite(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
                const std::string& journal_path, RewriteIo& io = system_io());
 
-// Run at every open, under the locks, before the file is read: finishes or
-// undoes a rewrite that a crash interrupted. A no-op when none was.
+// Run at every open, under the locks, before the file is read: finishes a
+// rewrite that a crash interrupted (keeping mail appended since the crash).
+// A no-op when none was, or when journal_path is empty. Errors: temporary
+// (I/O); permanent when the journal is damaged or belongs to another file, or
+// the mbox shrank since the crash: the maildrop must not be opened then.
 Status recover(int fd, const std::string& journal_path, RewriteIo& io = system_io());
 
 }  // namespace pop3d::mbox

@@ -136,6 +136,9 @@ TEST(MboxRewrite, PendingJournalBlocksANewRewrite) {
     auto s = rewrite(f.fd, {{8, 8}}, old.size(), dir.file("journal"));
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(read_file(dir.file("mbox")), old);
+    auto end_only = rewrite(f.fd, {{0, 8}}, old.size(), dir.file("journal"));
+    ASSERT_FALSE(end_only.ok());
+    EXPECT_EQ(read_file(dir.file("mbox")), old);
     // A damaged journal is reported, never guessed at.
     auto r = recover(f.fd, dir.file("journal"));
     ASSERT_FALSE(r.ok());
@@ -225,6 +228,65 @@ TEST(MboxRewrite, OwnerGroupModeAndInodeAreKept) {
     EXPECT_EQ(after.st_uid, 4242u);
     EXPECT_EQ(after.st_gid, 8u);
     EXPECT_EQ(after.st_mode & 07777, 0660u);
+}
+
+}  // namespace
+}  // namespace pop3d::mbox::test
+
+namespace pop3d::mbox::test {
+namespace {
+
+// A journal whose header was damaged (a flipped byte anywhere, or cut short)
+// is refused without touching the mbox: guessing could double or cut mail.
+TEST(MboxRewrite, DamagedJournalHeaderIsRefused) {
+    TempDir dir;
+    std::mt19937_64 rng(12);
+    Mbox mbox = random_mbox(rng, 6, 3000);
+    std::string path = dir.file("mbox");
+    std::string journal = dir.file("journal");
+    write_file(path, mbox.bytes);
+    std::string crashed, left;
+    {
+        Fd f(path);
+        // The mbox write of the first step fails: a journal stays behind.
+        FaultIo io(0);
+        ASSERT_TRUE(rewrite_in_steps(f.fd, ranges_of(mbox, {1, 3, 5}), mbox.bytes.size(), journal,
+                                     io, 4096).ok());
+        bool left_journal = false;
+        for (long at = 1; at <= io.calls() && !left_journal; ++at) {
+            write_file(path, mbox.bytes);
+            ::unlink(journal.c_str());
+            FaultIo fail(at, FaultIo::Action::fail, EIO);
+            left_journal = !rewrite_in_steps(f.fd, ranges_of(mbox, {1, 3, 5}), mbox.bytes.size(),
+                                             journal, fail, 4096).ok() && exists(journal);
+        }
+        ASSERT_TRUE(left_journal);
+        crashed = read_file(path);
+        left = read_file(journal);
+    }
+    std::size_t header_bytes = left.find("P3DREC01");
+    if (header_bytes == std::string::npos) header_bytes = 4096;
+    header_bytes = std::min<std::size_t>(header_bytes, 8 + 8 * 8 + 32 + 32 + 3 * 16);
+    for (std::size_t i = 0; i < header_bytes; ++i) {
+        std::string damaged = left;
+        damaged[i] = static_cast<char>(damaged[i] ^ 0x20);
+        write_file(journal, damaged);
+        Fd f(path);
+        auto r = recover(f.fd, journal);
+        ASSERT_FALSE(r.ok()) << "byte " << i;
+        EXPECT_EQ(r.error().kind, ErrorKind::permanent);
+        ASSERT_EQ(read_file(path), crashed) << "byte " << i;
+    }
+    for (std::size_t cut : {std::size_t{0}, std::size_t{7}, std::size_t{100}}) {
+        write_file(journal, left.substr(0, cut));
+        Fd f(path);
+        ASSERT_FALSE(recover(f.fd, journal).ok()) << "cut at " << cut;
+        ASSERT_EQ(read_file(path), crashed);
+    }
+    write_file(journal, left);
+    Fd f(path);
+    ASSERT_TRUE(recover(f.fd, journal).ok());
+    EXPECT_EQ(read_file(path), expected_after(mbox.bytes, ranges_of(mbox, {1, 3, 5}), mbox.bytes.size()));
 }
 
 }  // namespace

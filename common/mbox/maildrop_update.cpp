@@ -1,0 +1,147 @@
+// UPDATE (RFC 1939 section 6) for an mbox: decide what to keep, check that
+// nobody changed what the session read, and let mbox::rewrite() make the
+// file say so durably. Between open and here the file was not locked, so a
+// delivery agent may have appended: those bytes lie past index.size and
+// rewrite() keeps them.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.h"
+#include "common/mbox/indexer.h"
+#include "common/mbox/mbox_maildrop.h"
+#include "common/mbox/rewrite.h"
+#include "common/mbox/scan.h"
+
+namespace pop3d::mbox {
+namespace {
+
+Error changed(const std::string& path, const std::string& why) {
+    log::error("mbox: %s changed during the session (%s); nothing deleted", path.c_str(), why.c_str());
+    return make_error(ErrorKind::temporary, "maildrop changed by another program; nothing deleted");
+}
+
+// Whole messages, From_ line and separator included, merged where adjacent.
+std::vector<Range> kept_ranges(const MessageIndex& index, const std::vector<bool>& deleted) {
+    std::vector<Range> keep;
+    for (std::size_t i = 0; i < index.messages.size(); ++i) {
+        if (deleted[i]) continue;
+        const std::uint64_t from = index.messages[i].from;
+        const std::uint64_t length = index.extent_end(i) - from;
+        if (!keep.empty() && keep.back().offset + keep.back().length == from)
+            keep.back().length += length;
+        else
+            keep.push_back(Range{from, length});
+    }
+    return keep;
+}
+
+// The index of the file after the rewrite: the kept messages moved down
+// over the removed ones, ids and sizes unchanged.
+MessageIndex shifted_index(const MessageIndex& index, const std::vector<bool>& deleted) {
+    MessageIndex out;
+    std::uint64_t removed = 0;
+    for (std::size_t i = 0; i < index.messages.size(); ++i) {
+        const std::uint64_t extent = index.extent_end(i) - index.messages[i].from;
+        if (deleted[i]) {
+            removed += extent;
+            continue;
+        }
+        IndexedMessage m = index.messages[i];
+        m.from -= removed;
+        m.body -= removed;
+        m.end -= removed;
+        out.add(m, index.uid(i));
+    }
+    out.size = index.size - removed;
+    return out;
+}
+
+}  // namespace
+
+// The part the session read is unchanged when the file is the same inode,
+// not shorter, and either untouched (same size and mtime) or, when it grew
+// or was touched, still made of the same messages: the same boundaries and
+// sizes and the same fingerprint of each message's sampled bytes.
+Status MboxMaildrop::check_unchanged() {
+    struct stat now, named;
+    if (::fstat(m_.fd.get(), &now) != 0)
+        return make_error(ErrorKind::temporary, "fstat " + m_.path + ": " + std::strerror(errno));
+    if (::stat(m_.path.c_str(), &named) != 0 || named.st_ino != now.st_ino || named.st_dev != now.st_dev)
+        return changed(m_.path, "the file was replaced");
+    const std::uint64_t size = static_cast<std::uint64_t>(now.st_size);
+    if (size < m_.index.size) return changed(m_.path, "the file shrank");
+    if (size == m_.index.size && now.st_mtim.tv_sec == m_.identity.mtime_sec &&
+        now.st_mtim.tv_nsec == m_.identity.mtime_nsec)
+        return {};
+    auto mapping = Mapping::map(m_.fd.get(), 0, m_.index.size);
+    if (!mapping) return mapping.error();
+    auto again = build_index(FileWindow{(*mapping)->data(), 0}, IndexOptions{unquotes_from(), false}, nullptr);
+    if (!again || again->messages.size() != m_.index.messages.size())
+        return changed(m_.path, "the messages read differ");
+    for (std::size_t i = 0; i < m_.index.messages.size(); ++i) {
+        const IndexedMessage& a = m_.index.messages[i];
+        const IndexedMessage& b = again->messages[i];
+        if (a.from != b.from || a.body != b.body || a.end != b.end || a.octets != b.octets ||
+            a.fingerprint != b.fingerprint)
+            return changed(m_.path, "message " + std::to_string(i + 1) + " differs");
+    }
+    return {};
+}
+
+Status MboxMaildrop::update(const std::vector<bool>& deleted, std::size_t last) {
+    std::size_t last_kept = 0;  // LAST in the numbering after the deletions
+    std::size_t any_deleted = 0;
+    for (std::size_t i = 0; i < deleted.size(); ++i) {
+        if (deleted[i]) ++any_deleted;
+        else if (i < last) last_kept = i + 1 - any_deleted;
+    }
+    if (any_deleted == 0) {
+        save_index(last_kept, true);
+        return {};
+    }
+
+    std::unique_ptr<FileLocks> taken;
+    if (!m_.locks) {
+        auto locks = FileLocks::take(m_.fd.get(), m_.path, m_.mail.locking, m_.mail.lock_timeout);
+        if (!locks) {
+            log::error("mbox: %s at update: %s; nothing deleted", m_.path.c_str(),
+                       locks.error().message.c_str());
+            return make_error(ErrorKind::temporary, "maildrop locked; nothing deleted");
+        }
+        taken = std::move(*locks);
+    }
+    if (auto st = check_unchanged(); !st) return st;
+    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path); !st) {
+        log::error("mbox: rewriting %s: %s", m_.path.c_str(), st.error().message.c_str());
+        return st;
+    }
+    struct stat now;
+    if (::fstat(m_.fd.get(), &now) != 0) {
+        log::error("mbox: fstat %s after update: %s", m_.path.c_str(), std::strerror(errno));
+        return {};  // the rewrite is durable; the next open rebuilds the index
+    }
+    m_.index = shifted_index(m_.index, deleted);
+    m_.identity = MboxIdentity{static_cast<std::uint64_t>(now.st_dev), static_cast<std::uint64_t>(now.st_ino),
+                               static_cast<std::int64_t>(now.st_mtim.tv_sec),
+                               static_cast<std::int64_t>(now.st_mtim.tv_nsec)};
+    save_index(last_kept, true);
+    log::info("mbox: %s: %zu message(s) deleted", m_.path.c_str(), any_deleted);
+    return {};
+}
+
+void MboxMaildrop::save_index(std::size_t last, bool durable) {
+    if (m_.state_path.empty()) return;
+    State state;
+    state.mbox = m_.identity;
+    state.options = m_.options;
+    if (last > 0) state.last_uid = std::string(m_.index.uid(last - 1));
+    state.index = m_.index;
+    if (auto st = save_state(m_.state_path, state, durable); !st)
+        log::warning("mbox: state file %s not saved: %s", m_.state_path.c_str(), st.error().message.c_str());
+}
+
+}  // namespace pop3d::mbox

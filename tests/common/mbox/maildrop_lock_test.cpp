@@ -1,0 +1,190 @@
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "common/mbox/open.h"
+#include "tests/common/mbox/mbox_fixture.h"
+
+namespace pop3d::mbox {
+namespace {
+
+using testing::MboxDir;
+using testing::test_mail_config;
+
+const std::string two = "From a\nA\n\nFrom b\nB\n";
+
+// A child process that runs `hold` and then waits until killed; the parent
+// continues once the child reported (one byte) that it holds what it holds.
+class Holder {
+public:
+    template <class F>
+    explicit Holder(F hold) {
+        int p[2];
+        EXPECT_EQ(::pipe(p), 0);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::close(p[0]);
+            const char ok = hold() ? 'y' : 'n';
+            if (::write(p[1], &ok, 1) != 1) ::_exit(1);
+            for (int i = 0; i < 600; ++i) ::sleep(1);  // bounded: killed long before
+            ::_exit(0);
+        }
+        ::close(p[1]);
+        char ok = 0;
+        EXPECT_EQ(::read(p[0], &ok, 1), 1);
+        EXPECT_EQ(ok, 'y');
+        ::close(p[0]);
+    }
+    ~Holder() { kill(); }
+    void kill() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+TEST(MboxLocks, SecondSessionIsInUseUntilTheFirstEnds) {
+    MboxDir d;
+    d.write(two);
+    for (bool with_state : {true, false}) {
+        const MailConfig mail = test_mail_config();
+        auto first = with_state ? d.open(mail) : d.open_without_state(mail);
+        ASSERT_TRUE(first.ok());
+        auto second = with_state ? d.open(mail) : d.open_without_state(mail);
+        ASSERT_FALSE(second.ok());
+        EXPECT_EQ(second.error().kind, ErrorKind::in_use);
+        first->reset();
+        EXPECT_TRUE((with_state ? d.open(mail) : d.open_without_state(mail)).ok());
+    }
+}
+
+TEST(MboxLocks, SessionLockVanishesWhenItsProcessDies) {
+    MboxDir d;
+    d.write(two);
+    const MailConfig mail = test_mail_config();
+    for (bool with_state : {true, false}) {
+        Holder child([&] {
+            auto m = with_state ? d.open(mail) : d.open_without_state(mail);
+            if (!m.ok()) return false;
+            (void)m->release();  // keep it held until the process dies
+            return true;
+        });
+        auto busy = with_state ? d.open(mail) : d.open_without_state(mail);
+        ASSERT_FALSE(busy.ok());
+        EXPECT_EQ(busy.error().kind, ErrorKind::in_use);
+        child.kill();
+        EXPECT_TRUE((with_state ? d.open(mail) : d.open_without_state(mail)).ok());
+    }
+}
+
+TEST(MboxLocks, BetweenOpenAndUpdateTheFileIsNotLocked) {
+    MboxDir d;
+    d.write(two);
+    auto m = d.open(test_mail_config());
+    ASSERT_TRUE(m.ok());
+    const int fd = ::open(d.mbox().c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    struct flock fl {};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_pid = 0;
+    ASSERT_EQ(::fcntl(fd, F_GETLK, &fl), 0);
+    EXPECT_EQ(fl.l_type, F_UNLCK);
+    ::close(fd);
+    EXPECT_NE(::access((d.mbox() + ".lock").c_str(), F_OK), 0);
+}
+
+TEST(MboxLocks, FcntlLockHeldElsewhereTimesOutAsInUse) {
+    MboxDir d;
+    d.write(two);
+    Holder mda([&] {
+        const int fd = ::open(d.mbox().c_str(), O_RDWR);
+        struct flock fl {};
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        return fd >= 0 && ::fcntl(fd, F_SETLK, &fl) == 0;
+    });
+    auto r = d.open(test_mail_config());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::in_use);
+    mda.kill();
+    EXPECT_TRUE(d.open(test_mail_config()).ok());
+}
+
+TEST(MboxLocks, LiveDotlockTimesOutAndIsNotLeftBehind) {
+    MboxDir d;
+    d.write(two);
+    {
+        std::ofstream lock(d.mbox() + ".lock");
+        lock << ::getpid() << "\n";  // a live process: not stale
+    }
+    auto r = d.open(test_mail_config());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::in_use);
+    ASSERT_EQ(::unlink((d.mbox() + ".lock").c_str()), 0);
+    auto ok = d.open(test_mail_config());
+    ASSERT_TRUE(ok.ok());
+    EXPECT_NE(::access((d.mbox() + ".lock").c_str(), F_OK), 0);  // released after indexing
+}
+
+TEST(MboxLocks, StaleDotlockOfADeadProcessIsBroken) {
+    MboxDir d;
+    d.write(two);
+    const pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ASSERT_GT(dead, 0);
+    ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
+    {
+        std::ofstream lock(d.mbox() + ".lock");
+        lock << dead << "\n";
+    }
+    MailConfig mail = test_mail_config();
+    mail.lock_timeout = 5;
+    auto m = d.open(mail);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ((*m)->count(), 2u);
+}
+
+TEST(MboxLocks, FlockAndLockSessionKeepTheFileLockedForTheSession) {
+    MboxDir d;
+    d.write(two);
+    MailConfig mail = test_mail_config();
+    mail.locking = {LockMethod::flock, LockMethod::dotlock};
+    mail.lock_session = true;
+    auto m = d.open(mail);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(::access((d.mbox() + ".lock").c_str(), F_OK), 0);
+    // The update under the locks held since open.
+    ASSERT_TRUE((*m)->update({true, false}, 0).ok());
+    m->reset();
+    EXPECT_NE(::access((d.mbox() + ".lock").c_str(), F_OK), 0);
+    EXPECT_EQ(d.read(), "From b\nB\n");
+}
+
+TEST(MboxLocks, LockTimeoutAtUpdateDeletesNothing) {
+    MboxDir d;
+    d.write(two);
+    auto m = d.open(test_mail_config());
+    ASSERT_TRUE(m.ok());
+    {
+        std::ofstream lock(d.mbox() + ".lock");
+        lock << ::getpid() << "\n";
+    }
+    const Status st = (*m)->update({true, false}, 0);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().kind, ErrorKind::temporary);
+    EXPECT_EQ(d.read(), two);
+    ::unlink((d.mbox() + ".lock").c_str());
+}
+
+}  // namespace
+}  // namespace pop3d::mbox
