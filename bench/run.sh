@@ -315,6 +315,9 @@ run_server() {  # rep server
 
 # ---- main ----------------------------------------------------------------------
 START=$(date +%s)
+for port in $PORT_DOVECOT $PORT_POPA3D $PORT_POP3D $PORT_LOOPBACK; do
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "127.0.0.1:$port is in use"
+done
 install_missing
 setup_users
 start_dovecot || die "dovecot did not start: $(tail -c 500 "$RUN/dovecot/stdout" "$RUN/dovecot/dovecot.log" 2>/dev/null)"
