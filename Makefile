@@ -130,6 +130,29 @@ fuzz: $(FUZZ_TARGETS)
 
 -include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 
+# ---- make run, make install (added with the listener and the session) ----
+# run: installs what is missing (make deps), builds, and serves a demo
+# maildrop on 127.0.0.1:$(RUN_PORT) in the foreground (etc/make-run.sh).
+RUN_PORT := 1110
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@etc/make-run.sh $(BUILD)/bin run $(RUN_PORT)
+
+# install: the daemons to $(PREFIX)/sbin (pop3d-session finds pop3d-auth
+# next to itself), the sample configuration to /etc/pop3d unless one is
+# there, then the system users and the chroot (etc/postinst.sh).
+PREFIX ?= /usr/local
+SBINDIR := $(DESTDIR)$(PREFIX)/sbin
+.PHONY: install
+install: all
+	install -d -m 0755 $(SBINDIR)
+	install -m 0755 $(PROGRAMS) $(SBINDIR)/
+	install -d -m 0755 $(DESTDIR)/etc/pop3d
+	if [ ! -e $(DESTDIR)/etc/pop3d/pop3d.conf ]; then \
+	    install -m 0644 etc/pop3d.conf $(DESTDIR)/etc/pop3d/pop3d.conf; fi
+	if [ -z "$(DESTDIR)" ]; then sh etc/postinst.sh; fi
+
 # ---- bench (issue 6): the load generator and the side-by-side benchmark ----
 # `make bench` installs Dovecot and popa3d if missing, builds pop3d and the
 # load generator, and runs bench/run.sh (root; loopback ports 12000-12999).

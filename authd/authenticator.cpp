@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "authd/account_files.h"
-#include "authd/apop.h"
 #include "authd/password_hash.h"
 #include "authd/read_file.h"
 #include "authd/shadow_account.h"
 #include "common/log.h"
+#include "common/pop3/apop.h"
 #include "common/privileges.h"
 
 namespace pop3d::authd {
@@ -73,41 +73,35 @@ Result<Parsed<Entry>> load(const std::string& path, Parse parse) {
 
 }  // namespace
 
-Result<Authenticator> Authenticator::create(const AuthConfig& config) {
-    Authenticator a;
-    a.config_ = config;
-    auto argon = dummy_argon2_hash();
-    if (!argon) return argon.error();
-    auto crypt = dummy_crypt_hash();
-    if (!crypt) return crypt.error();
-    a.dummy_argon2_ = std::move(*argon);
-    a.dummy_crypt_ = std::move(*crypt);
+Authenticator::Authenticator(const AuthConfig& config) : config_(config) {
     unsigned char raw[16];
     char hex[2 * sizeof raw + 1];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-    a.dummy_apop_secret_.assign(std::string_view(hex, 2 * sizeof raw));
+    dummy_apop_secret_.assign(std::string_view(hex, 2 * sizeof raw));
     sodium_memzero(raw, sizeof raw);
     sodium_memzero(hex, sizeof hex);
-    return a;
 }
 
 AuthVerdict Authenticator::verify(const AuthRequest& r) const {
-    auto apop = load<ApopEntry>(config_.apop_file, parse_apop_file);
-    if (!apop) return failure(apop.error());
+    // An empty apop_file disables APOP: no user has a secret.
+    Parsed<ApopEntry> apop;
+    if (!config_.apop_file.empty()) {
+        auto loaded = load<ApopEntry>(config_.apop_file, parse_apop_file);
+        if (!loaded) return failure(loaded.error());
+        apop = std::move(*loaded);
+    }
     Parsed<UserEntry> users;
     if (enabled(config_, AuthBackend::passwd_file)) {
         auto loaded = load<UserEntry>(config_.users_file, parse_users_file);
         if (!loaded) return failure(loaded.error());
         users = std::move(*loaded);
     }
-    std::optional<ApopEntry> apop_entry = find_apop(apop->entries, r.user);
+    std::optional<ApopEntry> apop_entry = find_apop(apop.entries, r.user);
 
     if (r.mechanism == auth::Mechanism::apop) {
         std::string_view secret = apop_entry ? apop_entry->secret : dummy_apop_secret_.view();
-        auto expected = apop_digest(r.apop_timestamp, secret);
-        if (!expected) return failure(expected.error());
-        bool match = apop_digest_matches(*expected, r.apop_digest);
+        bool match = pop3::apop_digest_matches(r.apop_timestamp, secret, r.apop_digest);
         if (!apop_entry || !match) return rejected();
         auto user_entry = find_user(users.entries, r.user);
         std::string owner_name(user_entry ? user_entry->owner : std::string_view(r.user));
@@ -134,7 +128,7 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
             const std::optional<ShadowAccount>& acct = *found;
             Refusal ref = acct ? shadow_refusal(*acct, days_since_epoch(), config_.min_uid) : Refusal::none;
             bool usable = acct && ref == Refusal::none;
-            bool match = verify_password(usable ? acct->hash : dummy_crypt_, r.password);
+            bool match = verify_password(usable ? std::string_view(acct->hash) : dummy_crypt_hash, r.password);
             if (acct && ref != Refusal::none) log_refusal("shadow", r.user, refusal_name(ref));
             if (usable && match) accepted = accept(acct->account.name, acct->account);
         } else {
@@ -154,7 +148,7 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
                 }
             }
             bool usable = entry && owner && ref == Refusal::none;
-            bool match = verify_password(usable ? entry->hash : std::string_view(dummy_argon2_), r.password);
+            bool match = verify_password(usable ? entry->hash : dummy_argon2_hash, r.password);
             if (usable && match) accepted = accept(std::string(entry->name), *owner);
         }
     }

@@ -19,17 +19,14 @@ namespace pop3d::authd {
 
 class Authenticator {
 public:
-    // Makes the dummy hashes (an argon2id and a crypt(3) one).
-    static Result<Authenticator> create(const AuthConfig& config);
+    // Draws a random APOP secret for unknown users. Needs sodium_init().
+    explicit Authenticator(const AuthConfig& config);
 
     // Never sleeps: failure_delay is the caller's.
     auth::AuthVerdict verify(const auth::AuthRequest& request) const;
 
 private:
-    Authenticator() = default;
     AuthConfig config_;
-    std::string dummy_argon2_;
-    std::string dummy_crypt_;
     Secret dummy_apop_secret_;
 };
 

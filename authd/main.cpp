@@ -12,6 +12,7 @@
 #include "authd/authenticator.h"
 #include "authd/sandbox.h"
 #include "authd/serve.h"
+#include "authd/syscall_filter.h"
 #include "common/auth/helper.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -57,10 +58,10 @@ int main(int argc, char** argv) {
         log::error("dropping privileges: %s", s.error().message.c_str());
         return 1;
     }
-    auto authenticator = authd::Authenticator::create(config->auth);
-    if (!authenticator) {
-        log::error("%s", authenticator.error().message.c_str());
+    const authd::Authenticator authenticator(config->auth);
+    if (auto s = authd::install_syscall_filter(); !s) {
+        log::error("%s", s.error().message.c_str());
         return 1;
     }
-    return authd::serve(auth::helper_fd, *authenticator, config->auth.failure_delay);
+    return authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay);
 }

@@ -2,10 +2,8 @@
 // an unknown user cost as much as a known one.
 #pragma once
 
-#include <string>
 #include <string_view>
 
-#include "common/result.h"
 #include "common/secret.h"
 
 namespace pop3d::authd {
@@ -16,12 +14,15 @@ namespace pop3d::authd {
 // malformed hash never matches.
 bool verify_password(std::string_view hash, const Secret& password);
 
-// An argon2id hash of random bytes with libsodium's interactive limits (the
-// ones pop3d-passwd uses by default).
-Result<std::string> dummy_argon2_hash();
-// A crypt(3) hash of random bytes with the system's preferred method and
-// cost (crypt_gensalt with no prefix: yescrypt on Debian 12), the kind
-// /etc/shadow holds.
-Result<std::string> dummy_crypt_hash();
+// Hashes of a random password that was thrown away as soon as they were
+// made, so nothing matches them. Constants rather than made at start: each
+// session starts its own pop3d-auth, and making an argon2id hash costs what
+// checking one does. Verifying against them costs what a real hash of the
+// same kind and parameters costs, which is all they are for.
+// argon2id with libsodium's interactive limits (pop3d-passwd's default):
+inline constexpr std::string_view dummy_argon2_hash =
+    "$argon2id$v=19$m=65536,t=2,p=1$cQDXL4RIVwUdaE/xu3hfgw$JOGVjMZ2dSsWz7A14ovXRyE5Vr5/v9t7xqSzpAL0wsE";
+// yescrypt with Debian 12's default cost, the kind /etc/shadow holds there:
+inline constexpr std::string_view dummy_crypt_hash = "$y$j9T$poz228Wz8hVq0BV4deiJU0$BO/DbCXo8d88dXnUpOr6sEbpdqelyjz.XB.5PJ1ulR7";
 
 }  // namespace pop3d::authd

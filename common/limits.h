@@ -32,6 +32,13 @@ inline constexpr std::size_t frame = 64 * 1024;
 
 namespace pop3d::limits {
 
+// A configuration file read whole into memory (the listener hands its
+// validated text to each session); real ones are a few kilobytes.
+inline constexpr std::size_t config_file = 1024 * 1024;
+
+}  // namespace pop3d::limits
+
+namespace pop3d::limits {
 // mbox engine. A message is streamed to the protocol engine in chunks of at
 // most this many bytes, whatever its size (RETR of 100 MB costs this much).
 inline constexpr std::size_t mbox_read_chunk = 64 * 1024;
@@ -86,5 +93,15 @@ inline constexpr int auth_exit_millis = 2000;
 inline constexpr std::size_t account_file = 16 * 1024 * 1024;
 // Line of such a file; longer lines are refused.
 inline constexpr std::size_t account_line = 4096;
+
+}  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// RFC 5034 section 4: a SASL response line is not bound by the 255-octet
+// command limit; the server must take the largest response its mechanisms
+// produce. PLAIN (RFC 4616): authzid, authcid and password of up to 255
+// octets each with two NULs are 767 octets, 1024 in base64, plus CRLF.
+inline constexpr std::size_t sasl_response_line = 1024 + 2;
 
 }  // namespace pop3d::limits

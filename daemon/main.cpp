@@ -1,44 +1,118 @@
-// pop3d: the listener. Today it checks the configuration (-t); accepting
-// connections arrives with the privilege-separation work (issue 5).
+// pop3d: the listener. Binds the configured addresses, then accepts and
+// starts one pop3d-session per connection; it never reads from a client.
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "common/config.h"
+#include "common/log.h"
+#include "daemon/capabilities.h"
+#include "daemon/daemonize.h"
+#include "daemon/listen_sockets.h"
+#include "daemon/listener.h"
+#include "daemon/spawn_session.h"
 
 namespace {
+
+using namespace pop3d;
 
 int usage() {
     std::fprintf(stderr, "usage: pop3d [-t] [-F] [-f FILE]\n");
     return 2;
 }
 
+int fail(const std::string& message) {
+    log::error("%s", message.c_str());
+    return 1;
+}
+
+// Sessions get the connection on fd 0 and 1; if the listener were started
+// with one of 0-2 closed, an accepted socket could land there.
+bool standard_fds_open() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) != -1) continue;
+        int null = open("/dev/null", O_RDWR);
+        if (null != fd) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string path = pop3d::default_config_path;
+    std::string path = default_config_path;
     bool test_only = false;
+    bool foreground = false;
     int opt;
     while ((opt = getopt(argc, argv, "tFf:")) != -1) {
         switch (opt) {
             case 't': test_only = true; break;
-            case 'F': break;
+            case 'F': foreground = true; break;
             case 'f': path = optarg; break;
             default: return usage();
         }
     }
     if (optind != argc) return usage();
-    auto config = pop3d::load_config(path);
-    if (!config) {
-        std::fprintf(stderr, "pop3d: %s\n", config.error().message.c_str());
-        return 1;
-    }
+    if (!standard_fds_open()) return 1;
     if (test_only) {
-        std::fputs(pop3d::format_config(*config).c_str(), stdout);
+        auto config = load_config(path);
+        if (!config) {
+            std::fprintf(stderr, "pop3d: %s\n", config.error().message.c_str());
+            return 1;
+        }
+        std::fputs(format_config(*config).c_str(), stdout);
         std::fprintf(stderr, "pop3d: %s: configuration OK\n", path.c_str());
         return 0;
     }
-    std::fprintf(stderr, "pop3d: the listener is not built yet; only -t works\n");
-    return 1;
+
+    // Until the configuration names a facility, errors go to stderr too.
+    log::init("pop3d", "mail", "info", true);
+    auto loaded = daemon::load_listener_config(path);
+    if (!loaded) return fail(loaded.error().message);
+    const Config& config = loaded->config;
+    log::init("pop3d", config.log.facility, config.log.level, true);
+
+    auto program = daemon::session_program_path();
+    if (!program) return fail("cannot find pop3d-session: " + program.error().message);
+
+    if (geteuid() == 0) {
+        if (auto st = daemon::keep_only_session_capabilities(); !st) return fail(st.error().message);
+    } else {
+        struct passwd* pw = getpwuid(geteuid());
+        log::notice("not started as root: single-user mode, serving only the maildrop of %s",
+                    pw ? pw->pw_name : std::to_string(geteuid()).c_str());
+    }
+
+    auto sockets = daemon::open_listen_sockets(config.server.listen);
+    if (!sockets) return fail(sockets.error().message);
+
+    sigset_t wanted = daemon::listener_signals();
+    sigset_t original;
+    if (sigprocmask(SIG_BLOCK, &wanted, &original) != 0) return fail("sigprocmask failed");
+    pop3d::UniqueFd signals(signalfd(-1, &wanted, SFD_NONBLOCK | SFD_CLOEXEC));
+    if (!signals.valid()) return fail("signalfd failed");
+
+    std::optional<daemon::PidFile> pid_file;
+    if (!foreground) {
+        auto ready = daemon::daemonize();
+        if (!ready) return fail(ready.error().message);
+        log::init("pop3d", config.log.facility, config.log.level, false);
+        auto created = daemon::PidFile::create(config.server.pid_file);
+        if (!created) return fail(created.error().message);
+        pid_file.emplace(std::move(*created));
+        daemon::report_ready(std::move(*ready));
+    }
+
+    daemon::SessionCommand command{*program, path, foreground};
+    daemon::Listener listener(path, std::move(*loaded), std::move(*sockets), std::move(command),
+                              std::move(signals), original);
+    auto st = listener.run();
+    if (!st) return fail(st.error().message);
+    return 0;
 }

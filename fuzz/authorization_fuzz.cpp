@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CommandReader reader;
     while (!input.empty()) {
         reader.feed(input.take(piece));
-        while (auto line = reader.next()) {
+        while (auto line = reader.next(auth.line_limit())) {
             AuthAction action = line->kind == ReadLine::Kind::command
                                     ? auth.on_line(line->text)
                                     : auth.on_line_error(line->kind);

@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         first.feed(rest.substr(0, piece));
         rest.remove_prefix(std::min(piece, rest.size()));
         drain(first, got);
-        if (first.unconsumed().size() > limits::command_line + 1) std::abort();
+        if (first.unconsumed().size() > limits::sasl_response_line + 1) std::abort();
     }
     // Hand over to a second reader, as the front does after login.
     CommandReader second(first.unconsumed());

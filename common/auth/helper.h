@@ -32,8 +32,11 @@ public:
 
     // Sends one request and waits (at most limits::auth_reply_seconds) for
     // its verdict; a failed verdict arrives only after [auth] failure_delay.
-    // An error (helper gone, timeout, bad frame) is ErrorKind::temporary and
-    // leaves the helper unusable: every later call fails too.
+    // A request the codec refuses (e.g. a NUL in the password) is an
+    // ErrorKind::invalid error and sends nothing: count it as a failed login.
+    // Any other error (helper gone, timeout, bad frame) is
+    // ErrorKind::temporary and leaves the helper unusable: every later call
+    // fails too.
     Result<AuthVerdict> verify(const AuthRequest& request);
 
     pid_t pid() const { return pid_; }

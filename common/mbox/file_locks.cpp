@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/limits.h"
+#include "common/mbox/dotlock_keeper.h"
 #include "common/log.h"
 
 namespace pop3d::mbox {
@@ -40,8 +41,8 @@ Attempt try_flock(int fd, std::string& why) {
 // One attempt (retries 0): liblockfile removes a stale lock (dead pid, or
 // older than its limit) by its own rules and reports a live one as
 // L_MAXTRYS; we wait between attempts ourselves to honour lock_timeout.
-Attempt try_dotlock(const std::string& lock, std::string& why) {
-    const int r = lockfile_create(lock.c_str(), 0, L_PID);
+Attempt try_dotlock(const std::string& lock, DotlockKeeper* keeper, std::string& why) {
+    const int r = keeper ? keeper->create() : lockfile_create(lock.c_str(), 0, L_PID);
     if (r == L_SUCCESS) return Attempt::taken;
     if (r == L_MAXTRYS) return Attempt::busy;
     why = "dotlock " + lock + ": liblockfile error " + std::to_string(r) +
@@ -53,8 +54,8 @@ Attempt try_dotlock(const std::string& lock, std::string& why) {
 
 Result<std::unique_ptr<FileLocks>> FileLocks::take(int fd, const std::string& path,
                                                    const std::vector<LockMethod>& order,
-                                                   unsigned timeout_seconds) {
-    std::unique_ptr<FileLocks> locks(new FileLocks(fd, path + ".lock"));
+                                                   unsigned timeout_seconds, DotlockKeeper* keeper) {
+    std::unique_ptr<FileLocks> locks(new FileLocks(fd, path + ".lock", keeper));
     const auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
     for (LockMethod method : order) {
         for (;;) {
@@ -63,7 +64,7 @@ Result<std::unique_ptr<FileLocks>> FileLocks::take(int fd, const std::string& pa
             switch (method) {
                 case LockMethod::fcntl: a = try_fcntl(fd, why); break;
                 case LockMethod::flock: a = try_flock(fd, why); break;
-                case LockMethod::dotlock: a = try_dotlock(locks->dotlock_, why); break;
+                case LockMethod::dotlock: a = try_dotlock(locks->dotlock_, keeper, why); break;
             }
             if (a == Attempt::taken) {
                 locks->held_.push_back(method);
@@ -96,7 +97,7 @@ void FileLocks::release() {
                 if (::flock(fd_, LOCK_UN) != 0) log::error("mbox: flock unlock: %s", std::strerror(errno));
                 break;
             case LockMethod::dotlock:
-                if (lockfile_remove(dotlock_.c_str()) != 0)
+                if ((keeper_ ? keeper_->remove() : lockfile_remove(dotlock_.c_str())) != 0)
                     log::error("mbox: removing dotlock %s: %s", dotlock_.c_str(), std::strerror(errno));
                 break;
         }

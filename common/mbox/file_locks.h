@@ -14,24 +14,30 @@
 
 namespace pop3d::mbox {
 
+class DotlockKeeper;
+
 class FileLocks {
 public:
     // fd is the mbox open read-write; path its name (for the dotlock).
     // Waiting ends after timeout_seconds: ErrorKind::in_use. Other failures:
     // ErrorKind::temporary. Nothing stays locked on failure.
+    // A keeper, when given, makes the dotlock (see dotlock_keeper.h).
     static Result<std::unique_ptr<FileLocks>> take(int fd, const std::string& path,
                                                    const std::vector<LockMethod>& order,
-                                                   unsigned timeout_seconds);
+                                                   unsigned timeout_seconds,
+                                                   DotlockKeeper* keeper = nullptr);
     ~FileLocks();
     FileLocks(const FileLocks&) = delete;
     FileLocks& operator=(const FileLocks&) = delete;
 
 private:
-    FileLocks(int fd, std::string dotlock) : fd_(fd), dotlock_(std::move(dotlock)) {}
+    FileLocks(int fd, std::string dotlock, DotlockKeeper* keeper)
+        : fd_(fd), dotlock_(std::move(dotlock)), keeper_(keeper) {}
     void release();
 
     int fd_;
     std::string dotlock_;
+    DotlockKeeper* keeper_;
     std::vector<LockMethod> held_;
 };
 

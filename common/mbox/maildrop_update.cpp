@@ -106,7 +106,8 @@ Status MboxMaildrop::update(const std::vector<bool>& deleted, std::size_t last) 
 
     std::unique_ptr<FileLocks> taken;
     if (!m_.locks) {
-        auto locks = FileLocks::take(m_.fd.get(), m_.path, m_.mail.locking, m_.mail.lock_timeout);
+        auto locks = FileLocks::take(m_.fd.get(), m_.path, m_.mail.locking, m_.mail.lock_timeout,
+                                     m_.dotlock_keeper);
         if (!locks) {
             log::error("mbox: %s at update: %s; nothing deleted", m_.path.c_str(),
                        locks.error().message.c_str());

@@ -15,6 +15,8 @@
 
 namespace pop3d::mbox {
 
+class DotlockKeeper;
+
 // Everything open_maildrop() established, handed over whole.
 struct OpenMbox {
     std::unique_ptr<SessionLock> session_lock;
@@ -24,6 +26,7 @@ struct OpenMbox {
     std::string state_path;             // empty: no state file
     std::string journal_path;           // empty: no state directory
     MailConfig mail;
+    DotlockKeeper* dotlock_keeper = nullptr;  // see OpenRequest
     MessageIndex index;
     MboxIdentity identity;              // of the file when it was indexed
     std::uint32_t options = 0;          // state_options(mail)

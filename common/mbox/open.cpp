@@ -85,6 +85,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     OpenMbox m;
     m.path = request.mbox_path;
     m.mail = mail;
+    m.dotlock_keeper = request.dotlock_keeper;
     m.options = state_options(mail);
     const std::string state_dir = usable_state_dir(request.state_dir);
     if (!state_dir.empty()) {
@@ -109,7 +110,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
         return failed(ErrorKind::temporary, "fstat " + m.path + ": " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return failed(ErrorKind::permanent, m.path + " is not a regular file");
 
-    auto locks = FileLocks::take(m.fd.get(), m.path, mail.locking, mail.lock_timeout);
+    auto locks = FileLocks::take(m.fd.get(), m.path, mail.locking, mail.lock_timeout, m.dotlock_keeper);
     if (!locks) return failed(locks.error().kind, locks.error().message);
     if (auto st_recover = recover(m.fd.get(), m.journal_path); !st_recover)
         return failed(st_recover.error().kind, "finishing an interrupted update of " + m.path + ": " +

@@ -12,10 +12,15 @@
 
 namespace pop3d::mbox {
 
+class DotlockKeeper;
+
 struct OpenRequest {
     std::string mbox_path;   // expanded [mail] maildrop
     std::string state_dir;   // expanded [mail] state_dir; empty: no state file
     const MailConfig* mail = nullptr;
+    // Makes the dotlock where the session cannot (dotlock_keeper.h); must
+    // outlive the maildrop. Null: the session makes it through liblockfile.
+    DotlockKeeper* dotlock_keeper = nullptr;
 };
 
 // Takes the session lock (a second session gets ErrorKind::in_use; the lock

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -40,22 +41,36 @@ Result<std::array<unsigned char, md5_size>> md5(std::string_view a, std::string_
 std::string make_apop_timestamp(pid_t pid, std::time_t now, std::string_view hostname) {
     std::uint64_t random = 0;
     randombytes_buf(&random, sizeof random);
-    std::string host(hostname.substr(0, limits::hostname));
-    for (char& c : host) {
-        if (!hostname_char(c)) c = '-';
+    // RFC 822 msg-id: the domain is atoms joined by single dots, so empty
+    // labels (a trailing dot of an FQDN, "..") are dropped.
+    std::string host;
+    for (char c : hostname.substr(0, limits::hostname)) {
+        if (c == '.' && (host.empty() || host.back() == '.')) continue;
+        host += hostname_char(c) ? c : '-';
     }
+    if (!host.empty() && host.back() == '.') host.pop_back();
     if (host.empty()) host = "localhost";
     return "<" + std::to_string(pid) + "." + std::to_string(now) + "." + std::to_string(random) +
            "@" + host + ">";
 }
 
 std::string greeting_reply(std::string_view text, std::string_view timestamp) {
-    std::string line(text.substr(0, limits::greeting_text));
+    // "+OK " + text + " " + timestamp + CRLF: the text gives way so that
+    // the timestamp is never cut.
+    std::size_t room = limits::reply_line - 2 - 4;
+    room = timestamp.size() + 1 < room ? room - timestamp.size() - 1 : 0;
+    std::string line(text.substr(0, std::min(room, limits::greeting_text)));
     for (char& c : line) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+        // Clients take the first "<...>" of the greeting for the APOP
+        // challenge: the configured text must not offer one.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '<' || c == '>') c = ' ';
+        // RFC 2449 section 6.4: under RESP-CODES a text that begins with
+        // "[" is a response code; the configured text must not look like one.
+        if (c == '[') c = '(';
+        if (c == ']') c = ')';
     }
     if (!timestamp.empty()) {
-        line += ' ';
+        if (!line.empty()) line += ' ';
         line += timestamp;
     }
     return ok(line);

@@ -12,12 +12,16 @@ namespace pop3d::pop3 {
 
 // "<pid.time.random@hostname>" with 64 bits from libsodium's randombytes, so
 // it differs for every connection even within one process and second.
-// Characters of the hostname outside [A-Za-z0-9.-] become '-', and it is cut
-// to limits::hostname octets. Needs sodium_init().
+// Characters of the hostname outside [A-Za-z0-9.-] become '-', empty labels
+// (leading, trailing or double dots) are dropped so the whole is an RFC 822
+// msg-id, and it is cut to limits::hostname octets. Needs sodium_init().
 std::string make_apop_timestamp(pid_t pid, std::time_t now, std::string_view hostname);
 
 // The greeting reply: "+OK text <timestamp>\r\n", or "+OK text\r\n" when the
-// timestamp is empty (APOP disabled). The text is cut at limits::greeting_text.
+// timestamp is empty (APOP disabled). The text is cut at limits::greeting_text,
+// and further if the line would not hold the whole timestamp; its control
+// characters, '<' and '>' become spaces (clients take the first "<...>" for
+// the challenge), '[' and ']' become '(' and ')' (RFC 2449 RESP-CODES).
 std::string greeting_reply(std::string_view text, std::string_view timestamp);
 
 // MD5(timestamp + secret) in lower-case hex (OpenSSL EVP).

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/limits.h"
 #include "common/pop3/capa.h"
 #include "common/pop3/command.h"
 #include "common/pop3/replies.h"
@@ -34,6 +35,12 @@ bool iequals(std::string_view a, std::string_view b) {
 
 const char* const tls_required = "TLS required: use STLS first";
 
+AuthAction closing() {
+    AuthAction action = reply(err("the session is over"));
+    action.kind = AuthAction::Kind::quit;
+    return action;
+}
+
 }  // namespace
 
 Authorization::Authorization(AuthorizationOptions options) : options_(std::move(options)) {}
@@ -47,6 +54,8 @@ AuthAction Authorization::on_line(std::string_view line) {
         return reply(err("a credential check is in progress"));
     case Phase::done:
         return reply(err("already logged in"));
+    case Phase::closed:
+        return closing();
     case Phase::ready:
     case Phase::user_given:
         break;
@@ -55,6 +64,7 @@ AuthAction Authorization::on_line(std::string_view line) {
 }
 
 AuthAction Authorization::on_line_error(ReadLine::Kind kind) {
+    if (phase_ == Phase::closed) return closing();
     if (phase_ == Phase::awaiting_verdict || phase_ == Phase::done) {
         return reply(err("unexpected input"));
     }
@@ -90,8 +100,13 @@ AuthAction Authorization::on_verdict(Verdict verdict) {
 
 void Authorization::tls_started() {
     options_.tls_active = true;
+    if (phase_ == Phase::closed || phase_ == Phase::done) return;
     phase_ = Phase::ready;
     user_.clear();
+}
+
+std::size_t Authorization::line_limit() const {
+    return phase_ == Phase::sasl_continuation ? limits::sasl_response_line : limits::command_line;
 }
 
 bool Authorization::credentials_allowed() const {
@@ -115,6 +130,7 @@ AuthAction Authorization::handle(std::string_view line) {
     case Verb::quit: {
         AuthAction action = reply(ok("signing off"));
         action.kind = AuthAction::Kind::quit;
+        phase_ = Phase::closed;
         return action;
     }
     case Verb::stls: {

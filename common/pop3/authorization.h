@@ -8,7 +8,7 @@
 //
 // Driver loop (the front):
 //     send greeting_reply(text, timestamp)
-//     for each ReadLine from the CommandReader:
+//     for each reader.next(auth.line_limit()):
 //         action = line.kind == command ? auth.on_line(line.text)
 //                                       : auth.on_line_error(line.kind)
 //         send action.reply
@@ -59,7 +59,8 @@ struct AuthAction {
         reply,              // send `reply`; stay in AUTHORIZATION
         check_credentials,  // check `credentials`, then call on_verdict()
         start_tls,          // send `reply` ("+OK"), then the TLS handshake
-        quit,               // send `reply`, close; no UPDATE
+        quit,               // send `reply`, close; no UPDATE. After QUIT every
+                            // further call yields quit again with an -ERR.
         logged_in,          // send `reply`; TRANSACTION state begins
     };
     Kind kind = Kind::reply;
@@ -83,11 +84,17 @@ public:
     // section 4) and STLS is no longer offered.
     void tls_started();
 
+    // The longest line (CRLF included) to ask the CommandReader for next:
+    // limits::sasl_response_line while an AUTH response is expected (RFC
+    // 5034 section 4 lifts the command line limit for it), else
+    // limits::command_line.
+    std::size_t line_limit() const;
+
     // Whether the machine is waiting for on_verdict().
     bool awaiting_verdict() const { return phase_ == Phase::awaiting_verdict; }
 
 private:
-    enum class Phase { ready, user_given, sasl_continuation, awaiting_verdict, done };
+    enum class Phase { ready, user_given, sasl_continuation, awaiting_verdict, done, closed };
 
     AuthAction handle(std::string_view line);
     AuthAction sasl_response(std::string_view line);

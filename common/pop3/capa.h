@@ -16,8 +16,9 @@ struct CapaState {
 // AUTHORIZATION: TOP, UIDL, USER, SASL PLAIN, RESP-CODES, AUTH-RESP-CODE,
 // PIPELINING, EXPIRE NEVER, LOGIN-DELAY 0, IMPLEMENTATION, and STLS when TLS
 // is configured and not yet active; USER and SASL are left out while TLS is
-// required and not active. TRANSACTION: only what applies there (no USER,
-// SASL, STLS or AUTH-RESP-CODE).
+// required and not active. TRANSACTION: the same without STLS (RFC 2449
+// section 5: capabilities of the AUTHORIZATION state MUST be announced in
+// both states; RFC 2595 announces STLS only where it is permitted).
 std::string capa_reply(const CapaState& state);
 
 }  // namespace pop3d::pop3

@@ -73,12 +73,12 @@ Result<Command> with_arguments(Command command, std::string_view rest) {
         if (!count_is(1, 1)) return syntax("usage: USER name");
         command.name = args[0];
         return command;
-    case Verb::pass: {
-        std::size_t begin = rest.find_first_not_of(' ');
-        if (begin == std::string_view::npos) return syntax("usage: PASS password");
-        command.secret.assign(rest.substr(begin));
+    case Verb::pass:
+        // RFC 1939: one SPACE after the keyword, then the password, which
+        // may itself begin with, hold or end in spaces.
+        if (rest.size() < 2) return syntax("usage: PASS password");
+        command.secret.assign(rest.substr(1));
         return command;
-    }
     case Verb::apop:
         if (!count_is(2, 2)) return syntax("usage: APOP name digest");
         command.name = args[0];
@@ -112,11 +112,14 @@ Result<Command> with_arguments(Command command, std::string_view rest) {
         if (!count_is(2, 2)) return syntax("usage: TOP msg n");
         auto n = message_number(args[0]);
         if (!n) return n.error();
+        // RFC 1939: more lines than the body has sends it all, so a count
+        // past 64 bits (still plain digits) is the largest count.
         auto lines = number<std::uint64_t>(args[1], 0, std::numeric_limits<std::uint64_t>::max(),
                                            "line count");
-        if (!lines) return lines.error();
+        bool digits = args[1].find_first_not_of("0123456789") == std::string_view::npos;
+        if (!lines && !digits) return lines.error();
         command.message = *n;
-        command.lines = *lines;
+        command.lines = lines ? *lines : std::numeric_limits<std::uint64_t>::max();
         return command;
     }
     }

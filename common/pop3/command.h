@@ -1,10 +1,12 @@
 // A POP3 command line parsed into a typed command. Pure: no state, no I/O.
 //
-// The keyword is 3 or 4 letters, case-insensitive. Arguments are separated by
-// spaces (several are tolerated, as are trailing ones); a line is never split
-// into two commands. Message numbers are plain decimal digits from 1 to
-// 4294967295 (no sign, no leading junk or trailing letters, no 0); TOP's line
-// count is plain digits from 0 to 2^64-1. Each keyword's argument count is
+// The keyword is 3 or 4 letters, case-insensitive. Arguments are separated
+// by spaces (several are tolerated, as are trailing ones; PASS takes all
+// after its one separating space); a line is never split into two commands.
+// Message numbers are plain decimal digits from 1 to 4294967295 (no sign, no
+// leading junk or trailing letters, no 0); TOP's line count is plain digits,
+// and a count past 2^64-1 counts as 2^64-1 (RFC 1939: more lines than the
+// body has sends the whole message). Each keyword's argument count is
 // checked here, so a state machine only sees well-formed commands; whether a
 // command is allowed in a state is the state machine's business.
 #pragma once
@@ -41,8 +43,9 @@ struct Command {
     std::string name;
     // APOP: the digest as given (the checker validates its form).
     std::string digest;
-    // PASS: everything after the keyword and its separating spaces, inner
-    // and trailing spaces included (RFC 1939 lets a password hold spaces).
+    // PASS: everything after the keyword and its one separating space,
+    // leading, inner and trailing spaces included (RFC 1939 lets a password
+    // hold spaces).
     // AUTH: the initial response, if any ("=" stands for an empty one).
     Secret secret;
     bool has_initial_response = false;

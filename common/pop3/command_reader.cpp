@@ -10,11 +10,10 @@
 namespace pop3d::pop3 {
 namespace {
 
-// The longest line text (without its line end) a command may have.
-constexpr std::size_t max_text = limits::command_line - 2;
-// What is kept of a line in progress. One octet more than text plus CR, so a
-// line this long is over-long whatever ends it.
-constexpr std::size_t kept = limits::command_line;
+// What is kept of a line in progress: the longest line next() may be asked
+// for. One octet more than its text plus CR, so a line this long is
+// over-long whatever ends it.
+constexpr std::size_t kept = std::max(limits::command_line, limits::sasl_response_line);
 
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
@@ -56,7 +55,8 @@ void CommandReader::feed(std::string_view bytes) {
     }
 }
 
-std::optional<ReadLine> CommandReader::next() {
+std::optional<ReadLine> CommandReader::next(std::size_t max_line) {
+    std::size_t max_text = std::clamp<std::size_t>(max_line, 2, kept) - 2;
     wipe_consumed();
     if (start_ == lines_end_) return std::nullopt;
     std::size_t lf = buffer_.find('\n', start_);

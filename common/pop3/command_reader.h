@@ -4,12 +4,14 @@
 // (without its line end) is longer than limits::command_line - 2 octets is
 // over-long (RFC 2449: 255 octets including CRLF): it yields exactly one
 // `too_long` item once its line end arrives and is dropped as it streams in,
-// so a 1 MB line costs no more memory than a 255-octet one, and nothing from
-// its middle is ever taken for a command. A line holding a control character
+// so a 1 MB line costs no more memory than a short one, and nothing from
+// its middle is ever taken for a command. A caller expecting a SASL response
+// (RFC 5034 section 4) asks next() for up to limits::sasl_response_line
+// instead; the reader keeps that many octets of any line for this. A line holding a control character
 // (NUL, a CR not before its LF, DEL, ...) yields one `bad_byte` item.
 //
 // Memory: the reader keeps the complete lines fed but not yet taken plus at
-// most limits::command_line octets of the line in progress. The caller feeds
+// most limits::sasl_response_line octets of the line in progress. The caller feeds
 // what one read() returned and then takes lines until next() has none, so the
 // buffer stays within one read plus one line. Consumed bytes are wiped, as
 // they may hold a password (PASS, AUTH PLAIN).
@@ -19,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/limits.h"
 
 namespace pop3d::pop3 {
 
@@ -46,8 +50,10 @@ public:
     void feed(std::string_view bytes);
 
     // The next complete line (or line error) in arrival order; std::nullopt
-    // when only part of a line (or nothing) is buffered.
-    std::optional<ReadLine> next();
+    // when only part of a line (or nothing) is buffered. `max_line` is the
+    // longest line allowed, line end included: limits::command_line, or
+    // up to limits::sasl_response_line for a SASL response.
+    std::optional<ReadLine> next(std::size_t max_line = limits::command_line);
 
     // Whether next() would return a line now.
     bool has_line() const;
@@ -55,8 +61,8 @@ public:
     // The bytes fed and not yet returned by next(), ready to be handed to
     // another CommandReader (which then behaves exactly as this one would).
     // An over-long line in progress is represented by its first
-    // limits::command_line octets, which are enough to make it over-long
-    // again in the new reader.
+    // limits::sasl_response_line octets, which are enough to make it
+    // over-long again in the new reader.
     std::string_view unconsumed() const;
 
     // Drops every buffered byte (RFC 2595: plaintext pipelined after STLS

@@ -20,7 +20,7 @@ bool has_control(std::string_view text) {
 
 // Wipes the decoded bytes whatever path leaves the function.
 struct Wiped {
-    std::array<char, limits::command_line> bytes{};
+    std::array<char, limits::sasl_response_line> bytes{};
     ~Wiped() { sodium_memzero(bytes.data(), bytes.size()); }
 };
 
@@ -30,7 +30,7 @@ Result<PlainCredentials> decode_sasl_plain(std::string_view base64) {
     Wiped decoded;
     std::size_t size = 0;
     const char* end = nullptr;
-    if (base64.size() > limits::command_line - 2) return refused("SASL response too long");
+    if (base64.size() > limits::sasl_response_line - 2) return refused("SASL response too long");
     if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.bytes.data()),
                           decoded.bytes.size(), base64.data(), base64.size(), nullptr, &size,
                           &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||

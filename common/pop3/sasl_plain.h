@@ -19,7 +19,8 @@ struct PlainCredentials {
 // Decodes a client response (base64, sodium_base642bin, no whitespace) and
 // splits it. Errors: bad base64, not exactly two NULs, an empty authcid or
 // password, an authzid other than empty or the authcid (we never act for
-// another user), a field longer than the line allows.
+// another user), a response longer than limits::sasl_response_line allows
+// (RFC 4616: fields of up to 255 octets each fit).
 Result<PlainCredentials> decode_sasl_plain(std::string_view base64);
 
 }  // namespace pop3d::pop3

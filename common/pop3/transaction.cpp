@@ -23,6 +23,10 @@ std::string plural(std::uint64_t n, std::string_view word) {
     return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }
 
+Error session_over() {
+    return make_error(ErrorKind::permanent, "the session is over: nothing more is answered");
+}
+
 }  // namespace
 
 Transaction::Transaction(Maildrop& maildrop, OutputBuffer& out)
@@ -32,30 +36,43 @@ Transaction::Transaction(Maildrop& maildrop, OutputBuffer& out)
       highest_accessed_(std::min(maildrop.initial_last(), maildrop.count())) {}
 
 Result<bool> Transaction::serve(CommandReader& reader) {
+    if (over_) return session_over();
     while (auto line = reader.next()) {
-        auto done = line->kind == ReadLine::Kind::command ? on_line(line->text)
-                                                          : on_line_error(line->kind);
+        auto done = answer(*line);
         if (!done) return done;
         if (*done) return true;
     }
-    if (Status s = out_.flush(); !s) return s.error();
+    if (Status s = out_.flush(); !s) {
+        over_ = true;
+        return s.error();
+    }
     return false;
 }
 
 Result<bool> Transaction::on_line(std::string_view line) {
-    auto command = parse_command(line);
-    if (!command) {
-        if (Status s = out_.append(err(command.error().message)); !s) return s.error();
-        return false;
-    }
-    return handle(*command);
+    return answer(ReadLine{ReadLine::Kind::command, line});
 }
 
-Result<bool> Transaction::on_line_error(ReadLine::Kind kind) {
-    Status s = out_.append(err(kind == ReadLine::Kind::too_long ? "command line too long"
-                                                                : "invalid character in command"));
-    if (!s) return s.error();
-    return false;
+Result<bool> Transaction::on_line_error(ReadLine::Kind kind) { return answer(ReadLine{kind, {}}); }
+
+Result<bool> Transaction::answer(const ReadLine& line) {
+    if (over_) return session_over();
+    Result<bool> done = false;
+    if (line.kind == ReadLine::Kind::command) {
+        auto command = parse_command(line.text);
+        if (command) {
+            done = handle(*command);
+        } else if (Status s = out_.append(err(command.error().message)); !s) {
+            done = s.error();
+        }
+    } else if (Status s = out_.append(err(line.kind == ReadLine::Kind::too_long
+                                              ? "command line too long"
+                                              : "invalid character in command"));
+               !s) {
+        done = s.error();
+    }
+    if (!done || *done) over_ = true;
+    return done;
 }
 
 Result<bool> Transaction::handle(const Command& command) {

@@ -42,14 +42,16 @@ public:
     Result<bool> serve(CommandReader& reader);
 
     // One line or line error, answered into the buffer (not flushed). The
-    // same results as serve(); after true or an error nothing more may be
-    // called.
+    // same results as serve(). Once one of them returned true or an error
+    // the session is over: every later call fails at once and writes
+    // nothing (no second UPDATE, nothing after an unterminated reply).
     Result<bool> on_line(std::string_view line);
     Result<bool> on_line_error(ReadLine::Kind kind);
 
     const SessionSummary& summary() const { return summary_; }
 
 private:
+    Result<bool> answer(const ReadLine& line);
     Result<bool> handle(const Command& command);
     Status stat();
     Status list(const Command& command);
@@ -69,6 +71,7 @@ private:
     OutputBuffer& out_;
     std::vector<bool> deleted_;
     std::size_t highest_accessed_ = 0;  // RFC 1460 LAST, a message number
+    bool over_ = false;                 // QUIT was answered or an error ended it
     SessionSummary summary_;
 };
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-#include "tests/authd/temp_dir.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::authd {
@@ -60,9 +60,7 @@ protected:
         config.failure_delay = 0;
     }
     AuthVerdict verify(const AuthRequest& r) {
-        auto a = Authenticator::create(config);
-        EXPECT_TRUE(a.ok());
-        return a.ok() ? a->verify(r) : AuthVerdict{};
+        return Authenticator(config).verify(r);
     }
     testing::TempDir dir;
     AuthConfig config;
@@ -98,13 +96,12 @@ TEST_F(AuthenticatorTest, PasswdFileOwnerRules) {
 
 TEST_F(AuthenticatorTest, FilesAreReadAgainForEachRequest) {
     config.backends = {AuthBackend::passwd_file};
-    auto a = Authenticator::create(config);
-    ASSERT_TRUE(a.ok());
-    EXPECT_FALSE(a->verify(pass("nobody", "pw")).accepted());  // no file yet: no entries
+    const Authenticator a(config);
+    EXPECT_FALSE(a.verify(pass("nobody", "pw")).accepted());  // no file yet: no entries
     dir.write("users", "nobody:" + argon2("pw") + "\n");
-    EXPECT_TRUE(a->verify(pass("nobody", "pw")).accepted());
+    EXPECT_TRUE(a.verify(pass("nobody", "pw")).accepted());
     dir.write("users", "nobody:" + argon2("other") + "\n");
-    EXPECT_FALSE(a->verify(pass("nobody", "pw")).accepted());
+    EXPECT_FALSE(a.verify(pass("nobody", "pw")).accepted());
 }
 
 TEST_F(AuthenticatorTest, MalformedFileIsAnAdministratorsProblem) {
@@ -131,6 +128,16 @@ TEST_F(AuthenticatorTest, ApopRfc1939ExampleAndNoPassForApopUsers) {
     EXPECT_EQ(verify(pass("mrose", "pw", Mechanism::auth_plain)).outcome, Outcome::rejected);
     dir.write("apop", "");
     EXPECT_TRUE(verify(pass("mrose", "pw")).accepted());
+}
+
+TEST_F(AuthenticatorTest, EmptyApopFileSettingDisablesApop) {
+    config.backends = {AuthBackend::passwd_file};
+    dir.write("apop", "nobody:tanstaaf\n");
+    dir.write("users", "nobody:" + argon2("pw") + "\n");
+    EXPECT_TRUE(verify(apop("nobody", "c4c9334bac560ecc979e58001b3e22fb")).accepted());
+    config.apop_file = "";
+    EXPECT_EQ(verify(apop("nobody", "c4c9334bac560ecc979e58001b3e22fb")).outcome, Outcome::rejected);
+    EXPECT_TRUE(verify(pass("nobody", "pw")).accepted());
 }
 
 TEST_F(AuthenticatorTest, ApopOwnerMustBeAnOrdinaryAccount) {

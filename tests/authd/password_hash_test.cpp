@@ -48,17 +48,25 @@ TEST(PasswordHash, LockedEmptyAndMalformedHashesNeverMatch) {
     EXPECT_FALSE(verify_password("$argon2id$garbage", Secret("pw")));
 }
 
-TEST(PasswordHash, DummyHashesAreOfTheirKindAndMatchNothingGuessable) {
+// The dummies must stay of the kind real hashes are made with, or an
+// unknown user would cost less than a known one.
+TEST(PasswordHash, DummyHashesAreOfTheKindsInUse) {
     ASSERT_GE(sodium_init(), 0);
-    auto a = dummy_argon2_hash();
-    ASSERT_TRUE(a.ok());
-    EXPECT_EQ(a->rfind("$argon2id$", 0), 0u);
-    EXPECT_FALSE(verify_password(*a, Secret("")));
-    auto c = dummy_crypt_hash();
-    ASSERT_TRUE(c.ok()) << c.error().message;
-    EXPECT_EQ(c->front(), '$');
-    EXPECT_FALSE(verify_password(*c, Secret("")));
-    EXPECT_NE(*dummy_crypt_hash(), *c);
+    char h[crypto_pwhash_STRBYTES];
+    ASSERT_EQ(crypto_pwhash_str(h, "pw", 2, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+    std::string made(h);
+    // "$argon2id$v=19$m=65536,t=2,p=1$": everything up to the salt.
+    std::size_t params = made.find('$', made.find("p=")) + 1;
+    EXPECT_EQ(std::string(dummy_argon2_hash.substr(0, params)), made.substr(0, params));
+
+    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+    ASSERT_TRUE(crypt_gensalt_rn(nullptr, 0, nullptr, 0, salt, sizeof salt));
+    std::string setting(salt);  // "$y$j9T$SALT"
+    std::string prefix = setting.substr(0, setting.rfind('$') + 1);
+    EXPECT_EQ(std::string(dummy_crypt_hash.substr(0, prefix.size())), prefix);
+
+    EXPECT_FALSE(verify_password(dummy_argon2_hash, Secret("")));
+    EXPECT_FALSE(verify_password(dummy_crypt_hash, Secret("")));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <ctime>
+#include <limits>
 #include <regex>
 #include <set>
 
@@ -60,6 +62,47 @@ TEST(Apop, Greeting) {
     std::string long_one = greeting_reply(std::string(1000, 'g'), rfc_timestamp);
     EXPECT_LE(long_one.size(), limits::reply_line);
     EXPECT_NE(long_one.find(rfc_timestamp), std::string::npos);
+}
+
+// Clients (fetchmail, mpop, Thunderbird) take the first "<" ... ">" of the
+// greeting as the APOP challenge, so the configured text must not hold one.
+TEST(Apop, GreetingTextCannotHideOrFakeTheTimestamp) {
+    EXPECT_EQ(greeting_reply("POP3 <fake@x> ready", rfc_timestamp),
+              "+OK POP3  fake@x  ready <1896.697170952@dbc.mtview.ca.us>\r\n");
+    EXPECT_EQ(greeting_reply("a<b", ""), "+OK a b\r\n");
+    EXPECT_EQ(greeting_reply("", rfc_timestamp), "+OK <1896.697170952@dbc.mtview.ca.us>\r\n");
+}
+
+// RFC 2449 section 6.4: with RESP-CODES announced, any response text that
+// begins with "[" is a response code; a configured greeting is not one.
+TEST(Apop, GreetingTextIsNeverTakenForAResponseCode) {
+    EXPECT_EQ(greeting_reply("[mail] ready", ""), "+OK (mail) ready\r\n");
+    EXPECT_EQ(greeting_reply("[x]", rfc_timestamp), "+OK (x) <1896.697170952@dbc.mtview.ca.us>\r\n");
+}
+
+// Whatever the sizes, the reply line keeps the whole timestamp: the text
+// gives way, never the closing ">".
+TEST(Apop, GreetingNeverCutsTheTimestamp) {
+    ASSERT_GE(sodium_init(), 0);
+    std::string t = make_apop_timestamp(2147483647, std::numeric_limits<std::time_t>::max(),
+                                        std::string(5000, 'h'));
+    std::string greeting = greeting_reply(std::string(1000, 'g'), t);
+    EXPECT_LE(greeting.size(), limits::reply_line);
+    ASSERT_GE(greeting.size(), t.size() + 2);
+    EXPECT_EQ(greeting.substr(greeting.size() - t.size() - 2), t + "\r\n");
+}
+
+// RFC 1939 section 7: the timestamp is an RFC 822 msg-id, whose domain is
+// dot-separated atoms: no empty label from a trailing, leading or double dot.
+TEST(Apop, TimestampDomainHasNoEmptyLabels) {
+    ASSERT_GE(sodium_init(), 0);
+    auto domain = [](std::string_view host) {
+        std::string t = make_apop_timestamp(1, 2, host);
+        return t.substr(t.find('@'));
+    };
+    EXPECT_EQ(domain("mail.example.org."), "@mail.example.org>");
+    EXPECT_EQ(domain(".a..b."), "@a.b>");
+    EXPECT_EQ(domain("..."), "@localhost>");
 }
 
 }  // namespace

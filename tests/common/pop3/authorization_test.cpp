@@ -1,6 +1,7 @@
 #include "common/pop3/authorization.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <string>
 
@@ -138,6 +139,43 @@ TEST(Authorization, AuthPlainContinuation) {
     EXPECT_EQ(a.credentials.user, "tim");
 }
 
+// RFC 5034 section 4: the response after "+ " may exceed the 255-octet
+// command limit (a long user name and password in PLAIN); the driver reads
+// it with line_limit().
+TEST(Authorization, AuthPlainLongContinuation) {
+    std::string user(200, 'u'), password(255, 'p');
+    std::string message = std::string(1, '\0') + user + '\0' + password;
+    std::string response(sodium_base64_ENCODED_LEN(message.size(), sodium_base64_VARIANT_ORIGINAL),
+                         '\0');
+    sodium_bin2base64(response.data(), response.size(),
+                      reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    response.resize(response.size() - 1);
+    ASSERT_GT(response.size() + 2, limits::command_line);
+
+    Authorization auth(plain_options());
+    CommandReader reader;
+    reader.feed("AUTH PLAIN\r\n" + response + "\r\n" + response + "\r\n");
+    EXPECT_EQ(auth.line_limit(), limits::command_line);
+    auto line = reader.next(auth.line_limit());
+    ASSERT_TRUE(line && line->kind == ReadLine::Kind::command);
+    EXPECT_EQ(auth.on_line(line->text).reply, "+ \r\n");
+    EXPECT_EQ(auth.line_limit(), limits::sasl_response_line);
+    line = reader.next(auth.line_limit());
+    ASSERT_TRUE(line);
+    ASSERT_EQ(line->kind, ReadLine::Kind::command);
+    AuthAction check = auth.on_line(line->text);
+    ASSERT_EQ(check.kind, Kind::check_credentials) << check.reply;
+    EXPECT_EQ(check.credentials.user, user);
+    EXPECT_EQ(check.credentials.password.view(), password);
+    auth.on_verdict(Verdict::rejected);
+    // Outside an AUTH exchange the same line is an over-long command.
+    EXPECT_EQ(auth.line_limit(), limits::command_line);
+    line = reader.next(auth.line_limit());
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->kind, ReadLine::Kind::too_long);
+}
+
 TEST(Authorization, AuthPlainStarCancels) {
     Authorization auth(plain_options());
     auth.on_line("AUTH PLAIN");
@@ -220,6 +258,25 @@ TEST(Authorization, QuitEndsWithoutUpdate) {
     AuthAction a = auth.on_line("quit");
     EXPECT_EQ(a.kind, Kind::quit);
     EXPECT_TRUE(starts(a.reply, "+OK"));
+}
+
+// After QUIT the connection is closing: nothing more may start a login,
+// whatever a driver still hands over (pipelined lines behind QUIT).
+TEST(Authorization, NothingIsAcceptedAfterQuit) {
+    AuthorizationOptions options = plain_options();
+    options.tls_configured = true;
+    Authorization auth(options);
+    ASSERT_EQ(auth.on_line("QUIT").kind, Kind::quit);
+    for (const char* line : {"USER alice", "PASS x", "APOP mrose c4c9334bac560ecc979e58001b3e22fb",
+                             "AUTH PLAIN AGFsaWNlAHNlY3JldA==", "STLS", "CAPA", "QUIT"}) {
+        AuthAction after = auth.on_line(line);
+        EXPECT_EQ(after.kind, Kind::quit) << line;
+        EXPECT_TRUE(starts(after.reply, "-ERR")) << line;
+    }
+    EXPECT_EQ(auth.on_line_error(ReadLine::Kind::too_long).kind, Kind::quit);
+    auth.tls_started();
+    EXPECT_EQ(auth.on_line("USER alice").kind, Kind::quit);
+    EXPECT_FALSE(auth.awaiting_verdict());
 }
 
 TEST(Authorization, RpopIsRefused) {

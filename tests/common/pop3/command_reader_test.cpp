@@ -72,6 +72,36 @@ TEST(CommandReader, OneOctetTooLongIsOneError) {
     EXPECT_EQ(drain(reader), (Lines{"!long", "NOOP", "!long", "NOOP"}));
 }
 
+// RFC 5034 section 4: a SASL response may be longer than a command; the
+// caller asks for the larger limit only while it expects one.
+TEST(CommandReader, LongerLinesOnlyWhenTheCallerAllowsThem) {
+    std::string longest(limits::sasl_response_line - 2, 'Q');
+    CommandReader reader;
+    reader.feed(longest + "\r\n" + longest + "\r\n" + longest + "Q\r\nNOOP\r\n");
+    auto line = reader.next(limits::sasl_response_line);
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->kind, ReadLine::Kind::command);
+    EXPECT_EQ(line->text, longest);
+    line = reader.next();
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->kind, ReadLine::Kind::too_long);
+    line = reader.next(limits::sasl_response_line);
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->kind, ReadLine::Kind::too_long);
+    EXPECT_EQ(drain(reader), (Lines{"NOOP"}));
+}
+
+// A limit below the line end itself allows only empty lines; it never wraps.
+TEST(CommandReader, TinyLimitsDoNotWrap) {
+    CommandReader reader;
+    reader.feed("\r\nX\r\n");
+    for (std::size_t limit : {0, 1}) {
+        auto line = reader.next(limit);
+        ASSERT_TRUE(line);
+        EXPECT_EQ(line->kind, limit == 0 ? ReadLine::Kind::command : ReadLine::Kind::too_long);
+    }
+}
+
 TEST(CommandReader, MegabyteLineIsOneErrorAndNeverBuffered) {
     CommandReader reader;
     reader.feed("NOOP\r\n");
@@ -79,7 +109,7 @@ TEST(CommandReader, MegabyteLineIsOneErrorAndNeverBuffered) {
     chunk.replace(1000, 6, "\rSTAT ");  // nothing in the middle may surface
     for (int i = 0; i < 16; ++i) {
         reader.feed(chunk);
-        EXPECT_LE(reader.unconsumed().size(), limits::command_line + 6);
+        EXPECT_LE(reader.unconsumed().size(), limits::sasl_response_line + 6);
     }
     reader.feed("QUIT\r\nNOOP\r\n");
     EXPECT_EQ(drain(reader), (Lines{"NOOP", "!long", "NOOP"}));
@@ -89,7 +119,7 @@ TEST(CommandReader, MegabyteLineInOneFeed) {
     CommandReader reader;
     std::string line(1 << 20, 'B');
     reader.feed("NOOP\r\n" + line + "\r\nSTAT\r\n");
-    EXPECT_LE(reader.unconsumed().size(), 6 + limits::command_line + 1 + 6);
+    EXPECT_LE(reader.unconsumed().size(), 6 + limits::sasl_response_line + 1 + 6);
     EXPECT_EQ(drain(reader), (Lines{"NOOP", "!long", "STAT"}));
 }
 

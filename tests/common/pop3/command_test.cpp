@@ -47,7 +47,8 @@ TEST(ParseCommand, MessageNumbersAreStrict) {
                              "LIST 1x", "LIST x1", "LIST 0", "LIST 1.0", "LIST 0x1",
                              "LIST 99999999999999999999999", "RETR", "RETR 1 2", "DELE",
                              "DELE 0", "TOP 1", "TOP 1 -1", "TOP 0 1", "TOP 1 1x",
-                             "TOP 1 18446744073709551616", "UIDL 1 2", "UIDL -3"}) {
+                             "TOP 1 +5", "TOP 1 99999999999999999999x", "UIDL 1 2",
+                             "UIDL -3"}) {
         auto parsed = parse_command(line);
         EXPECT_FALSE(parsed.ok()) << line;
     }
@@ -59,6 +60,16 @@ TEST(ParseCommand, TopLineCount) {
     EXPECT_EQ(*c->message, 3u);
     EXPECT_EQ(c->lines, 18446744073709551615ull);
     EXPECT_EQ(parse_command("TOP 3 0")->lines, 0u);
+}
+
+// RFC 1939 section 7: a line count beyond the body's sends the whole
+// message; a count too large for 64 bits is such a count, not an error.
+TEST(ParseCommand, TopLineCountBeyondSixtyFourBitsMeansEverything) {
+    for (const char* line : {"TOP 3 18446744073709551616", "TOP 3 99999999999999999999999999999"}) {
+        auto c = parse_command(line);
+        ASSERT_TRUE(c.ok()) << line;
+        EXPECT_EQ(c->lines, 18446744073709551615ull) << line;
+    }
 }
 
 TEST(ParseCommand, SeveralSpacesAreTolerated) {
@@ -73,16 +84,26 @@ TEST(ParseCommand, SeveralSpacesAreTolerated) {
 
 TEST(ParseCommand, ArgumentCounts) {
     for (const char* line : {"STAT 1", "NOOP x", "QUIT now", "CAPA x", "RSET 1", "LAST 1",
-                             "STLS x", "USER", "USER a b", "PASS", "PASS   ", "APOP a",
+                             "STLS x", "USER", "USER a b", "PASS", "PASS ", "APOP a",
                              "APOP a b c", "AUTH PLAIN a b", "LIST 1 2"}) {
         EXPECT_FALSE(parse_command(line).ok()) << line;
     }
 }
 
 TEST(ParseCommand, PassKeepsInnerAndTrailingSpaces) {
-    auto c = parse_command("PASS  two words ");
+    auto c = parse_command("PASS two words ");
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->secret.view(), "two words ");
+}
+
+// RFC 1939 section 3: keyword and argument are separated by a single SPACE,
+// and section 7 lets the one PASS argument hold spaces: everything after
+// that one separator is the password, leading spaces included.
+TEST(ParseCommand, PassKeepsLeadingSpacesAfterTheSeparator) {
+    auto c = parse_command("PASS  lead");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->secret.view(), " lead");
+    EXPECT_EQ(parse_command("pass   ")->secret.view(), "  ");
 }
 
 TEST(ParseCommand, AuthInitialResponse) {

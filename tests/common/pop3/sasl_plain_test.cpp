@@ -43,6 +43,19 @@ TEST(SaslPlain, PasswordMayHoldAnyByteButNul) {
     EXPECT_EQ(c->password.view(), " sp\xff\x01 ");
 }
 
+// RFC 4616 section 2: authzid, authcid and password of up to 255 octets
+// each must be accepted; RFC 5034 section 4 lifts the line limit for them.
+TEST(SaslPlain, LongestFieldsAreAccepted) {
+    std::string user(255, 'u'), password(255, 'p');
+    auto c = decode_sasl_plain(base64(user + '\0' + user + '\0' + password));
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->authcid, user);
+    EXPECT_EQ(c->password.view(), password);
+    EXPECT_FALSE(decode_sasl_plain(base64(std::string(256, 'u') + '\0' + std::string(256, 'u') +
+                                          '\0' + password))
+                     .ok());
+}
+
 TEST(SaslPlain, MalformedResponsesAreRefused) {
     for (std::string bad : {"not base64!"s, "AGJvYgBzZWNyZXQ"s, "AGJvYgBzZWNyZXQ=="s,
                             "AGJv YgBzZWNyZXQ="s, ""s, base64("bob\0secret"s),

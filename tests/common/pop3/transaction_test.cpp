@@ -226,7 +226,7 @@ TEST(Transaction, NoopCapaAndRefusedCommands) {
     std::string capa = s.run("CAPA\r\n");
     EXPECT_TRUE(starts(capa, "+OK"));
     EXPECT_NE(capa.find("\r\nIMPLEMENTATION pop3d 0.1\r\n"), std::string::npos);
-    EXPECT_EQ(capa.find("USER"), std::string::npos);
+    EXPECT_NE(capa.find("\r\nUSER\r\n"), std::string::npos);  // RFC 2449 section 5
     EXPECT_EQ(capa.find("STLS"), std::string::npos);
     for (const char* line : {"USER a", "PASS b", "APOP a b", "AUTH", "AUTH PLAIN", "STLS",
                              "RPOP a", "HELO", ""}) {
@@ -310,6 +310,39 @@ TEST(Transaction, WriteFailureEndsTheSession) {
     t.run("DELE 1\r\n");
     EXPECT_FALSE(t.result.ok());
     EXPECT_EQ(t.drop.update_calls, 0u);
+}
+
+// After QUIT the session is over: a driver that calls again (pipelined
+// bytes after QUIT, a bug) must get an error, never a second UPDATE on a
+// maildrop whose numbers have already shifted, and no further output.
+TEST(Transaction, NothingIsAnsweredAfterQuit) {
+    Session s({"one\n", "two\n", "three\n"});
+    EXPECT_EQ(s.run("DELE 1\r\nQUIT\r\n"),
+              "+OK message 1 deleted\r\n+OK signing off (2 messages left)\r\n");
+    ASSERT_TRUE(s.result.ok());
+    EXPECT_TRUE(*s.result);
+    EXPECT_EQ(s.run("DELE 1\r\nQUIT\r\n"), "");
+    EXPECT_FALSE(s.result.ok());
+    EXPECT_FALSE(s.tx.on_line("QUIT").ok());
+    EXPECT_FALSE(s.tx.on_line_error(ReadLine::Kind::too_long).ok());
+    ASSERT_TRUE(s.buffer.flush().ok());
+    EXPECT_EQ(s.out.take(), "");
+    EXPECT_EQ(s.drop.update_calls, 1u);
+    EXPECT_EQ(s.drop.messages(), (std::vector<std::string>{"two\n", "three\n"}));
+}
+
+// After an error (here a RETR cut short) the reply is left unterminated on
+// purpose; nothing may follow it.
+TEST(Transaction, NothingIsAnsweredAfterAnError) {
+    Session s({std::string(10000, 'x') + "\n", "b\n"});
+    s.drop.chunk_size = 100;
+    s.drop.read_fails_after = 1000;
+    s.run("RETR 1\r\n");
+    ASSERT_FALSE(s.result.ok());
+    s.out.take();
+    EXPECT_EQ(s.run("NOOP\r\nDELE 2\r\nQUIT\r\n"), "");
+    EXPECT_FALSE(s.result.ok());
+    EXPECT_EQ(s.drop.update_calls, 0u);
 }
 
 TEST(Transaction, EmptyMaildrop) {

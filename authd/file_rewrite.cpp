@@ -1,0 +1,118 @@
+#include "authd/file_rewrite.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "authd/read_file.h"
+
+namespace pop3d::authd {
+namespace {
+
+constexpr int lock_attempts = 100;  // 10 seconds in steps of 100 ms
+
+Error sys_error(const std::string& what, int err) {
+    return make_error(ErrorKind::temporary, what + ": " + std::strerror(err));
+}
+
+std::string directory_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+Status write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return sys_error("write", errno);
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+// Removes the temporary file unless it was renamed into place.
+struct TempFile {
+    std::string path;
+    int fd = -1;
+    bool keep = false;
+    ~TempFile() {
+        if (fd >= 0) close(fd);
+        if (!keep && !path.empty()) unlink(path.c_str());
+    }
+};
+
+}  // namespace
+
+Result<FileLock> FileLock::acquire(const std::string& path) {
+    std::string lock = path + ".lock";
+    int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return sys_error(lock, errno);
+    for (int i = 0; i < lock_attempts; ++i) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return FileLock(fd);
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            int err = errno;
+            close(fd);
+            return sys_error("lock " + lock, err);
+        }
+        usleep(100 * 1000);
+    }
+    close(fd);
+    return make_error(ErrorKind::temporary, lock + ": still locked by another pop3d-passwd after 10 seconds");
+}
+
+FileLock::~FileLock() {
+    if (fd_ >= 0) close(fd_);  // releases the flock
+}
+
+Status rewrite_file(const std::string& path, const NewFileOwner& fresh,
+                    const std::function<Result<Secret>(std::string_view old_text)>& edit) {
+    auto lock = FileLock::acquire(path);
+    if (!lock) return lock.error();
+
+    NewFileOwner keep = fresh;
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0) {
+        if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::invalid, path + ": not a regular file");
+        keep = {st.st_uid, st.st_gid, static_cast<mode_t>(st.st_mode & 07777)};
+    } else if (errno != ENOENT) {
+        return sys_error(path, errno);
+    }
+    auto old_text = read_account_file(path);
+    if (!old_text) return old_text.error();
+    auto new_text = edit(old_text->view());
+    if (!new_text) return new_text.error();
+
+    TempFile tmp;
+    std::string tmpl = path + ".XXXXXX";
+    std::unique_ptr<char[]> name(new char[tmpl.size() + 1]);
+    std::memcpy(name.get(), tmpl.c_str(), tmpl.size() + 1);
+    tmp.fd = mkostemp(name.get(), O_CLOEXEC);  // made 0600: nobody reads it before its mode is set
+    if (tmp.fd < 0) return sys_error("create a temporary file next to " + path, errno);
+    tmp.path = name.get();
+    // chown may fail for a normal user keeping their own file; only root can
+    // give a file away, so only then is a failure an error.
+    if (fchown(tmp.fd, keep.uid, keep.gid) != 0 && (geteuid() == 0 || keep.uid != geteuid()))
+        return sys_error("chown " + tmp.path, errno);
+    if (fchmod(tmp.fd, keep.mode) != 0) return sys_error("chmod " + tmp.path, errno);
+    if (auto w = write_all(tmp.fd, new_text->view()); !w) return w;
+    if (fsync(tmp.fd) != 0) return sys_error("fsync " + tmp.path, errno);
+    if (rename(tmp.path.c_str(), path.c_str()) != 0) return sys_error("rename to " + path, errno);
+    tmp.keep = true;
+    std::string dir = directory_of(path);
+    int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return sys_error(dir, errno);
+    int rc = fsync(dfd);
+    int err = errno;
+    close(dfd);
+    if (rc != 0) return sys_error("fsync " + dir, err);
+    return {};
+}
+
+}  // namespace pop3d::authd

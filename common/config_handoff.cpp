@@ -1,0 +1,66 @@
+#include "common/config_handoff.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/limits.h"
+
+namespace pop3d {
+namespace {
+
+Error io_error(const std::string& what) {
+    return make_error(ErrorKind::invalid, what + ": " + std::strerror(errno));
+}
+
+// Reads fd from offset 0 to its end, refusing more than limits::config_file.
+Result<std::string> read_all(int fd, const std::string& name) {
+    std::string text;
+    char buf[8192];
+    off_t offset = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof buf, offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return io_error(name + ": cannot read");
+        if (n == 0) return text;
+        if (text.size() + static_cast<std::size_t>(n) > limits::config_file)
+            return make_error(ErrorKind::invalid, name + ": larger than " +
+                                                      std::to_string(limits::config_file) + " bytes");
+        text.append(buf, static_cast<std::size_t>(n));
+        offset += n;
+    }
+}
+
+}  // namespace
+
+Result<std::string> read_config_text(const std::string& path) {
+    UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) return io_error(path + ": cannot open");
+    return read_all(fd.get(), path);
+}
+
+Result<UniqueFd> seal_config_text(std::string_view text) {
+    UniqueFd fd(memfd_create("pop3d.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+    if (!fd.valid()) return io_error("memfd_create");
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = write(fd.get(), text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return io_error("write configuration copy");
+        done += static_cast<std::size_t>(n);
+    }
+    if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
+        return io_error("seal configuration copy");
+    return fd;
+}
+
+Result<Config> load_config_from_fd(int fd, const std::string& name) {
+    auto text = read_all(fd, name);
+    if (!text) return text.error();
+    return parse_config(*text, name);
+}
+
+}  // namespace pop3d

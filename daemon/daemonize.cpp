@@ -1,0 +1,64 @@
+#include "daemon/daemonize.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace pop3d::daemon {
+namespace {
+
+Error sys_error(const std::string& what) {
+    return make_error(ErrorKind::permanent, what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+Result<UniqueFd> daemonize() {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return sys_error("pipe");
+    UniqueFd read_end(p[0]), write_end(p[1]);
+    pid_t pid = fork();
+    if (pid < 0) return sys_error("fork");
+    if (pid > 0) {
+        write_end.reset();
+        char byte = 0;
+        ssize_t n;
+        do {
+            n = read(read_end.get(), &byte, 1);
+        } while (n < 0 && errno == EINTR);
+        _exit(n == 1 ? 0 : 1);
+    }
+    read_end.reset();
+    if (setsid() < 0) return sys_error("setsid");
+    if (chdir("/") != 0) return sys_error("chdir /");
+    UniqueFd null(open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null.valid()) return sys_error("/dev/null");
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO})
+        if (dup2(null.get(), fd) < 0) return sys_error("dup2");
+    return write_end;
+}
+
+void report_ready(UniqueFd ready) {
+    char byte = 1;
+    ssize_t n;
+    do {
+        n = write(ready.get(), &byte, 1);
+    } while (n < 0 && errno == EINTR);
+}
+
+Result<PidFile> PidFile::create(const std::string& path) {
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd.valid()) return sys_error("pid file " + path);
+    std::string text = std::to_string(getpid()) + "\n";
+    if (write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+        return sys_error("write pid file " + path);
+    return PidFile(path);
+}
+
+PidFile::~PidFile() {
+    if (!path_.empty()) unlink(path_.c_str());
+}
+
+}  // namespace pop3d::daemon

@@ -1,0 +1,67 @@
+#include "daemon/listen_sockets.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace pop3d::daemon {
+namespace {
+
+// The kernel caps it at net.core.somaxconn anyway.
+constexpr int listen_backlog = 128;
+
+Result<ListenSocket> open_one(const Endpoint& ep) {
+    auto fail = [&](const char* what) {
+        return make_error(ErrorKind::temporary,
+                          endpoint_name(ep) + ": " + what + ": " + std::strerror(errno));
+    };
+    sockaddr_storage address{};
+    socklen_t len = 0;
+    if (ep.ipv6) {
+        auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(ep.port);
+        if (inet_pton(AF_INET6, ep.host.c_str(), &in6->sin6_addr) != 1)
+            return make_error(ErrorKind::invalid, endpoint_name(ep) + ": not an IPv6 address");
+        len = sizeof *in6;
+    } else {
+        auto* in = reinterpret_cast<sockaddr_in*>(&address);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(ep.port);
+        if (inet_pton(AF_INET, ep.host.c_str(), &in->sin_addr) != 1)
+            return make_error(ErrorKind::invalid, endpoint_name(ep) + ": not an IPv4 address");
+        len = sizeof *in;
+    }
+    UniqueFd fd(socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return fail("socket");
+    int on = 1;
+    if (setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) return fail("SO_REUSEADDR");
+    // [::]:110 and 0.0.0.0:110 are configured as two addresses; without
+    // V6ONLY the first would take both and the second bind would fail.
+    if (ep.ipv6 && setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0)
+        return fail("IPV6_V6ONLY");
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&address), len) != 0) return fail("bind");
+    if (listen(fd.get(), listen_backlog) != 0) return fail("listen");
+    return ListenSocket{std::move(fd), endpoint_name(ep)};
+}
+
+}  // namespace
+
+std::string endpoint_name(const Endpoint& ep) {
+    return (ep.ipv6 ? "[" + ep.host + "]" : ep.host) + ":" + std::to_string(ep.port);
+}
+
+Result<std::vector<ListenSocket>> open_listen_sockets(const std::vector<Endpoint>& endpoints) {
+    std::vector<ListenSocket> out;
+    for (const auto& ep : endpoints) {
+        auto s = open_one(ep);
+        if (!s) return s.error();
+        out.push_back(std::move(*s));
+    }
+    return out;
+}
+
+}  // namespace pop3d::daemon

@@ -1,0 +1,178 @@
+#include "daemon/listener.h"
+
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/config_handoff.h"
+#include "common/log.h"
+#include "common/peer_address.h"
+
+namespace pop3d::daemon {
+namespace {
+
+// Connections taken per wake-up of one socket, so that a flood on one
+// address cannot starve signals or the other addresses.
+constexpr int accepts_per_wakeup = 64;
+
+// One line, without waiting: a client that does not read gets nothing. The
+// socket is then shut down for writing so the line is not lost to a reset.
+void refuse(int fd, const char* line) {
+    ssize_t ignored = send(fd, line, std::strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
+    (void)ignored;  // a refused client that cannot take one line gets none
+    shutdown(fd, SHUT_WR);
+}
+
+}  // namespace
+
+Result<LoadedConfig> load_listener_config(const std::string& path) {
+    auto text = read_config_text(path);
+    if (!text) return text.error();
+    auto config = parse_config(*text, path);
+    if (!config) return config.error();
+    if (!config->server.tls_listen.empty())
+        return make_error(ErrorKind::invalid, path + ": tls_listen: TLS is not implemented yet");
+    if (config->server.listen.empty())
+        return make_error(ErrorKind::invalid, path + ": listen: no address to listen on");
+    auto sealed = seal_config_text(*text);
+    if (!sealed) return sealed.error();
+    return LoadedConfig{std::move(*config), std::move(*sealed)};
+}
+
+sigset_t listener_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGCHLD, SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, sig);
+    return set;
+}
+
+Listener::Listener(std::string config_path, LoadedConfig config, std::vector<ListenSocket> sockets,
+                   SessionCommand command, UniqueFd signals, const sigset_t& original_mask)
+    : config_path_(std::move(config_path)),
+      config_(std::move(config)),
+      sockets_(std::move(sockets)),
+      command_(std::move(command)),
+      signals_(std::move(signals)),
+      original_mask_(original_mask) {}
+
+Status Listener::run() {
+    for (const auto& s : sockets_) log::info("listening on %s", s.name.c_str());
+    for (;;) {
+        std::vector<pollfd> fds;
+        fds.push_back({signals_.get(), POLLIN, 0});
+        for (const auto& s : sockets_) fds.push_back({s.fd.get(), POLLIN, 0});
+        int n = poll(fds.data(), fds.size(), -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
+        }
+        for (std::size_t i = 1; i < fds.size(); ++i)
+            if (fds[i].revents & POLLIN) accept_from(fds[i].fd);
+        if (!(fds[0].revents & POLLIN)) continue;
+        signalfd_siginfo info;
+        while (read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+            switch (info.ssi_signo) {
+                case SIGCHLD: reap(); break;
+                case SIGHUP: reload(); break;
+                default:
+                    log::info("signal %u: no longer accepting; %zu sessions left to finish",
+                              info.ssi_signo, sessions_.total());
+                    return {};
+            }
+        }
+    }
+}
+
+void Listener::accept_from(int listen_fd) {
+    for (int i = 0; i < accepts_per_wakeup; ++i) {
+        sockaddr_storage address{};
+        socklen_t len = sizeof address;
+        UniqueFd conn(accept4(listen_fd, reinterpret_cast<sockaddr*>(&address), &len, SOCK_CLOEXEC));
+        if (!conn.valid()) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) log::warning("accept: %s", std::strerror(errno));
+            return;
+        }
+        serve(std::move(conn), format_address(address));
+    }
+}
+
+void Listener::serve(UniqueFd connection, const std::string& address) {
+    const auto& server = config_.config.server;
+    switch (sessions_.admit(address, server.max_sessions, server.max_sessions_per_ip)) {
+        case Admission::too_many_sessions:
+            log::notice("refused %s: %zu sessions (max_sessions)", address.c_str(), sessions_.total());
+            refuse(connection.get(), "-ERR [SYS/TEMP] too many sessions, try again later\r\n");
+            return;
+        case Admission::too_many_from_address:
+            log::notice("refused %s: %zu sessions from this address (max_sessions_per_ip)", address.c_str(),
+                        sessions_.from(address));
+            refuse(connection.get(), "-ERR [SYS/TEMP] too many sessions from your address, try again later\r\n");
+            return;
+        case Admission::admitted: break;
+    }
+    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_);
+    if (!pid) {
+        log::error("cannot start a session for %s: %s", address.c_str(), pid.error().message.c_str());
+        refuse(connection.get(), "-ERR [SYS/TEMP] cannot start a session, try again later\r\n");
+        return;
+    }
+    sessions_.add(*pid, address);
+}
+
+void Listener::reap() {
+    // Bounded by the number of children we have; waitpid returns 0 when
+    // none is left to collect.
+    for (std::size_t i = 0; i <= sessions_.total(); ++i) {
+        int status = 0;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) return;
+        sessions_.remove(pid);
+        if (WIFSIGNALED(status))
+            log::warning("session %d killed by signal %d", static_cast<int>(pid), WTERMSIG(status));
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            log::error("session %d could not run %s", static_cast<int>(pid), command_.program.c_str());
+    }
+}
+
+void Listener::reload() {
+    auto fresh = load_listener_config(config_path_);
+    if (!fresh) {
+        log::error("SIGHUP: keeping the old configuration: %s", fresh.error().message.c_str());
+        return;
+    }
+    // Addresses kept keep their sockets (no connection is dropped); new ones
+    // are opened before anything is closed, so a failure changes nothing.
+    std::vector<ListenSocket> next;
+    for (const auto& ep : fresh->config.server.listen) {
+        std::string name = endpoint_name(ep);
+        bool have = false;
+        for (const auto& s : sockets_) have = have || s.name == name;
+        if (have) continue;
+        auto opened = open_listen_sockets({ep});
+        if (!opened) {
+            log::error("SIGHUP: keeping the old configuration: %s", opened.error().message.c_str());
+            return;
+        }
+        log::info("listening on %s", name.c_str());
+        next.push_back(std::move(opened->front()));
+    }
+    for (auto& s : sockets_) {
+        bool wanted = false;
+        for (const auto& ep : fresh->config.server.listen) wanted = wanted || endpoint_name(ep) == s.name;
+        if (wanted)
+            next.push_back(std::move(s));
+        else
+            log::info("no longer listening on %s", s.name.c_str());
+    }
+    sockets_ = std::move(next);
+    config_ = std::move(*fresh);
+    log::init("pop3d", config_.config.log.facility, config_.config.log.level, command_.log_to_stderr);
+    log::info("configuration reloaded from %s", config_path_.c_str());
+}
+
+}  // namespace pop3d::daemon

@@ -1,0 +1,58 @@
+// The listener's event loop: accept, admit or refuse, start a session, reap
+// it; SIGHUP reloads the configuration, SIGTERM and SIGINT stop accepting
+// (running sessions are left to finish on their own).
+#pragma once
+
+#include <signal.h>
+
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/result.h"
+#include "common/unique_fd.h"
+#include "daemon/listen_sockets.h"
+#include "daemon/session_table.h"
+#include "daemon/spawn_session.h"
+
+namespace pop3d::daemon {
+
+// A validated configuration and the sealed copy of its text that sessions get.
+struct LoadedConfig {
+    Config config;
+    UniqueFd sealed_text;
+};
+
+// Reads, validates and seals the file. TLS is not built yet, so a
+// configuration that asks for implicit TLS is refused here.
+Result<LoadedConfig> load_listener_config(const std::string& path);
+
+// The signals the loop reads from its signalfd (blocked otherwise).
+sigset_t listener_signals();
+
+class Listener {
+public:
+    // signals: a signalfd for listener_signals(); original_mask: the mask
+    // to restore in sessions.
+    Listener(std::string config_path, LoadedConfig config, std::vector<ListenSocket> sockets,
+             SessionCommand command, UniqueFd signals, const sigset_t& original_mask);
+
+    // Returns when told to stop.
+    Status run();
+
+private:
+    void accept_from(int listen_fd);
+    void serve(UniqueFd connection, const std::string& address);
+    void reap();
+    void reload();
+
+    std::string config_path_;
+    LoadedConfig config_;
+    std::vector<ListenSocket> sockets_;
+    SessionCommand command_;
+    UniqueFd signals_;
+    sigset_t original_mask_;
+    SessionTable sessions_;
+};
+
+}  // namespace pop3d::daemon

@@ -1,0 +1,56 @@
+#include "daemon/spawn_session.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <vector>
+
+namespace pop3d::daemon {
+
+Result<std::string> session_program_path() {
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return make_error(ErrorKind::permanent, std::string("readlink /proc/self/exe: ") + std::strerror(errno));
+    std::string path(self, static_cast<std::size_t>(n));
+    auto slash = path.rfind('/');
+    std::string program = path.substr(0, slash + 1) + "pop3d-session";
+    if (access(program.c_str(), X_OK) != 0)
+        return make_error(ErrorKind::permanent, program + ": " + std::strerror(errno));
+    return program;
+}
+
+Result<pid_t> spawn_session(const SessionCommand& command, int connection, int config_fd,
+                            const sigset_t& signal_mask) {
+    // Everything the child needs is built before fork, so the child only
+    // makes system calls.
+    std::string fd_arg = std::to_string(session_config_fd);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>("pop3d-session"));
+    argv.push_back(const_cast<char*>("-f"));
+    argv.push_back(const_cast<char*>(command.config_name.c_str()));
+    argv.push_back(const_cast<char*>("-c"));
+    argv.push_back(fd_arg.data());
+    if (command.log_to_stderr) argv.push_back(const_cast<char*>("-e"));
+    argv.push_back(nullptr);
+
+    pid_t pid = fork();
+    if (pid < 0) return make_error(ErrorKind::temporary, std::string("fork: ") + std::strerror(errno));
+    if (pid > 0) return pid;
+
+    // The child. dup2 clears close-on-exec on the new descriptors; a
+    // descriptor already in place keeps its flag, so it is cleared by hand.
+    if (dup2(connection, STDIN_FILENO) < 0 || dup2(connection, STDOUT_FILENO) < 0) _exit(127);
+    if (config_fd == session_config_fd) {
+        if (fcntl(config_fd, F_SETFD, 0) != 0) _exit(127);
+    } else if (dup2(config_fd, session_config_fd) < 0) {
+        _exit(127);
+    }
+    if (sigprocmask(SIG_SETMASK, &signal_mask, nullptr) != 0) _exit(127);
+    execv(command.program.c_str(), argv.data());
+    _exit(127);
+}
+
+}  // namespace pop3d::daemon

@@ -1,0 +1,65 @@
+#include "sessiond/client_io.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace pop3d::session {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds left until deadline, at least 0.
+int millis_left(Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left > 0 ? static_cast<int>(left) : 0;
+}
+
+}  // namespace
+
+Status ClientOutput::write(std::string_view bytes) {
+    auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds_);
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            pollfd p{fd_, POLLOUT, 0};
+            int left = millis_left(deadline);
+            if (left == 0) return make_error(ErrorKind::temporary, "client does not read (autologout)");
+            if (poll(&p, 1, left) < 0 && errno != EINTR)
+                return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
+            continue;
+        }
+        return make_error(ErrorKind::temporary, std::string("write to client: ") + std::strerror(errno));
+    }
+    return {};
+}
+
+ClientRead read_client(int fd, char* buffer, std::size_t capacity, unsigned timeout_seconds, int watch) {
+    auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
+    for (;;) {
+        pollfd p[2] = {{fd, POLLIN, 0}, {watch, POLLIN, 0}};
+        int left = millis_left(deadline);
+        if (left == 0) return {ClientRead::Kind::autologout, 0};
+        int rc = poll(p, watch >= 0 ? 2 : 1, left);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc < 0) return {ClientRead::Kind::error, 0};
+        if (rc == 0) return {ClientRead::Kind::autologout, 0};
+        if (watch >= 0 && p[1].revents) return {ClientRead::Kind::watched, 0};
+        if (!p[0].revents) continue;
+        ssize_t n = read(fd, buffer, capacity);
+        if (n > 0) return {ClientRead::Kind::data, static_cast<std::size_t>(n)};
+        if (n == 0) return {ClientRead::Kind::closed, 0};
+        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+        return {ClientRead::Kind::error, 0};
+    }
+}
+
+}  // namespace pop3d::session

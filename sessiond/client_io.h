@@ -1,0 +1,43 @@
+// Blocking I/O on the client's connection, every wait bounded by the
+// autologout time (RFC 1939 section 3): a client that neither sends nor
+// reads for that long loses the session (without UPDATE).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "common/pop3/output.h"
+#include "common/result.h"
+
+namespace pop3d::session {
+
+// Replies to the client: each write waits at most timeout_seconds for the
+// connection to take more bytes.
+class ClientOutput : public pop3::Output {
+public:
+    ClientOutput(int fd, unsigned timeout_seconds) : fd_(fd), timeout_seconds_(timeout_seconds) {}
+    Status write(std::string_view bytes) override;
+
+private:
+    int fd_;
+    unsigned timeout_seconds_;
+};
+
+struct ClientRead {
+    enum class Kind {
+        data,        // `size` bytes were read
+        closed,      // the client closed the connection
+        autologout,  // nothing arrived within the timeout
+        watched,     // the watched descriptor became readable or closed
+        error,       // a read error (connection reset)
+    };
+    Kind kind = Kind::data;
+    std::size_t size = 0;
+};
+
+// Waits at most timeout_seconds for bytes from fd and reads what is there
+// (at most `capacity`). If `watch` is not -1, it is polled too: the front
+// watches its monitor's socket, so it ends when the monitor goes away.
+ClientRead read_client(int fd, char* buffer, std::size_t capacity, unsigned timeout_seconds, int watch = -1);
+
+}  // namespace pop3d::session

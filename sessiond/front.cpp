@@ -1,0 +1,183 @@
+#include "sessiond/front.h"
+
+#include "common/frame.h"
+#include "common/log.h"
+#include "common/pop3/apop.h"
+#include "common/pop3/authorization.h"
+#include "common/pop3/command_reader.h"
+#include "common/privileges.h"
+#include "sessiond/client_io.h"
+#include "sessiond/front_frames.h"
+
+namespace pop3d::session {
+namespace {
+
+Method method_of(pop3::CredentialRequest::Method m) {
+    switch (m) {
+        case pop3::CredentialRequest::Method::apop: return Method::apop;
+        case pop3::CredentialRequest::Method::sasl_plain: return Method::sasl_plain;
+        case pop3::CredentialRequest::Method::user_pass: break;
+    }
+    return Method::user_pass;
+}
+
+pop3::Verdict verdict_of(VerdictCode code) {
+    switch (code) {
+        case VerdictCode::accepted: return pop3::Verdict::accepted;
+        case VerdictCode::temporary: return pop3::Verdict::temporary;
+        case VerdictCode::permanent: return pop3::Verdict::permanent;
+        case VerdictCode::rejected: break;
+    }
+    return pop3::Verdict::rejected;
+}
+
+void tell_monitor_end(int monitor_fd, EndReason reason) {
+    auto frame = encode_end(reason);
+    if (frame) {
+        auto ignored = send_frame(monitor_fd, frame->view());
+        (void)ignored;  // the monitor may be gone already; the front ends either way
+    }
+}
+
+// What the front does after asking the monitor.
+enum class Next { carry_on, stop, handed_over };
+
+class Front {
+public:
+    Front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& s)
+        : in_(in_fd),
+          monitor_(monitor_fd),
+          settings_(s),
+          client_(out_fd, s.autologout),
+          out_(client_),
+          auth_(pop3::AuthorizationOptions{s.apop_timestamp, false, false, false}) {}
+
+    int run() {
+        if (!out_.append(pop3::greeting_reply(settings_.greeting, settings_.apop_timestamp)) || !out_.flush()) return 1;
+        char buffer[4096];
+        // Each pass reads at least one byte or ends; the autologout bounds
+        // the time a pass may wait.
+        for (;;) {
+            while (auto line = reader_.next())
+                if (answer(*line) != Next::carry_on) return 0;
+            if (!out_.flush()) return end(EndReason::disconnected);
+            ClientRead got = read_client(in_, buffer, sizeof buffer, settings_.autologout, monitor_);
+            switch (got.kind) {
+                case ClientRead::Kind::data: reader_.feed(std::string_view(buffer, got.size)); break;
+                case ClientRead::Kind::autologout: return end(EndReason::autologout);
+                case ClientRead::Kind::watched: return 0;  // the monitor ended the session
+                case ClientRead::Kind::closed:
+                case ClientRead::Kind::error: return end(EndReason::disconnected);
+            }
+        }
+    }
+
+private:
+    int end(EndReason reason) {
+        tell_monitor_end(monitor_, reason);
+        return 0;
+    }
+
+    Next answer(const pop3::ReadLine& line) {
+        pop3::AuthAction action = line.kind == pop3::ReadLine::Kind::command ? auth_.on_line(line.text)
+                                                                             : auth_.on_line_error(line.kind);
+        switch (action.kind) {
+            case pop3::AuthAction::Kind::reply: return append(action.reply);
+            case pop3::AuthAction::Kind::quit: {
+                bool answered = out_.append(action.reply) && out_.flush();
+                tell_monitor_end(monitor_, answered ? EndReason::quit : EndReason::disconnected);
+                return Next::stop;
+            }
+            case pop3::AuthAction::Kind::check_credentials: return check(action.credentials);
+            case pop3::AuthAction::Kind::start_tls:
+            case pop3::AuthAction::Kind::logged_in: break;
+        }
+        // TLS is not offered and a login comes only from the monitor.
+        end(EndReason::protocol_error);
+        return Next::stop;
+    }
+
+    Next append(const std::string& reply) {
+        if (!out_.append(reply)) {
+            end(EndReason::disconnected);
+            return Next::stop;
+        }
+        return Next::carry_on;
+    }
+
+    Next check(pop3::CredentialRequest& request) {
+        // Replies so far reach the client before anything the monitor or
+        // the session writes.
+        if (!out_.flush()) {
+            end(EndReason::disconnected);
+            return Next::stop;
+        }
+        CredentialsFrame c;
+        c.method = method_of(request.method);
+        c.user = request.user;
+        c.authzid = request.authzid;
+        c.password = std::move(request.password);
+        c.digest = request.digest;
+        auto frame = encode_credentials(c);
+        if (!frame) {
+            // Over a field limit: the same answer as a wrong password.
+            pop3::AuthAction refused = auth_.on_verdict(pop3::Verdict::rejected);
+            return append(refused.reply);
+        }
+        if (!send_frame(monitor_, frame->view())) return Next::stop;
+        auto reply = recv_frame(monitor_);
+        if (!reply) return Next::stop;
+        auto verdict = decode_verdict(*reply);
+        if (!verdict) return Next::stop;
+        if (verdict->code == VerdictCode::accepted) {
+            // The session answers the login once the maildrop is open.
+            auto handover = encode_handover(reader_.unconsumed());
+            if (handover) {
+                auto ignored = send_frame(monitor_, handover->view());
+                (void)ignored;  // if it failed the monitor sees the front gone
+            }
+            return Next::handed_over;
+        }
+        pop3::AuthAction action = auth_.on_verdict(verdict_of(verdict->code));
+        Next next = append(action.reply);
+        if (verdict->last) {
+            // The monitor has ended the session; the reply goes out if it can.
+            auto flushed = out_.flush();
+            (void)flushed;
+            return Next::stop;
+        }
+        return next;
+    }
+
+    int in_;
+    int monitor_;
+    const FrontSettings& settings_;
+    ClientOutput client_;
+    pop3::OutputBuffer out_;
+    pop3::Authorization auth_;
+    pop3::CommandReader reader_;
+};
+
+}  // namespace
+
+Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
+    namespace priv = pop3d::privileges;
+    if (as_root) {
+        auto account = priv::lookup_user(privsep.user);
+        if (!account) return account.error();
+        if (account->uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
+        if (auto st = priv::enter_chroot(privsep.chroot); !st) return st;
+        if (auto st = priv::switch_to(account->uid, account->gid, {}); !st) return st;
+        if (auto st = priv::drop_all_capabilities(); !st) return st;
+    }
+    if (auto st = priv::set_no_new_privs(); !st) return st;
+    if (auto st = priv::disable_core_dumps(); !st) return st;
+    if (auto st = priv::limit_processes(0); !st) return st;
+    return priv::set_not_dumpable();
+}
+
+int run_front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& settings) {
+    return Front(in_fd, out_fd, monitor_fd, settings).run();
+}
+
+}  // namespace pop3d::session

@@ -1,0 +1,40 @@
+// The monitor's own check of an accepted verdict before it becomes the
+// mailbox owner: it trusts pop3d-auth to say who logged in, but not to have
+// been configured or written without mistakes. Pure.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/auth/verdict.h"
+#include "common/result.h"
+
+namespace pop3d::session {
+
+struct LoginPolicy {
+    unsigned min_uid = 1000;
+    // Not started as root: only the invoking user (self_uid) can be served.
+    bool single_user = false;
+    uid_t self_uid = 0;
+    std::string maildrop_template;   // [mail] maildrop
+    std::string state_dir_template;  // [mail] state_dir, may be empty
+};
+
+struct Login {
+    std::string user;   // the login name (for %u and logs)
+    std::string owner;  // the Unix account that owns the maildrop
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::string home;
+    std::string maildrop;   // the expanded maildrop path
+    std::string state_dir;  // expanded; empty: no state file
+};
+
+// Refuses: a verdict that is not accepted, uid 0, uid below min_uid (or, in
+// single-user mode, any uid but our own), a user name that could leave the
+// maildrop directory through %u ('/', ".", "..", control characters), a
+// home that is not an absolute path, and templates that do not expand.
+Result<Login> check_login(const auth::AuthVerdict& verdict, const LoginPolicy& policy);
+
+}  // namespace pop3d::session

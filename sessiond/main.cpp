@@ -1,0 +1,79 @@
+// pop3d-session: one POP3 session on stdin/stdout. Started by the listener
+// (pop3d), by inetd or xinetd, by a systemd socket unit with Accept=yes, or
+// by anything else that hands over a connection (socat EXEC:).
+#include <signal.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "common/config.h"
+#include "common/config_handoff.h"
+#include "common/log.h"
+#include "sessiond/session.h"
+
+namespace {
+
+using namespace pop3d;
+
+int usage() {
+    std::fprintf(stderr, "usage: pop3d-session [-f FILE] [-c FD] [-e]\n");
+    return 2;
+}
+
+// What the client sees when the session cannot even start.
+int refuse(const std::string& why) {
+    log::error("%s", why.c_str());
+    const char line[] = "-ERR [SYS/PERM] server configuration error\r\n";
+    ssize_t ignored = write(STDOUT_FILENO, line, sizeof line - 1);
+    (void)ignored;
+    return 1;
+}
+
+// pop3d-auth lives next to this program.
+std::string sibling(const char* name) {
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return name;
+    std::string path(self, static_cast<std::size_t>(n));
+    return path.substr(0, path.rfind('/') + 1) + name;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string path = default_config_path;
+    int config_fd = -1;
+    bool log_stderr = false;
+    int opt;
+    while ((opt = getopt(argc, argv, "f:c:e")) != -1) {
+        switch (opt) {
+            case 'f': path = optarg; break;
+            case 'c': {
+                char* end = nullptr;
+                long fd = std::strtol(optarg, &end, 10);
+                if (*optarg == '\0' || *end != '\0' || fd < 3 || fd > 1024) return usage();
+                config_fd = static_cast<int>(fd);
+                break;
+            }
+            case 'e': log_stderr = true; break;
+            default: return usage();
+        }
+    }
+    if (optind != argc) return usage();
+    // Never stderr by default: under inetd, stderr is the client's socket.
+    log::init("pop3d-session", "mail", "info", log_stderr);
+    if (sodium_init() < 0) return refuse("sodium_init failed");
+    // A client that goes away must cost a failed write, not the process:
+    // the session still logs its summary line.
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse("cannot ignore SIGPIPE");
+    auto config = config_fd >= 0 ? load_config_from_fd(config_fd, path) : load_config(path);
+    if (config_fd >= 0) close(config_fd);
+    if (!config) return refuse(config.error().message);
+    log::init("pop3d-session", config->log.facility, config->log.level, log_stderr);
+    session::SessionSetup setup{std::move(*config), path, sibling("pop3d-auth")};
+    return session::run_session(setup);
+}

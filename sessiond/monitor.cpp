@@ -1,0 +1,120 @@
+#include "sessiond/monitor.h"
+
+#include "common/frame.h"
+#include "common/log.h"
+#include "sessiond/front_frames.h"
+
+namespace pop3d::session {
+namespace {
+
+auth::Mechanism mechanism_of(Method method) {
+    switch (method) {
+        case Method::apop: return auth::Mechanism::apop;
+        case Method::sasl_plain: return auth::Mechanism::auth_plain;
+        case Method::user_pass: break;
+    }
+    return auth::Mechanism::user_pass;
+}
+
+VerdictCode code_of(auth::Outcome outcome) {
+    switch (outcome) {
+        case auth::Outcome::accepted: return VerdictCode::accepted;
+        case auth::Outcome::temporary: return VerdictCode::temporary;
+        case auth::Outcome::permanent: return VerdictCode::permanent;
+        case auth::Outcome::rejected: break;
+    }
+    return VerdictCode::rejected;
+}
+
+const char* outcome_text(VerdictCode code) {
+    switch (code) {
+        case VerdictCode::temporary: return " (temporary failure)";
+        case VerdictCode::permanent: return " (configuration error)";
+        default: return "";
+    }
+}
+
+bool send_verdict(int fd, VerdictCode code, bool last) {
+    auto frame = encode_verdict(VerdictFrame{code, last});
+    return frame && send_frame(fd, frame->view());
+}
+
+MonitorResult end(MonitorResult r, std::string how) {
+    r.ended = std::move(how);
+    return r;
+}
+
+}  // namespace
+
+MonitorResult converse_with_front(int front_fd, Verifier& verifier, const MonitorSettings& settings) {
+    MonitorResult result;
+    const char* client = settings.client.c_str();
+    for (unsigned attempts = 0;;) {
+        auto frame = recv_frame(front_fd);
+        if (!frame) return end(std::move(result), "front-gone");
+        if (frame->type == static_cast<std::uint8_t>(FrameType::end)) {
+            auto reason = decode_end(*frame);
+            if (!reason) {
+                log::error("client %s: %s; session ended", client, reason.error().message.c_str());
+                return end(std::move(result), "bad-frame");
+            }
+            return end(std::move(result), end_reason_name(*reason));
+        }
+        auto credentials = decode_credentials(*frame);
+        if (!credentials) {
+            log::error("client %s: %s; session ended", client, credentials.error().message.c_str());
+            return end(std::move(result), "bad-frame");
+        }
+        ++attempts;
+        result.user = log::sanitize(credentials->user);
+        auth::AuthRequest request;
+        request.mechanism = mechanism_of(credentials->method);
+        request.user = credentials->user;
+        request.password = std::move(credentials->password);
+        request.client = settings.client;
+        if (request.mechanism == auth::Mechanism::apop) {
+            request.apop_digest = credentials->digest;
+            request.apop_timestamp = settings.apop_timestamp;
+        }
+        VerdictCode code = VerdictCode::rejected;
+        std::optional<Login> login;
+        if (!credentials->authzid.empty() && credentials->authzid != credentials->user) {
+            // The engine refuses this already; a front that sends it is not ours.
+            log::error("client %s: authzid differs from the user; refused", client);
+        } else if (auto verdict = verifier.verify(request); !verdict) {
+            log::error("client %s: pop3d-auth: %s", client, verdict.error().message.c_str());
+            code = VerdictCode::temporary;
+        } else if (verdict->accepted()) {
+            auto checked = check_login(*verdict, settings.policy);
+            if (checked) {
+                code = VerdictCode::accepted;
+                login = std::move(*checked);
+            } else {
+                log::error("client %s: user \"%s\": %s", client, result.user.c_str(), checked.error().message.c_str());
+            }
+        } else {
+            code = code_of(verdict->outcome);
+        }
+        if (code == VerdictCode::accepted) {
+            if (!send_verdict(front_fd, code, false)) return end(std::move(result), "front-gone");
+            auto handover = recv_frame(front_fd);
+            if (!handover) return end(std::move(result), "front-gone");
+            auto bytes = decode_handover(*handover);
+            if (!bytes) {
+                log::error("client %s: %s; session ended", client, bytes.error().message.c_str());
+                return end(std::move(result), "bad-frame");
+            }
+            result.login = std::move(login);
+            result.unconsumed = std::move(*bytes);
+            return result;
+        }
+        // One line per failure, in a fixed form for fail2ban.
+        log::notice("login failed for user \"%s\" from %s with %s%s", result.user.c_str(), client,
+                    auth::mechanism_name(request.mechanism), outcome_text(code));
+        bool last = attempts >= settings.max_attempts;
+        if (!send_verdict(front_fd, code, last)) return end(std::move(result), "front-gone");
+        if (last) return end(std::move(result), "too-many-attempts");
+    }
+}
+
+}  // namespace pop3d::session

@@ -1,0 +1,43 @@
+// The monitor's side of the AUTHORIZATION state: it reads the front's
+// frames, checks each against what its state allows, forwards credential
+// attempts to pop3d-auth with its own APOP timestamp, counts them, and
+// answers the verdicts. It grants a login only on an accepted verdict that
+// passes check_login, followed by the front's hand-over.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/auth/request.h"
+#include "common/auth/verdict.h"
+#include "common/result.h"
+#include "sessiond/login_check.h"
+
+namespace pop3d::session {
+
+// What checks credentials: pop3d-auth in production, a fake in tests.
+class Verifier {
+public:
+    virtual ~Verifier() = default;
+    virtual Result<auth::AuthVerdict> verify(const auth::AuthRequest& request) = 0;
+};
+
+struct MonitorSettings {
+    std::string apop_timestamp;  // the one this monitor put in the greeting
+    unsigned max_attempts = 3;
+    std::string client;  // the client's address, for logs
+    LoginPolicy policy;
+};
+
+struct MonitorResult {
+    std::optional<Login> login;  // set only for a granted login
+    std::string unconsumed;      // the client's bytes the front read ahead
+    std::string user;            // the last user name tried, sanitized, for the summary
+    std::string ended;           // without a login: how the session ended
+};
+
+// Runs until a login is granted or the session is over. The number of
+// frames read is bounded by max_attempts (each credential frame counts).
+MonitorResult converse_with_front(int front_fd, Verifier& verifier, const MonitorSettings& settings);
+
+}  // namespace pop3d::session

@@ -1,0 +1,23 @@
+// One POP3 session, from the greeting to the summary log line: the monitor
+// (this process, root until login) makes the APOP timestamp, forks the
+// front, starts pop3d-auth, answers the front's credential frames, and on a
+// granted login becomes the mailbox owner and serves TRANSACTION itself.
+// The connection is on fd 0 (input) and fd 1 (output).
+#pragma once
+
+#include <string>
+
+#include "common/config.h"
+
+namespace pop3d::session {
+
+struct SessionSetup {
+    Config config;
+    std::string config_path;   // passed on to pop3d-auth
+    std::string auth_program;  // the path of pop3d-auth
+};
+
+// Returns the process exit status.
+int run_session(const SessionSetup& setup);
+
+}  // namespace pop3d::session

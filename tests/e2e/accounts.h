@@ -1,0 +1,50 @@
+// The accounts the end-to-end tests log in with (prefix p3s-):
+//   p3s-alice  a Unix account (shadow), password "alice-pw-1"
+//   p3s-bob    a Unix account with an APOP secret, the RFC 1939 example
+//              "tanstaaf" (so bob may not use USER/PASS)
+//   p3s-virt   a passwd-file entry whose mailbox p3s-alice owns,
+//              password "virt-pw-2"
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tests/e2e/harness.h"
+#include "tests/support/test_user.h"
+
+namespace pop3d::e2e {
+
+inline constexpr const char* alice_password = "alice-pw-1";
+inline constexpr const char* virt_password = "virt-pw-2";
+inline constexpr const char* bob_apop_secret = "tanstaaf";
+
+// An mbox of `count` small messages with distinct subjects.
+std::string sample_mbox(int count);
+
+class Accounts {
+public:
+    // Null (with *why) when the accounts cannot be made (not root).
+    static std::unique_ptr<Accounts> create(std::string* why);
+    ~Accounts();
+
+    const TempDir& dir() const { return dir_; }
+    testing::TestUser& alice() { return *alice_; }
+    testing::TestUser& bob() { return *bob_; }
+    // /var/mail/p3s-virt, owned by p3s-alice.
+    bool write_virt_maildrop(const std::string& contents) const;
+    std::string read_virt_maildrop() const;
+
+private:
+    Accounts() = default;
+    TempDir dir_;
+    std::unique_ptr<testing::TestUser> alice_, bob_;
+};
+
+// MD5(timestamp + secret) in lower-case hex (RFC 1939 APOP), with OpenSSL.
+std::string apop_digest(const std::string& timestamp, const std::string& secret);
+// The "<...>" timestamp in a greeting line; empty when there is none.
+std::string greeting_timestamp(const std::string& greeting);
+// base64("\0user\0password") for AUTH PLAIN.
+std::string sasl_plain(const std::string& user, const std::string& password);
+
+}  // namespace pop3d::e2e

@@ -1,0 +1,128 @@
+// Real POP3 clients (python3 poplib, curl, fetchmail, mpop, getmail6)
+// retrieve and delete mail through the whole server.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/accounts.h"
+#include "tests/e2e/harness.h"
+
+namespace pop3d::e2e {
+namespace {
+
+constexpr int port = 11160;
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+class Clients : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        std::string why;
+        accounts_ = Accounts::create(&why).release();
+        if (!accounts_) return;
+        std::string dir = accounts_->dir().path();
+        daemon_ = new Daemon(accounts_->dir().write("pop3d.conf", base_config(dir, port)), dir + "/pop3d.log");
+    }
+    static void TearDownTestSuite() {
+        delete daemon_;
+        delete accounts_;
+        daemon_ = nullptr;
+        accounts_ = nullptr;
+    }
+    void SetUp() override {
+        if (!accounts_) GTEST_SKIP() << "needs root to create Unix test users";
+        ASSERT_TRUE(daemon_->ready()) << daemon_->log();
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+    }
+    // Both messages arrived where the client put them, and the maildrop is empty.
+    static void expect_retrieved_and_deleted(const std::string& delivered, const std::string& output) {
+        EXPECT_EQ(count(delivered, "Subject: message number 1"), 1u) << output;
+        EXPECT_EQ(count(delivered, "Subject: message number 2"), 1u) << output;
+        EXPECT_TRUE(eventually(2000, [] { return accounts_->alice().read_maildrop().empty(); }))
+            << accounts_->alice().read_maildrop();
+    }
+    static std::string dir() { return accounts_->dir().path(); }
+    static std::string p() { return std::to_string(port); }
+
+    static Accounts* accounts_;
+    static Daemon* daemon_;
+};
+Accounts* Clients::accounts_ = nullptr;
+Daemon* Clients::daemon_ = nullptr;
+
+TEST_F(Clients, PythonPoplib) {
+    std::string script =
+        "import poplib\n"
+        "p = poplib.POP3('127.0.0.1', " + p() + ", timeout=10)\n"
+        "p.user('p3s-alice'); p.pass_('" + alice_password + "')\n"
+        "for i in range(1, len(p.list()[1]) + 1):\n"
+        "    print(b'\\n'.join(p.retr(i)[1]).decode()); p.dele(i)\n"
+        "p.quit()\n";
+    accounts_->dir().write("client.py", script);
+    int status = 0;
+    std::string out = shell("python3 " + dir() + "/client.py", &status);
+    ASSERT_EQ(status, 0) << out;
+    expect_retrieved_and_deleted(out, out);
+}
+
+TEST_F(Clients, Curl) {
+    std::string url = "pop3://127.0.0.1:" + p();
+    std::string auth = std::string(" -u p3s-alice:") + alice_password;
+    int status = 0;
+    std::string out = shell("curl -sS --max-time 10 " + url + "/1" + auth + " && curl -sS --max-time 10 " + url +
+                                "/2" + auth + " && curl -sS --max-time 10 -X DELE -I " + url + "/1" + auth +
+                                // After the first UPDATE the second message is number 1.
+                                " && curl -sS --max-time 10 -X DELE -I " + url + "/1" + auth,
+                            &status);
+    ASSERT_EQ(status, 0) << out;
+    expect_retrieved_and_deleted(out, out);
+}
+
+TEST_F(Clients, Fetchmail) {
+    std::string rc = accounts_->dir().write(
+        "fetchmailrc",
+        "poll 127.0.0.1 service " + p() + " protocol pop3 auth password\n"
+        "  user \"p3s-alice\" there with password \"" + alice_password + "\" is \"root\" here\n"
+        "  sslproto '' no sslcertck nokeep fetchall\n"
+        "  mda \"/bin/sh -c 'cat >> " + dir() + "/fetchmail.out'\"\n",
+        0600);
+    int status = 0;
+    std::string out = shell("HOME=" + dir() + " timeout 30 fetchmail -f " + rc + " --nodetach --pidfile " + dir() +
+                                "/fetchmail.pid --idfile " + dir() + "/fetchmail.ids",
+                            &status);
+    ASSERT_EQ(status, 0) << out;
+    expect_retrieved_and_deleted(read_file(dir() + "/fetchmail.out"), out);
+}
+
+TEST_F(Clients, Mpop) {
+    std::string delivered = accounts_->dir().write("mpop.mbox", "", 0600);
+    std::string rc = accounts_->dir().write("mpoprc",
+                                            "account default\nhost 127.0.0.1\nport " + p() +
+                                                "\ntls off\nauth user\nuser p3s-alice\npassword " + alice_password +
+                                                "\nkeep off\ndelivery mbox " + delivered + "\nuidls_file " + dir() +
+                                                "/mpop.uidls\n",
+                                            0600);
+    int status = 0;
+    std::string out = shell("timeout 30 mpop -q -C " + rc, &status);
+    ASSERT_EQ(status, 0) << out;
+    expect_retrieved_and_deleted(read_file(delivered), out);
+}
+
+TEST_F(Clients, Getmail6) {
+    std::string rc = accounts_->dir().write(
+        "getmailrc",
+        "[retriever]\ntype = SimplePOP3Retriever\nserver = 127.0.0.1\nport = " + p() +
+            "\nusername = p3s-alice\npassword = " + alice_password +
+            "\n[destination]\ntype = MDA_external\npath = /bin/sh\narguments = (\"-c\", \"cat >> " + dir() +
+            "/getmail.out\")\nallow_root_commands = true\n[options]\ndelete = true\nread_all = true\n",
+        0600);
+    int status = 0;
+    std::string out = shell("timeout 30 getmail --rcfile " + rc + " --getmaildir " + dir(), &status);
+    ASSERT_EQ(status, 0) << out;
+    expect_retrieved_and_deleted(read_file(dir() + "/getmail.out"), out);
+}
+
+}  // namespace
+}  // namespace pop3d::e2e

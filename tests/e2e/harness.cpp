@@ -1,0 +1,269 @@
+#include "tests/e2e/harness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/test_user.h"
+
+namespace pop3d::e2e {
+namespace {
+
+std::string exe_dir() {
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return ".";
+    std::string path(self, static_cast<std::size_t>(n));
+    return path.substr(0, path.rfind('/'));
+}
+
+std::string parent(const std::string& dir) { return dir.substr(0, dir.rfind('/')); }
+
+}  // namespace
+
+std::string bin_dir() { return parent(exe_dir()) + "/bin"; }
+std::string source_dir() { return parent(parent(exe_dir())); }
+
+bool run_postinst() {
+    static int status = testing::run_command("sh " + source_dir() + "/etc/postinst.sh");
+    return status == 0;
+}
+
+TempDir::TempDir() {
+    char templ[] = "/tmp/p3s-e2e-XXXXXX";
+    if (mkdtemp(templ)) {
+        path_ = templ;
+        chmod(path_.c_str(), 0755);
+    }
+}
+
+TempDir::~TempDir() {
+    if (!path_.empty()) testing::run_command("rm -rf '" + path_ + "'");
+}
+
+std::string TempDir::write(const std::string& name, const std::string& text, mode_t mode,
+                           const std::string& owner) const {
+    std::string path = path_ + "/" + name;
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << text;
+    }
+    chmod(path.c_str(), mode);
+    if (!owner.empty()) testing::run_command("chown " + owner + " '" + path + "'");
+    return path;
+}
+
+std::string base_config(const std::string& dir, int port, const std::string& extra) {
+    // Sections may be repeated by `extra` only for keys not set here.
+    std::string c = "[server]\nlisten = 127.0.0.1:" + std::to_string(port) + "\npid_file = " + dir +
+                    "/pop3d.pid\n";
+    c += "[auth]\nfailure_delay = 0\nusers_file = " + dir + "/users\napop_file = " + dir + "/apop\n";
+    c += "[mail]\nlocking = fcntl\n";
+    return c + extra;
+}
+
+Process::Process(const std::vector<std::string>& argv, const std::string& log_path) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ != 0) return;
+    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int null = open("/dev/null", O_RDONLY);
+    if (log < 0 || null < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0) _exit(127);
+    close_range(3, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+}
+
+Process::~Process() { stop(); }
+
+int Process::wait_exit(int timeout_ms) {
+    if (pid_ <= 0) return -1;
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        int status = 0;
+        pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == pid_ || (r < 0 && errno == ECHILD)) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+}
+
+int Process::stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    pid_t pid = pid_;
+    int status = wait_exit(5000);
+    if (pid_ > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        pid_ = -1;
+    }
+    return status;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool eventually(int timeout_ms, const std::function<bool()>& condition) {
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+Daemon::Daemon(const std::string& config_path, const std::string& log_path)
+    : log_path_(log_path), process_({bin_dir() + "/pop3d", "-F", "-f", config_path}, log_path) {
+    ready_ = eventually(5000, [&] { return log().find("listening on") != std::string::npos; });
+}
+
+std::string Daemon::log() const { return read_file(log_path_); }
+
+Client::Client(const std::string& host, int port, const std::string& source) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return;
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (!source.empty()) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        inet_pton(AF_INET, source.c_str(), &local.sin_addr);
+        if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+            close(fd_);
+            fd_ = -1;
+            return;
+        }
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd_);
+        fd_ = -1;
+    }
+}
+
+Client::~Client() {
+    if (fd_ >= 0) close(fd_);
+}
+
+bool Client::send(const std::string& bytes) {
+    return fd_ >= 0 && ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+}
+
+std::string Client::line() {
+    // Bounded by the receive timeout and a line length no reply may reach.
+    for (int reads = 0; reads < 100000; ++reads) {
+        auto end = buffer_.find("\r\n");
+        if (end != std::string::npos) {
+            std::string l = buffer_.substr(0, end);
+            buffer_.erase(0, end + 2);
+            return l;
+        }
+        char buf[4096];
+        ssize_t n = fd_ < 0 ? -1 : recv(fd_, buf, sizeof buf, 0);
+        if (n == 0) return "<eof>";
+        if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? "<timeout>" : "<error>";
+        buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+    return "<error>";
+}
+
+std::vector<std::string> Client::multiline() {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 100000; ++i) {
+        std::string l = line();
+        if (l == "." || l.rfind("<", 0) == 0) break;
+        lines.push_back(l);
+    }
+    return lines;
+}
+
+bool Client::closed_by_server() {
+    for (int i = 0; i < 1000; ++i) {
+        std::string l = line();
+        if (l == "<eof>" || l == "<error>") return true;
+        if (l == "<timeout>") return false;
+    }
+    return false;
+}
+
+std::map<std::string, std::string> proc_status(pid_t pid) {
+    std::map<std::string, std::string> fields;
+    std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/status"));
+    std::string l;
+    while (std::getline(in, l)) {
+        auto colon = l.find(':');
+        if (colon == std::string::npos) continue;
+        std::size_t v = l.find_first_not_of(" \t", colon + 1);
+        fields[l.substr(0, colon)] = v == std::string::npos ? "" : l.substr(v);
+    }
+    return fields;
+}
+
+std::string proc_root(pid_t pid) {
+    char target[PATH_MAX];
+    ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/root").c_str(), target, sizeof target - 1);
+    return n <= 0 ? "" : std::string(target, static_cast<std::size_t>(n));
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+    std::vector<pid_t> out;
+    std::string p = std::to_string(pid);
+    std::istringstream in(read_file("/proc/" + p + "/task/" + p + "/children"));
+    pid_t child;
+    while (in >> child) out.push_back(child);
+    return out;
+}
+
+std::string proc_name(pid_t pid) {
+    std::string name = read_file("/proc/" + std::to_string(pid) + "/comm");
+    while (!name.empty() && name.back() == '\n') name.pop_back();
+    return name;
+}
+
+std::string shell(const std::string& command, int* status) {
+    std::string out;
+    FILE* p = popen((command + " 2>&1").c_str(), "r");
+    if (!p) {
+        *status = -1;
+        return out;
+    }
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    int rc = pclose(p);
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return out;
+}
+
+}  // namespace pop3d::e2e

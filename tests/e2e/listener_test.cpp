@@ -1,0 +1,99 @@
+// The listener's life: daemon mode and its pid file, SIGHUP with a broken
+// file, SIGTERM leaving sessions to finish, TLS refused at start.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "tests/e2e/accounts.h"
+#include "tests/e2e/harness.h"
+
+namespace pop3d::e2e {
+namespace {
+
+constexpr int port = 11130;
+
+TEST(Listener, RefusesToStartWhenAskedForImplicitTls) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string cert = dir.write("cert.pem", "not used\n");
+    std::string key = dir.write("key.pem", "not used\n", 0600);
+    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port,
+                                                             "[server]\ntls_listen = 127.0.0.1:11131\n[tls]\ncert = " +
+                                                                 cert + "\nkey = " + key + "\n"));
+    int status = 0;
+    std::string out = shell(bin_dir() + "/pop3d -F -f " + config, &status);
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(out.find("TLS is not implemented yet"), std::string::npos) << out;
+}
+
+TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port));
+    int status = 0;
+    std::string out = shell(bin_dir() + "/pop3d -f " + config, &status);
+    ASSERT_EQ(status, 0) << out;
+    std::string pid_file = dir.path() + "/pop3d.pid";
+    pid_t pid = std::atoi(read_file(pid_file).c_str());
+    ASSERT_GT(pid, 1);
+    EXPECT_EQ(proc_name(pid), "pop3d");
+
+    Client c("127.0.0.1", port);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    EXPECT_TRUE(eventually(3000, [&] { return access(pid_file.c_str(), F_OK) != 0 && kill(pid, 0) != 0; }));
+    Client late("127.0.0.1", port);
+    EXPECT_FALSE(late.connected());
+    // The session started before SIGTERM still answers.
+    c.send("NOOP\r\nQUIT\r\n");
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);  // NOOP is not valid before login
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+}
+
+TEST(Listener, SighupWithABrokenFileKeepsTheOldConfiguration) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port, "[server]\ngreeting = first greeting\n"));
+    Daemon daemon(config, dir.path() + "/pop3d.log");
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+
+    dir.write("pop3d.conf", "[server]\nno_such_key = 1\n");
+    ASSERT_EQ(kill(daemon.pid(), SIGHUP), 0);
+    ASSERT_TRUE(eventually(3000, [&] { return daemon.log().find("keeping the old configuration") != std::string::npos; }))
+        << daemon.log();
+    {
+        Client c("127.0.0.1", port);
+        EXPECT_EQ(c.line().rfind("+OK first greeting", 0), 0u);
+    }
+    dir.write("pop3d.conf", base_config(dir.path(), port, "[server]\ngreeting = second greeting\n"));
+    ASSERT_EQ(kill(daemon.pid(), SIGHUP), 0);
+    ASSERT_TRUE(eventually(3000, [&] { return daemon.log().find("configuration reloaded") != std::string::npos; }));
+    Client c("127.0.0.1", port);
+    EXPECT_EQ(c.line().rfind("+OK second greeting", 0), 0u);
+}
+
+}  // namespace
+}  // namespace pop3d::e2e
+
+namespace pop3d::e2e {
+namespace {
+
+TEST(Listener, ServesEveryConfiguredAddressIpv4AndIpv6) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string config = dir.write("pop3d.conf", "[server]\nlisten = 127.0.0.1:11132 [::1]:11132\npid_file = " +
+                                                     dir.path() + "/pop3d.pid\n");
+    Daemon daemon(config, dir.path() + "/pop3d.log");
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    Client v4("127.0.0.1", 11132);
+    EXPECT_EQ(v4.line().rfind("+OK", 0), 0u);
+    int status = 0;
+    std::string v6 = shell("python3 -c \"import socket; s = socket.create_connection(('::1', 11132), timeout=10); "
+                           "print(s.makefile('rb').readline().decode().strip())\"",
+                           &status);
+    EXPECT_EQ(status, 0) << v6;
+    EXPECT_EQ(v6.rfind("+OK", 0), 0u) << v6;
+}
+
+}  // namespace
+}  // namespace pop3d::e2e

@@ -1,0 +1,80 @@
+// pop3d-session without the listener: started by a real inetd
+// (openbsd-inetd, Debian's package, with its own configuration file) and by
+// socat EXEC:, the connection on stdin/stdout either way.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/accounts.h"
+#include "tests/e2e/harness.h"
+
+namespace pop3d::e2e {
+namespace {
+
+constexpr int inetd_port = 11140;
+constexpr int socat_port = 11141;
+
+class Superserver : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        std::string why;
+        accounts_ = Accounts::create(&why).release();
+    }
+    static void TearDownTestSuite() {
+        delete accounts_;
+        accounts_ = nullptr;
+    }
+    void SetUp() override {
+        if (!accounts_) GTEST_SKIP() << "needs root to create Unix test users";
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+        config_ = accounts_->dir().write("pop3d.conf", base_config(accounts_->dir().path(), 11149));
+    }
+
+    // Logs in, retrieves message 1, deletes it and quits.
+    static void retrieve_and_delete(int port) {
+        Client c("127.0.0.1", port);
+        ASSERT_TRUE(c.connected());
+        std::string greeting = c.line();
+        ASSERT_EQ(greeting.rfind("+OK", 0), 0u) << greeting;
+        c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nRETR 1\r\n");
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        auto lines = c.multiline();
+        ASSERT_GE(lines.size(), 3u);
+        EXPECT_EQ(lines[2], "Subject: message number 1");
+        c.send("DELE 1\r\nQUIT\r\n");
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_TRUE(c.closed_by_server());
+        EXPECT_TRUE(eventually(2000, [] {
+            return accounts_->alice().read_maildrop() == sample_mbox(2).substr(sample_mbox(1).size());
+        }));
+    }
+
+    static Accounts* accounts_;
+    std::string config_;
+};
+Accounts* Superserver::accounts_ = nullptr;
+
+TEST_F(Superserver, OpenbsdInetd) {
+    std::string session = bin_dir() + "/pop3d-session";
+    std::string inetd_conf = accounts_->dir().write(
+        "inetd.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
+                          " pop3d-session -f " + config_ + "\n");
+    Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, accounts_->dir().path() + "/inetd.log");
+    bool listening = eventually(3000, [] { return Client("127.0.0.1", inetd_port).connected(); });
+    ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/inetd.log");
+    retrieve_and_delete(inetd_port);
+}
+
+TEST_F(Superserver, SocatExec) {
+    std::string session = bin_dir() + "/pop3d-session -f " + config_;
+    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
+                   "EXEC:" + session},
+                  accounts_->dir().path() + "/socat.log");
+    bool listening = eventually(3000, [] { return Client("127.0.0.1", socat_port).connected(); });
+    ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/socat.log");
+    retrieve_and_delete(socat_port);
+}
+
+}  // namespace
+}  // namespace pop3d::e2e

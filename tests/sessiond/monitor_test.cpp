@@ -1,0 +1,183 @@
+// The monitor driven by a fake front over a real SOCK_SEQPACKET socketpair:
+// the front's frames are queued first, then the monitor runs to its end.
+#include "sessiond/monitor.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "common/frame.h"
+#include "common/unique_fd.h"
+#include "sessiond/front_frames.h"
+
+namespace pop3d::session {
+namespace {
+
+class FakeVerifier : public Verifier {
+public:
+    Result<auth::AuthVerdict> verify(const auth::AuthRequest& request) override {
+        seen.push_back({request.user, std::string(request.password.view()), request.apop_timestamp,
+                        request.mechanism});
+        auth::AuthVerdict v;
+        if (request.user == "alice" && (request.password.view() == "right" || request.mechanism == auth::Mechanism::apop)) {
+            v.outcome = auth::Outcome::accepted;
+            v.user = v.owner = "alice";
+            v.uid = v.gid = uid;
+            v.home = "/home/alice";
+        }
+        return v;
+    }
+    struct Seen {
+        std::string user, password, timestamp;
+        auth::Mechanism mechanism;
+    };
+    std::vector<Seen> seen;
+    uid_t uid = 1001;
+};
+
+class MonitorTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        int sv[2];
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        monitor_.reset(sv[0]);
+        front_.reset(sv[1]);
+        settings_.apop_timestamp = "<1.2.3@monitor>";
+        settings_.max_attempts = 3;
+        settings_.client = "192.0.2.1";
+        settings_.policy = LoginPolicy{1000, false, 0, "/var/mail/%u", ""};
+    }
+
+    void send(const Secret& whole) { ASSERT_TRUE(send_frame(front_.get(), whole.view()).ok()); }
+    void send_raw(std::string_view bytes) { ASSERT_TRUE(send_frame(front_.get(), bytes).ok()); }
+    void send_credentials(const std::string& user, const std::string& password) {
+        CredentialsFrame c;
+        c.user = user;
+        c.password.assign(password);
+        send(*encode_credentials(c));
+    }
+    MonitorResult run() {
+        MonitorResult r = converse_with_front(monitor_.get(), verifier_, settings_);
+        monitor_.reset();  // the fake front may now read to the end
+        return r;
+    }
+    std::vector<VerdictFrame> verdicts() {
+        std::vector<VerdictFrame> out;
+        for (int i = 0; i < 16; ++i) {
+            auto f = recv_frame(front_.get());
+            if (!f) break;
+            auto v = decode_verdict(*f);
+            EXPECT_TRUE(v.ok());
+            if (v) out.push_back(*v);
+        }
+        return out;
+    }
+
+    UniqueFd monitor_, front_;
+    FakeVerifier verifier_;
+    MonitorSettings settings_;
+};
+
+TEST_F(MonitorTest, GrantsALoginOnAcceptedVerdictAndHandover) {
+    send_credentials("alice", "right");
+    send(*encode_handover("STAT\r\nQUIT\r\n"));
+    MonitorResult r = run();
+    ASSERT_TRUE(r.login.has_value()) << r.ended;
+    EXPECT_EQ(r.login->maildrop, "/var/mail/alice");
+    EXPECT_EQ(r.unconsumed, "STAT\r\nQUIT\r\n");
+    auto v = verdicts();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].code, VerdictCode::accepted);
+}
+
+TEST_F(MonitorTest, ApopUsesTheMonitorsOwnTimestamp) {
+    CredentialsFrame c;
+    c.method = Method::apop;
+    c.user = "alice";
+    c.digest = "c4c9334bac560ecc979e58001b3e22fb";
+    send(*encode_credentials(c));
+    send(*encode_handover(""));
+    MonitorResult r = run();
+    ASSERT_TRUE(r.login.has_value());
+    ASSERT_EQ(verifier_.seen.size(), 1u);
+    EXPECT_EQ(verifier_.seen[0].timestamp, "<1.2.3@monitor>");
+    EXPECT_EQ(verifier_.seen[0].mechanism, auth::Mechanism::apop);
+}
+
+TEST_F(MonitorTest, MalformedFrameEndsTheSessionWithoutAskingAnyone) {
+    send_raw(std::string("\xf1\x01\x00\x00", 4));  // credentials cut short
+    send_credentials("alice", "right");
+    send(*encode_handover(""));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_TRUE(verifier_.seen.empty());
+    EXPECT_TRUE(verdicts().empty());
+}
+
+TEST_F(MonitorTest, HandoverBeforeAnyVerdictGrantsNothing) {
+    send(*encode_handover("STAT\r\n"));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_TRUE(verifier_.seen.empty());
+}
+
+TEST_F(MonitorTest, AFrameOnlyTheMonitorMaySendIsRefused) {
+    send(*encode_verdict(VerdictFrame{VerdictCode::accepted, false}));
+    send(*encode_handover(""));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "bad-frame");
+}
+
+TEST_F(MonitorTest, AfterAcceptanceOnlyAHandoverGrantsTheLogin) {
+    send_credentials("alice", "right");
+    send_credentials("alice", "right");  // not a handover
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "bad-frame");
+}
+
+TEST_F(MonitorTest, MaxAttemptsEndsTheSessionAndMarksTheLastVerdict) {
+    for (int i = 0; i < 3; ++i) send_credentials("alice", "wrong");
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "too-many-attempts");
+    EXPECT_EQ(verifier_.seen.size(), 3u);
+    auto v = verdicts();
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_EQ(v[0].code, VerdictCode::rejected);
+    EXPECT_FALSE(v[1].last);
+    EXPECT_TRUE(v[2].last);
+}
+
+TEST_F(MonitorTest, AnAcceptedVerdictForRootIsTreatedAsARejection) {
+    verifier_.uid = 0;
+    send_credentials("alice", "right");
+    send(*encode_handover(""));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    auto v = verdicts();
+    ASSERT_GE(v.size(), 1u);
+    EXPECT_EQ(v[0].code, VerdictCode::rejected);
+}
+
+TEST_F(MonitorTest, TheFrontEndingTheSessionIsReportedAsItsReason) {
+    send(*encode_end(EndReason::quit));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "quit");
+}
+
+TEST_F(MonitorTest, AFrontThatVanishesGrantsNothing) {
+    front_.reset();
+    MonitorResult r = converse_with_front(monitor_.get(), verifier_, settings_);
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "front-gone");
+}
+
+}  // namespace
+}  // namespace pop3d::session

@@ -1,0 +1,14 @@
+// /proc/PID/status as a map of field to value (surrounding blanks removed),
+// for tests that check what a process may do: Uid, Groups, CapEff, NoNewPrivs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+namespace pop3d::testing {
+
+std::map<std::string, std::string> proc_status(pid_t pid);
+
+}  // namespace pop3d::testing
