@@ -22,6 +22,7 @@ COMMAND="make bench"
 [ -n "${REPS:-}" ] && COMMAND+=" REPS=$REPS"
 [ -n "${M1_SECONDS:-}" ] && COMMAND+=" M1_SECONDS=$M1_SECONDS"
 [ -n "${POP3D_LOCKING:-}" ] && COMMAND+=" POP3D_LOCKING='$POP3D_LOCKING'"
+[ -n "${POP3D:-}" ] && COMMAND+=" POP3D='$POP3D'"
 REPS=${REPS:-3}
 M1_SECONDS=${M1_SECONDS:-4}
 PASSWORD=p3b-bench-password
