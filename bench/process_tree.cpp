@@ -1,0 +1,67 @@
+#include "bench/process_tree.h"
+
+#include <dirent.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace bench {
+namespace {
+
+int parent_of(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::size_t close = stat.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(stat.substr(close + 1));
+    char state;
+    int ppid = -1;
+    rest >> state >> ppid;
+    return ppid;
+}
+
+}  // namespace
+
+std::set<int> descendants_of(int root) {
+    std::multimap<int, int> children;
+    DIR* dir = opendir("/proc");
+    if (dir == nullptr) return {};
+    while (dirent* entry = readdir(dir)) {
+        char* end;
+        long pid = std::strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0) continue;
+        int ppid = parent_of(static_cast<int>(pid));
+        if (ppid > 0) children.emplace(ppid, static_cast<int>(pid));
+    }
+    closedir(dir);
+    std::set<int> found;
+    std::vector<int> todo{root};
+    while (!todo.empty()) {
+        int p = todo.back();
+        todo.pop_back();
+        auto range = children.equal_range(p);
+        for (auto it = range.first; it != range.second; ++it)
+            if (found.insert(it->second).second) todo.push_back(it->second);
+    }
+    return found;
+}
+
+long pss_kib(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string key;
+    while (in >> key) {
+        if (key == "Pss:") {
+            long kib = -1;
+            in >> kib;
+            return kib;
+        }
+        std::string rest;
+        std::getline(in, rest);
+    }
+    return -1;
+}
+
+}  // namespace bench

@@ -1,0 +1,14 @@
+// The processes under a server's top process, and what memory they hold.
+#pragma once
+
+#include <set>
+#include <string>
+
+namespace bench {
+
+// Every live descendant of root (root excluded).
+std::set<int> descendants_of(int root);
+// Pss of one process in KiB from /proc/PID/smaps_rollup; -1 when it is gone.
+long pss_kib(int pid);
+
+}  // namespace bench
