@@ -1,9 +1,24 @@
 #include "common/pop3/multiline_encoder.h"
 
+#include <cstring>
+
 namespace pop3d::pop3 {
 namespace {
 
 constexpr std::string_view from_word = "From ";
+
+// Where the line content starting at `from` stops: the next CR or LF, or the
+// chunk's end. RETR spends its time here, so it is two memchr scans (SIMD in
+// glibc) instead of find_first_of's byte-by-byte loop; a CR is rare.
+std::size_t line_content_end(std::string_view chunk, std::size_t from) {
+    const char* start = chunk.data() + from;
+    const std::size_t left = chunk.size() - from;
+    const void* lf = std::memchr(start, '\n', left);
+    const std::size_t until_lf = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - start) : left;
+    const void* cr = std::memchr(start, '\r', until_lf);
+    const std::size_t until = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - start) : until_lf;
+    return from + until;
+}
 
 }  // namespace
 
@@ -103,8 +118,7 @@ Status MultilineEncoder::feed(std::string_view chunk, const WireSink& sink) {
             }
             break;
         case At::content: {
-            std::size_t end = chunk.find_first_of("\r\n", i);
-            if (end == std::string_view::npos) end = chunk.size();
+            std::size_t end = line_content_end(chunk, i);
             if (end > i) {
                 line_empty_ = false;
                 if (Status s = emit(chunk.substr(i, end - i), sink); !s) return s;
