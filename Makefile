@@ -18,7 +18,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CPPFLAGS := -I. -D_FORTIFY_SOURCE=2 $(PKG_CFLAGS)
 CXXFLAGS := -std=c++20 -O2 -g -Wall -Wextra -Werror -fstack-protector-strong -fPIE -MMD -MP
-LDFLAGS := -pie -Wl,-z,relro,-z,now
+LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LDLIBS := $(PKG_LIBS) -llockfile
 GTEST_LIBS := $(shell pkg-config --libs gtest 2>/dev/null) -pthread
 

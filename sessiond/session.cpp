@@ -1,5 +1,6 @@
 #include "sessiond/session.h"
 
+#include <malloc.h>
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -200,6 +201,10 @@ int run_session(SessionSetup& setup) {
         return 0;
     }
     log::info("user \"%s\" logged in from %s", login.user.c_str(), client.c_str());
+    // Login and indexing are done: what they freed (frames, the index
+    // builder's buffers, the scanner thread's arena) goes back to the kernel
+    // before the session idles, which is most of its life.
+    malloc_trim(0);
     TransactionOutcome outcome = run_transaction(STDIN_FILENO, STDOUT_FILENO, **maildrop, login_reply(login, **maildrop),
                                                  result.unconsumed, config.server.autologout);
     log_summary(login.user, client, outcome.summary, outcome.ended);
