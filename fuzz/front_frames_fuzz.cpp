@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/front_frames.h"
+#include "fuzz/frame_input.h"
 
 using namespace pop3d;
 using namespace pop3d::session;
@@ -12,9 +13,7 @@ using namespace pop3d::session;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     std::string_view whole(reinterpret_cast<const char*>(data), size);
-    Frame frame;
-    frame.type = static_cast<std::uint8_t>(whole.front());
-    frame.bytes.assign(whole.substr(1));
+    Frame frame = fuzz::frame_from(whole);
     if (auto c = decode_credentials(frame)) {
         auto again = encode_credentials(*c);
         if (!again || again->view() != whole) std::abort();
