@@ -111,4 +111,10 @@ inline constexpr unsigned long long argon2_max_work_kib = 4 * 1024 * 1024;     /
 // octets each with two NULs are 767 octets, 1024 in base64, plus CRLF.
 inline constexpr std::size_t sasl_response_line = 1024 + 2;
 
+// The monitor waits for the front's next frame at most autologout plus this
+// (the front itself ends an idle client after autologout), and for the front
+// to exit at most front_exit_millis.
+inline constexpr unsigned front_grace_seconds = 60;
+inline constexpr int front_exit_millis = 2000;
+
 }  // namespace pop3d::limits

@@ -1,5 +1,9 @@
 #include "sessiond/monitor.h"
 
+#include <poll.h>
+
+#include <cerrno>
+
 #include "common/frame.h"
 #include "common/log.h"
 #include "common/front_frames.h"
@@ -39,6 +43,24 @@ bool send_verdict(int fd, VerdictCode code, bool last) {
     return frame && send_frame(fd, frame->view());
 }
 
+// The next frame from the front, waiting at most timeout_seconds (0: no
+// limit); timed_out tells a silent front from one that went away.
+Result<Frame> next_frame(int front_fd, unsigned timeout_seconds, bool& timed_out) {
+    timed_out = false;
+    if (timeout_seconds != 0) {
+        pollfd p{front_fd, POLLIN, 0};
+        int r;
+        do {
+            r = ::poll(&p, 1, static_cast<int>(timeout_seconds) * 1000);
+        } while (r < 0 && errno == EINTR);
+        if (r == 0) {
+            timed_out = true;
+            return make_error(ErrorKind::temporary, "the front sent nothing in time");
+        }
+    }
+    return recv_frame(front_fd);
+}
+
 MonitorResult end(MonitorResult r, std::string how) {
     r.ended = std::move(how);
     return r;
@@ -49,8 +71,14 @@ MonitorResult end(MonitorResult r, std::string how) {
 MonitorResult converse_with_front(int front_fd, Verifier& verifier, const MonitorSettings& settings) {
     MonitorResult result;
     const char* client = settings.client.c_str();
+    bool timed_out = false;
     for (unsigned attempts = 0;;) {
-        auto frame = recv_frame(front_fd);
+        auto frame = next_frame(front_fd, settings.front_timeout_seconds, timed_out);
+        if (timed_out) {
+            log::error("client %s: the front sent nothing for %u s; session ended", client,
+                       settings.front_timeout_seconds);
+            return end(std::move(result), "front-timeout");
+        }
         if (!frame) return end(std::move(result), "front-gone");
         if (frame->type == static_cast<std::uint8_t>(FrameType::end)) {
             auto reason = decode_end(*frame);
@@ -97,8 +125,8 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
         }
         if (code == VerdictCode::accepted) {
             if (!send_verdict(front_fd, code, false)) return end(std::move(result), "front-gone");
-            auto handover = recv_frame(front_fd);
-            if (!handover) return end(std::move(result), "front-gone");
+            auto handover = next_frame(front_fd, settings.front_timeout_seconds, timed_out);
+            if (!handover) return end(std::move(result), timed_out ? "front-timeout" : "front-gone");
             auto bytes = decode_handover(*handover);
             if (!bytes) {
                 log::error("client %s: %s; session ended", client, bytes.error().message.c_str());

@@ -27,6 +27,10 @@ struct MonitorSettings {
     unsigned max_attempts = 3;
     std::string client;  // the client's address, for logs
     LoginPolicy policy;
+    // How long the monitor waits for the front's next frame. The front ends
+    // an idle client after autologout, so a front silent for longer is not
+    // behaving, and must not keep a root monitor alive.
+    unsigned front_timeout_seconds = 0;  // 0: no limit
 };
 
 struct MonitorResult {

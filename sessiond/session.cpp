@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "common/auth/helper.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/mbox/dotlock_keeper.h"
 #include "common/mbox/open.h"
@@ -68,13 +69,19 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
 }
 
 // Whether the process ended with status 0.
+// Waits a bounded time: the monitor cannot kill the front (the listener
+// keeps no CAP_KILL for it), and a front that does not exit after its socket
+// closed must not hold a root monitor. It keeps only what it already had.
 bool reap(pid_t pid) {
-    int status = 0;
-    pid_t r;
-    do {
-        r = waitpid(pid, &status, 0);
-    } while (r < 0 && errno == EINTR);
-    return r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    for (int waited = 0; waited <= limits::front_exit_millis; waited += 10) {
+        int status = 0;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (r < 0 && errno != EINTR) return false;
+        usleep(10 * 1000);
+    }
+    log::error("the front (pid %d) did not exit; going on without it", static_cast<int>(pid));
+    return false;
 }
 
 std::string login_reply(const Login& login, const Maildrop& maildrop) {
@@ -147,6 +154,7 @@ int run_session(SessionSetup& setup) {
     settings.apop_timestamp = timestamp;
     settings.max_attempts = config.auth.max_attempts;
     settings.client = client;
+    settings.front_timeout_seconds = config.server.autologout + limits::front_grace_seconds;
     settings.policy = LoginPolicy{config.auth.min_uid, !as_root, geteuid(), config.mail.maildrop, config.mail.state_dir};
     MonitorResult result = converse_with_front(monitor_end.get(), verifier, settings);
     // Closing the socket ends a front still waiting; pop3d-auth goes before

@@ -92,6 +92,22 @@ TEST_F(MonitorTest, GrantsALoginOnAcceptedVerdictAndHandover) {
     EXPECT_EQ(v[0].code, VerdictCode::accepted);
 }
 
+// A compromised front that goes silent must not keep the root monitor alive.
+TEST_F(MonitorTest, SilentFrontEndsTheSessionAfterTheDeadline) {
+    settings_.front_timeout_seconds = 1;
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "front-timeout");
+}
+
+TEST_F(MonitorTest, SilentFrontAfterAnAcceptedVerdictGetsNoLogin) {
+    settings_.front_timeout_seconds = 1;
+    send_credentials("alice", "right");
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "front-timeout");
+}
+
 TEST_F(MonitorTest, ApopUsesTheMonitorsOwnTimestamp) {
     CredentialsFrame c;
     c.method = Method::apop;
