@@ -25,6 +25,17 @@ std::string format_address(const sockaddr_storage& address) {
     return "unknown";
 }
 
+std::string limit_key(const sockaddr_storage& address) {
+    if (address.ss_family != AF_INET6) return format_address(address);
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) return format_address(address);
+    in6_addr prefix = in6->sin6_addr;
+    std::memset(prefix.s6_addr + 8, 0, 8);
+    char text[INET6_ADDRSTRLEN] = {};
+    if (!inet_ntop(AF_INET6, &prefix, text, sizeof text)) return "unknown";
+    return std::string(text) + "/64";
+}
+
 std::string peer_address(int fd) {
     sockaddr_storage address{};
     socklen_t len = sizeof address;

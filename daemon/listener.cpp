@@ -107,20 +107,20 @@ void Listener::accept_from(int listen_fd) {
             if (errno != EAGAIN && errno != EWOULDBLOCK) log::warning("accept: %s", std::strerror(errno));
             return;
         }
-        serve(std::move(conn), format_address(address));
+        serve(std::move(conn), format_address(address), limit_key(address));
     }
 }
 
-void Listener::serve(UniqueFd connection, const std::string& address) {
+void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key) {
     const auto& server = config_.config.server;
-    switch (sessions_.admit(address, server.max_sessions, server.max_sessions_per_ip)) {
+    switch (sessions_.admit(limit_key, server.max_sessions, server.max_sessions_per_ip)) {
         case Admission::too_many_sessions:
             log::notice("refused %s: %zu sessions (max_sessions)", address.c_str(), sessions_.total());
             refuse(connection.get(), "-ERR [SYS/TEMP] too many sessions, try again later\r\n");
             return;
         case Admission::too_many_from_address:
             log::notice("refused %s: %zu sessions from this address (max_sessions_per_ip)", address.c_str(),
-                        sessions_.from(address));
+                        sessions_.from(limit_key));
             refuse(connection.get(), "-ERR [SYS/TEMP] too many sessions from your address, try again later\r\n");
             return;
         case Admission::admitted: break;
@@ -131,7 +131,7 @@ void Listener::serve(UniqueFd connection, const std::string& address) {
         refuse(connection.get(), "-ERR [SYS/TEMP] cannot start a session, try again later\r\n");
         return;
     }
-    sessions_.add(*pid, address);
+    sessions_.add(*pid, limit_key);
 }
 
 void Listener::reap() {

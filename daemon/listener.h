@@ -42,7 +42,8 @@ public:
 
 private:
     void accept_from(int listen_fd);
-    void serve(UniqueFd connection, const std::string& address);
+    // address: for logs; limit_key: what max_sessions_per_ip counts by.
+    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key);
     void reap();
     void reload();
 

@@ -34,6 +34,14 @@ TEST(PeerAddress, FormatsBothFamiliesAndUnmapsIpv4InIpv6) {
     EXPECT_EQ(format_address(unix_family), "unknown");
 }
 
+TEST(PeerAddress, PerAddressLimitCountsIpv6ByItsSlash64) {
+    EXPECT_EQ(limit_key(v4("192.0.2.7")), "192.0.2.7");
+    EXPECT_EQ(limit_key(v6("::ffff:192.0.2.7")), "192.0.2.7");
+    EXPECT_EQ(limit_key(v6("2001:db8:1:2:aaaa:bbbb:cccc:dddd")), "2001:db8:1:2::/64");
+    EXPECT_EQ(limit_key(v6("2001:db8:1:2::1")), limit_key(v6("2001:db8:1:2:ffff::9")));
+    EXPECT_NE(limit_key(v6("2001:db8:1:2::1")), limit_key(v6("2001:db8:1:3::1")));
+}
+
 TEST(PeerAddress, UnknownWhenNotAnInternetSocket) {
     int p[2];
     ASSERT_EQ(pipe(p), 0);
