@@ -76,7 +76,10 @@ $(BUILD)/tests/e2e: $(E2E_OBJS) $(SUPPORT_OBJS) $(ALL_LIBS)
 # The last line of the output reads "tests: N passed, N failed[, N skipped]".
 # Builds with every core first (a serial first build takes minutes).
 JOBS := $(shell nproc 2>/dev/null || echo 2)
+# Installs missing Debian packages first, as make run does, so that it is
+# one of the newcomer's two commands on a fresh machine.
 test:
+	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS) $(TEST_BINS)
 	@tests/run-suites $(TEST_BINS)
 
