@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "authd/syscall_filter.h"
 #include "common/auth/helper.h"
 #include "common/config.h"
+#include "common/limits.h"
 #include "common/log.h"
 
 namespace {
@@ -54,6 +56,17 @@ int main(int argc, char** argv) {
         return 1;
     }
     log::init("pop3d-auth", config->log.facility, config->log.level, false);
+    // Opened while root: the directory is root's so no user can take or
+    // replace the slot files. Without root (single-user mode) there are none.
+    authd::HashSlots slots;
+    if (geteuid() == 0) {
+        auto opened = authd::HashSlots::open(limits::hash_slot_dir, limits::hash_slots);
+        if (!opened) {
+            log::error("%s", opened.error().message.c_str());
+            return 1;
+        }
+        slots = std::move(*opened);
+    }
     if (auto s = authd::enter_sandbox(config->privsep); !s) {
         log::error("dropping privileges: %s", s.error().message.c_str());
         return 1;
@@ -63,5 +76,5 @@ int main(int argc, char** argv) {
         log::error("%s", s.error().message.c_str());
         return 1;
     }
-    return authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay);
+    return authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay, slots);
 }

@@ -32,7 +32,7 @@ bool peer_closed(int fd) {
 
 }  // namespace
 
-int serve(int fd, const Authenticator& authenticator, unsigned failure_delay) {
+int serve(int fd, const Authenticator& authenticator, unsigned failure_delay, const HashSlots& slots) {
     for (;;) {
         if (peer_closed(fd)) return 0;
         auto frame = recv_frame(fd);
@@ -45,7 +45,11 @@ int serve(int fd, const Authenticator& authenticator, unsigned failure_delay) {
             log::error("%s; stopping", request.error().message.c_str());
             return 1;
         }
-        auth::AuthVerdict verdict = authenticator.verify(*request);
+        auth::AuthVerdict verdict;
+        {
+            HashSlots::Held slot = slots.acquire();
+            verdict = authenticator.verify(*request);
+        }
         request->password.wipe();
         if (!verdict.accepted()) sleep_seconds(failure_delay);
         auto reply = auth::encode_verdict(verdict);

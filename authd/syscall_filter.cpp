@@ -26,7 +26,7 @@ constexpr int allowed[] = {
     SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(write),
     SCMP_SYS(writev), SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(newfstatat),
     SCMP_SYS(statx), SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(access), SCMP_SYS(faccessat),
-    SCMP_SYS(faccessat2), SCMP_SYS(fcntl), SCMP_SYS(getdents64),
+    SCMP_SYS(faccessat2), SCMP_SYS(fcntl), SCMP_SYS(getdents64), SCMP_SYS(flock),
     // memory: argon2id takes 64 MiB per check
     SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect), SCMP_SYS(madvise),
     // randomness, time, the failure delay

@@ -117,4 +117,10 @@ inline constexpr std::size_t sasl_response_line = 1024 + 2;
 inline constexpr unsigned front_grace_seconds = 60;
 inline constexpr int front_exit_millis = 2000;
 
+// At most this many pop3d-auth processes compute a password hash at the
+// same moment, host-wide (authd/hash_slots.h): with argon2id at 64 MiB that
+// bounds hashing memory to 256 MiB however many clients try at once.
+inline constexpr unsigned hash_slots = 4;
+inline constexpr const char* hash_slot_dir = "/run/pop3d";
+
 }  // namespace pop3d::limits

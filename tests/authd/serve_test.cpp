@@ -41,7 +41,7 @@ protected:
         struct timeval limit {5, 0};
         setsockopt(p.fd[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
         std::thread server([&] {
-            status = serve(p.fd[1], *authenticator, 0);
+            status = serve(p.fd[1], *authenticator, 0, HashSlots());
             shutdown(p.fd[1], SHUT_RDWR);  // as the helper's exit would
         });
         talk(p.fd[0]);

@@ -1,0 +1,52 @@
+// Why: every connection has its own pop3d-auth, and every attempt, even for
+// an unknown user, computes a password hash (argon2id takes 64 MiB with
+// pop3d-passwd's default). Unbounded, max_sessions clients trying at once
+// would make the host allocate max_sessions times that. The slots bound how
+// many pop3d-auth processes hash at the same moment, host-wide; the others
+// wait their turn, which costs them time, not memory.
+//
+// A slot is an flock on one of `count` files in a root-owned directory,
+// opened while pop3d-auth is still root; a process that dies frees its slot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "common/unique_fd.h"
+
+namespace pop3d::authd {
+
+class HashSlots {
+public:
+    // No slots: hashing is not bounded (single-user mode, where nobody else
+    // shares the host's pop3d).
+    HashSlots() = default;
+    // Creates dir (0755, root) and its slot files if missing and opens them.
+    static Result<HashSlots> open(const std::string& dir, unsigned count);
+
+    // Releases its slot when it goes away.
+    class Held {
+    public:
+        Held() = default;
+        explicit Held(int fd) : fd_(fd) {}
+        Held(Held&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+        Held& operator=(Held&&) = delete;
+        ~Held();
+        bool held() const { return fd_ >= 0; }
+
+    private:
+        int fd_ = -1;
+    };
+
+    // A free slot, or an empty Held when all are taken (or there are none).
+    Held try_acquire() const;
+    // A slot, waiting for one when all are taken; an empty Held only when
+    // there are no slots or locking fails.
+    Held acquire() const;
+
+private:
+    std::vector<UniqueFd> fds_;
+};
+
+}  // namespace pop3d::authd
