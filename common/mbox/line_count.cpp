@@ -15,7 +15,6 @@ std::uint64_t sum_bytes(__m128i counters) {
            static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
 }
 
-
 __attribute__((target("avx2"))) std::uint64_t sum_bytes_avx2(__m256i counters) {
     const __m256i sums = _mm256_sad_epu8(counters, _mm256_setzero_si256());
     return static_cast<std::uint64_t>(_mm256_extract_epi64(sums, 0)) +
@@ -24,9 +23,19 @@ __attribute__((target("avx2"))) std::uint64_t sum_bytes_avx2(__m256i counters) {
            static_cast<std::uint64_t>(_mm256_extract_epi64(sums, 3));
 }
 
-// The same as the SSE2 loop below, 32 bytes per step.
+// The bytes the vector loops do not cover: from i to n, one at a time
+// (i >= 1, so the byte before an LF is always there).
+void count_tail(const char* p, std::size_t i, std::size_t n, LineEnds& c) {
+    for (; i < n; ++i) {
+        if (p[i] != '\n') continue;
+        ++c.lf;
+        if (p[i - 1] == '\r') ++c.cr_lf;
+    }
+}
+
 }  // namespace
 
+// The same as the SSE2 loop below, 32 bytes per step.
 __attribute__((target("avx2"))) LineEnds count_line_ends_avx2(const char* p, std::size_t n) {
     LineEnds c;
     if (n == 0) return c;
@@ -48,11 +57,7 @@ __attribute__((target("avx2"))) LineEnds count_line_ends_avx2(const char* p, std
         c.lf += sum_bytes_avx2(acc_lf);
         c.cr_lf += sum_bytes_avx2(acc_crlf);
     }
-    for (; i < n; ++i) {
-        if (p[i] != '\n') continue;
-        ++c.lf;
-        if (p[i - 1] == '\r') ++c.cr_lf;
-    }
+    count_tail(p, i, n, c);
     return c;
 }
 
@@ -81,11 +86,7 @@ LineEnds count_line_ends_sse2(const char* p, std::size_t n) {
         c.lf += sum_bytes(acc_lf);
         c.cr_lf += sum_bytes(acc_crlf);
     }
-    for (; i < n; ++i) {
-        if (p[i] != '\n') continue;
-        ++c.lf;
-        if (p[i - 1] == '\r') ++c.cr_lf;
-    }
+    count_tail(p, i, n, c);
     return c;
 }
 
