@@ -100,7 +100,7 @@ Status MboxMaildrop::update(const std::vector<bool>& deleted, std::size_t last) 
         else if (i < last) last_kept = i + 1 - any_deleted;
     }
     if (any_deleted == 0) {
-        save_index(last_kept, true);
+        if (m_.saved_last != last_kept) save_index(last_kept, true);
         return {};
     }
 
@@ -141,8 +141,11 @@ void MboxMaildrop::save_index(std::size_t last, bool durable) {
     state.options = m_.options;
     if (last > 0) state.last_uid = std::string(m_.index.uid(last - 1));
     state.index = m_.index;
+    m_.saved_last.reset();
     if (auto st = save_state(m_.state_path, state, durable); !st)
         log::warning("mbox: state file %s not saved: %s", m_.state_path.c_str(), st.error().message.c_str());
+    else if (durable)
+        m_.saved_last = last;
 }
 
 }  // namespace pop3d::mbox

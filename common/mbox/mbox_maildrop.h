@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/config.h"
@@ -31,6 +32,9 @@ struct OpenMbox {
     MboxIdentity identity;              // of the file when it was indexed
     std::uint32_t options = 0;          // state_options(mail)
     std::size_t initial_last = 0;
+    // The LAST the state file already holds for this very index, so that a
+    // QUIT without deletions does not write (and fsync) it again.
+    std::optional<std::size_t> saved_last;
 };
 
 // The option bits an index depends on (sizes: format; ids: uidl source).

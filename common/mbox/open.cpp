@@ -140,6 +140,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
         return failed(ErrorKind::permanent, m.path + ": " + std::to_string(m.index.messages.size()) +
                                                 " messages, over max_messages");
     m.initial_last = last_of(state, m.index);
+    if (unchanged) m.saved_last = m.initial_last;
     mapping->reset();
     if (mail.lock_session) m.locks = std::move(*locks);
     locks->reset();

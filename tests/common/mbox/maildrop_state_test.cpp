@@ -85,6 +85,41 @@ TEST(MboxState, ValidStateIsReusedAndCreatedPrivate) {
     EXPECT_NE(ids_after_open(d, false)[0], first[0]);  // derived again
 }
 
+// A QUIT that deletes nothing and leaves LAST where it was has nothing to
+// record: writing the state file again costs two fsyncs per login.
+TEST(MboxState, QuitWithoutChangesDoesNotRewriteTheStateFile) {
+    MboxDir d;
+    d.write(message("a") + message("b"));
+    const auto inode_of_state = [&] {
+        struct stat st;
+        EXPECT_EQ(::stat(state_file(d).c_str(), &st), 0);
+        return st.st_ino;
+    };
+    {  // the first open after a change saves, and its QUIT makes it durable
+        auto m = d.open(test_mail_config());
+        ASSERT_TRUE(m.ok());
+        const auto at_open = inode_of_state();
+        ASSERT_TRUE((*m)->update({false, false}, 0).ok());
+        EXPECT_NE(inode_of_state(), at_open);
+    }
+    const auto saved = inode_of_state();
+    {
+        auto m = d.open(test_mail_config());
+        ASSERT_TRUE(m.ok());
+        ASSERT_TRUE((*m)->update({false, false}, 0).ok());
+        EXPECT_EQ(inode_of_state(), saved);
+    }
+    {  // a new LAST is recorded
+        auto m = d.open(test_mail_config());
+        ASSERT_TRUE(m.ok());
+        ASSERT_TRUE((*m)->update({false, false}, 2).ok());
+        EXPECT_NE(inode_of_state(), saved);
+    }
+    auto m = d.open(test_mail_config());
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ((*m)->initial_last(), 2u);
+}
+
 TEST(MboxState, AppendedMailIsIndexedOnTopOfTheState) {
     MboxDir d;
     d.write(message("a") + message("b"));
