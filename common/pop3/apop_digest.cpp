@@ -1,7 +1,15 @@
 // The APOP digest check (RFC 1939 section 7), apart from the greeting's
-// timestamp so that only pop3d-auth, which checks digests, links OpenSSL:
-// its relocated data cost every session about 400 KiB of private memory.
+// timestamp so that only pop3d-auth, which checks digests, uses OpenSSL: its
+// relocated data cost every session about 400 KiB of private memory.
+//
+// Even pop3d-auth loads libcrypto only at its first APOP check (dlopen of
+// the soname the headers belong to), not at every start: pop3d-auth starts
+// for every connection, and relocating libcrypto was about 5% of the CPU of
+// a password login (issue 6, M1) that never uses it. The seccomp filter
+// already allows what loading a library needs (NSS modules load the same way).
+#include <dlfcn.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <sodium.h>
 
 #include <array>
@@ -15,15 +23,50 @@ namespace {
 constexpr std::size_t md5_size = 16;
 constexpr char hex_digits[] = "0123456789abcdef";
 
+#define POP3D_STRINGIFY(x) #x
+#define POP3D_SONAME(major) "libcrypto.so." POP3D_STRINGIFY(major)
+constexpr const char* libcrypto_soname = POP3D_SONAME(OPENSSL_SHLIB_VERSION);
+
+// The few libcrypto functions MD5 needs, typed as the headers declare them.
+struct Md5Functions {
+    decltype(&EVP_MD_CTX_new) ctx_new = nullptr;
+    decltype(&EVP_MD_CTX_free) ctx_free = nullptr;
+    decltype(&EVP_md5) md5 = nullptr;
+    decltype(&EVP_DigestInit_ex) init = nullptr;
+    decltype(&EVP_DigestUpdate) update = nullptr;
+    decltype(&EVP_DigestFinal_ex) final = nullptr;
+};
+
+template <typename F>
+bool resolve(void* library, const char* name, F& function) {
+    function = reinterpret_cast<F>(::dlsym(library, name));
+    return function != nullptr;
+}
+
+// Loaded once, kept for the life of the process; null if unavailable.
+const Md5Functions* libcrypto_md5() {
+    static const Md5Functions* const loaded = []() -> const Md5Functions* {
+        void* library = ::dlopen(libcrypto_soname, RTLD_NOW | RTLD_LOCAL);
+        if (!library) return nullptr;
+        static Md5Functions f;
+        if (!resolve(library, "EVP_MD_CTX_new", f.ctx_new) || !resolve(library, "EVP_MD_CTX_free", f.ctx_free) ||
+            !resolve(library, "EVP_md5", f.md5) || !resolve(library, "EVP_DigestInit_ex", f.init) ||
+            !resolve(library, "EVP_DigestUpdate", f.update) || !resolve(library, "EVP_DigestFinal_ex", f.final))
+            return nullptr;
+        return &f;
+    }();
+    return loaded;
+}
+
 Result<std::array<unsigned char, md5_size>> md5(std::string_view a, std::string_view b) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                &EVP_MD_CTX_free);
+    const Md5Functions* f = libcrypto_md5();
+    if (!f) return make_error(ErrorKind::permanent, std::string("MD5 is not available: cannot load ") + libcrypto_soname);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(f->ctx_new(), f->ctx_free);
     std::array<unsigned char, md5_size> digest{};
     unsigned int size = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1 ||
-        EVP_DigestUpdate(ctx.get(), a.data(), a.size()) != 1 ||
-        EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 ||
-        EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1 || size != md5_size) {
+    if (!ctx || f->init(ctx.get(), f->md5(), nullptr) != 1 || f->update(ctx.get(), a.data(), a.size()) != 1 ||
+        f->update(ctx.get(), b.data(), b.size()) != 1 || f->final(ctx.get(), digest.data(), &size) != 1 ||
+        size != md5_size) {
         return make_error(ErrorKind::permanent, "MD5 is not available from OpenSSL");
     }
     return digest;
