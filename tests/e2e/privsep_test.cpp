@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <iterator>
+#include <set>
+#include <sstream>
+
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/served_suite.h"
@@ -44,8 +48,17 @@ TEST_F(Privsep, TheListenerKeepsOnlyTheCapabilitiesSessionsNeed) {
     EXPECT_EQ(first_id(st["Uid"]), "0");
 }
 
+std::set<std::string> words(const std::string& text) {
+    std::istringstream in(text);
+    return {std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+}
+
 TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
+    // A supplementary group, so that the session's groups say something.
+    int usermod = 0;
+    shell("usermod -a -G users p3s-alice", &usermod);
+    ASSERT_EQ(usermod, 0);
     Client c("127.0.0.1", port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     pid_t monitor = session();
@@ -122,6 +135,11 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     EXPECT_EQ(st["CapPrm"], "0000000000000000");
     EXPECT_EQ(st["CapEff"], "0000000000000000");
     EXPECT_EQ(st["NoNewPrivs"], "1");
+    // The owner's groups, looked up in a child: no NSS module stays mapped
+    // in the session (Debian's nsswitch.conf names libnss_systemd).
+    int id_status = 0;
+    EXPECT_EQ(words(st["Groups"]), words(shell("id -G p3s-alice", &id_status)));
+    EXPECT_EQ(read_file("/proc/" + std::to_string(monitor) + "/maps").find("libnss_"), std::string::npos);
     c.send("QUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }
