@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 
+#include "common/capabilities.h"
 #include "common/config.h"
 #include "common/log.h"
-#include "daemon/capabilities.h"
 #include "daemon/daemonize.h"
 #include "daemon/listen_sockets.h"
 #include "daemon/listener.h"
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     if (!program) return fail("cannot find pop3d-session: " + program.error().message);
 
     if (geteuid() == 0) {
-        if (auto st = daemon::keep_only_session_capabilities(); !st) return fail(st.error().message);
+        if (auto st = capabilities::keep_only(capabilities::listener); !st) return fail(st.error().message);
     } else {
         struct passwd* pw = getpwuid(geteuid());
         log::notice("not started as root: single-user mode, serving only the maildrop of %s",

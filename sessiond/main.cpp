@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/capabilities.h"
 #include "common/config.h"
 #include "common/config_handoff.h"
 #include "common/log.h"
@@ -67,6 +68,11 @@ int main(int argc, char** argv) {
     if (optind != argc) return usage();
     // Never stderr by default: under inetd, stderr is the client's socket.
     log::init("pop3d-session", "mail", "info", log_stderr);
+    // Started by inetd, xinetd or socat, the monitor is root with every
+    // capability (the listener cuts its sessions' sets itself).
+    if (geteuid() == 0) {
+        if (auto st = capabilities::keep_only(capabilities::session); !st) return refuse(st.error().message);
+    }
     if (sodium_init() < 0) return refuse("sodium_init failed");
     // A client that goes away must cost a failed write, not the process:
     // the session still logs its summary line.

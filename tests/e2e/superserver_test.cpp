@@ -69,6 +69,25 @@ TEST_F(Superserver, OpenbsdInetd) {
     Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, accounts_->dir().path() + "/inetd.log");
     bool listening = eventually(3000, [] { return Client("127.0.0.1", inetd_port).connected(); });
     ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/inetd.log");
+    {
+        // Until login the monitor is root, but with only what it needs: the
+        // bounding set and its own sets hold CAP_CHOWN, CAP_SETGID,
+        // CAP_SETUID and CAP_SYS_CHROOT, not inetd's everything.
+        Client c("127.0.0.1", inetd_port);
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        std::vector<pid_t> monitors;
+        ASSERT_TRUE(eventually(2000, [&] {
+            monitors.clear();
+            for (pid_t pid : children_of(inetd.pid()))
+                if (proc_status(pid)["Name"] == "pop3d-session") monitors.push_back(pid);
+            return monitors.size() == 1;
+        }));
+        auto st = proc_status(monitors[0]);
+        EXPECT_EQ(st["Uid"].substr(0, 1), "0");
+        EXPECT_EQ(st["CapBnd"], "00000000000400c1");
+        EXPECT_EQ(st["CapPrm"], "00000000000400c1");
+        EXPECT_EQ(st["CapEff"], "00000000000400c1");
+    }
     retrieve_and_delete(inetd_port);
 }
 

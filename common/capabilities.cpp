@@ -1,20 +1,16 @@
-#include "daemon/capabilities.h"
+#include "common/capabilities.h"
 
 #include <sys/capability.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
-namespace pop3d::daemon {
+namespace pop3d::capabilities {
 namespace {
-
-bool kept(int cap) {
-    for (int k : kept_capabilities)
-        if (k == cap) return true;
-    return false;
-}
 
 Error cap_error(const std::string& what) {
     return make_error(ErrorKind::permanent, what + ": " + std::strerror(errno));
@@ -22,19 +18,24 @@ Error cap_error(const std::string& what) {
 
 }  // namespace
 
-Status keep_only_session_capabilities() {
+Status keep_only(std::initializer_list<int> kept) {
+    std::unique_ptr<_cap_struct, int (*)(void*)> now(cap_get_proc(), cap_free);
+    if (!now) return cap_error("cap_get_proc");
+    cap_flag_value_t setpcap = CAP_CLEAR;
+    if (cap_get_flag(now.get(), CAP_SETPCAP, CAP_EFFECTIVE, &setpcap) != 0) return cap_error("cap_get_flag");
     // cap_max_bits() is what the running kernel knows, which may exceed
     // what libcap was built with.
-    for (int cap = 0; cap < static_cast<int>(cap_max_bits()); ++cap) {
+    for (int cap = 0; setpcap == CAP_SET && cap < static_cast<int>(cap_max_bits()); ++cap) {
         // Already gone (systemd's CapabilityBoundingSet, say): dropping it
         // again would need CAP_SETPCAP, which may be gone too.
-        if (kept(cap) || cap_get_bound(static_cast<cap_value_t>(cap)) != 1) continue;
+        if (std::find(kept.begin(), kept.end(), cap) != kept.end() || cap_get_bound(static_cast<cap_value_t>(cap)) != 1)
+            continue;
         if (cap_drop_bound(static_cast<cap_value_t>(cap)) != 0)
             return cap_error("cannot drop capability " + std::to_string(cap) + " from the bounding set");
     }
     std::unique_ptr<_cap_struct, int (*)(void*)> caps(cap_init(), cap_free);
     if (!caps) return cap_error("cap_init");
-    std::vector<cap_value_t> values(kept_capabilities.begin(), kept_capabilities.end());
+    std::vector<cap_value_t> values(kept.begin(), kept.end());
     if (cap_set_flag(caps.get(), CAP_PERMITTED, static_cast<int>(values.size()), values.data(), CAP_SET) != 0 ||
         cap_set_flag(caps.get(), CAP_EFFECTIVE, static_cast<int>(values.size()), values.data(), CAP_SET) != 0)
         return cap_error("cap_set_flag");
@@ -42,4 +43,4 @@ Status keep_only_session_capabilities() {
     return {};
 }
 
-}  // namespace pop3d::daemon
+}  // namespace pop3d::capabilities

@@ -1,0 +1,37 @@
+// The capabilities of the root processes: the listener and, until login, a
+// session's monitor. Each keeps, in its bounding set and its own sets, only
+// what sessions need, so that no process it starts can regain anything else
+// (a bounding set only shrinks):
+//   CAP_SETUID, CAP_SETGID   the session becomes pop3d, pop3d-auth, the user
+//   CAP_SYS_CHROOT           the front chroots to an empty directory
+//   CAP_CHOWN                the monitor hands an account without a home the
+//                            state directory it made for it under a root-owned
+//                            parent (common/mbox/state_dir_fallback.h)
+//   CAP_NET_BIND_SERVICE     the listener only: it binds port 110 (and again
+//                            after a SIGHUP that changes the addresses)
+// Not kept, on purpose: CAP_KILL (the monitor ends its front and pop3d-auth
+// by closing their socketpairs, never by signals to other uids),
+// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root owns the configuration,
+// /etc/shadow and the chroot; the maildrop is opened as its owner), and
+// CAP_SETPCAP (nothing after this point changes a bounding set).
+#pragma once
+
+#include <linux/capability.h>
+
+#include <initializer_list>
+
+#include "common/result.h"
+
+namespace pop3d::capabilities {
+
+inline constexpr std::initializer_list<int> session = {CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_SYS_CHROOT};
+inline constexpr std::initializer_list<int> listener = {CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_SYS_CHROOT,
+                                                        CAP_NET_BIND_SERVICE};
+
+// Drops every capability not in `kept` from the bounding set (when this
+// process may still change it: the listener already cut the set of the
+// sessions it starts, and took CAP_SETPCAP with it), then sets the
+// permitted and effective sets to `kept`. Needs root.
+Status keep_only(std::initializer_list<int> kept);
+
+}  // namespace pop3d::capabilities
