@@ -1,34 +1,56 @@
 #include "common/pop3/multiline_encoder.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "common/limits.h"
 
 namespace pop3d::pop3 {
 namespace {
 
 constexpr std::string_view from_word = "From ";
 
+// The first `c` at or after `from`, or the chunk's end: memchr (SIMD in
+// glibc), since RETR spends its time looking for line ends.
+std::size_t find(std::string_view chunk, std::size_t from, char c) {
+    const void* at = std::memchr(chunk.data() + from, c, chunk.size() - from);
+    return at ? static_cast<std::size_t>(static_cast<const char*>(at) - chunk.data()) : chunk.size();
+}
+
 // Where the line content starting at `from` stops: the next CR or LF, or the
-// chunk's end. RETR spends its time here, so it is two memchr scans (SIMD in
-// glibc) instead of find_first_of's byte-by-byte loop; a CR is rare.
-std::size_t line_content_end(std::string_view chunk, std::size_t from) {
-    const char* start = chunk.data() + from;
-    const std::size_t left = chunk.size() - from;
-    const void* lf = std::memchr(start, '\n', left);
-    const std::size_t until_lf = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - start) : left;
-    const void* cr = std::memchr(start, '\r', until_lf);
-    const std::size_t until = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - start) : until_lf;
-    return from + until;
+// chunk's end. next_cr is the first CR at or after some earlier position; a
+// CR is rare, so the chunk is searched for one once, not once per line.
+std::size_t line_content_end(std::string_view chunk, std::size_t from, std::size_t& next_cr) {
+    if (next_cr < from) next_cr = find(chunk, from, '\r');
+    return std::min(find(chunk, from, '\n'), next_cr);
 }
 
 }  // namespace
 
 MultilineEncoder::MultilineEncoder(bool unquote_from, std::optional<std::uint64_t> body_lines)
-    : unquote_from_(unquote_from), body_lines_(body_lines) {}
+    : unquote_from_(unquote_from), body_lines_(body_lines) {
+    stage_.reserve(limits::encoder_stage);
+}
 
 Status MultilineEncoder::emit(std::string_view bytes, const WireSink& sink) {
-    if (bytes.empty()) return {};
     octets_ += bytes.size();
-    return sink(bytes);
+    return stage(bytes, sink);
+}
+
+Status MultilineEncoder::stage(std::string_view bytes, const WireSink& sink) {
+    if (stage_.size() + bytes.size() > limits::encoder_stage) {
+        if (Status s = flush(sink); !s) return s;
+        if (bytes.size() >= limits::encoder_stage) return sink(bytes);
+    }
+    stage_.append(bytes);
+    return {};
+}
+
+Status MultilineEncoder::flush(const WireSink& sink) {
+    if (stage_.empty()) return {};
+    Status s = sink(stage_);
+    stage_.clear();
+    return s;
 }
 
 Status MultilineEncoder::end_line(const WireSink& sink) {
@@ -62,6 +84,7 @@ Status MultilineEncoder::resolve_quote(bool matched, const WireSink& sink) {
 
 Status MultilineEncoder::feed(std::string_view chunk, const WireSink& sink) {
     std::size_t i = 0;
+    std::size_t next_cr = find(chunk, 0, '\r');
     while (i < chunk.size() && !done_) {
         char c = chunk[i];
         if (pending_cr_) {
@@ -90,7 +113,7 @@ Status MultilineEncoder::feed(std::string_view chunk, const WireSink& sink) {
                 line_empty_ = false;
             } else {
                 if (c == '.') {
-                    if (Status s = sink("."); !s) return s;  // dot-stuffing, not counted
+                    if (Status s = stage(".", sink); !s) return s;  // dot-stuffing, not counted
                 }
                 at_ = At::content;
             }
@@ -118,7 +141,7 @@ Status MultilineEncoder::feed(std::string_view chunk, const WireSink& sink) {
             }
             break;
         case At::content: {
-            std::size_t end = line_content_end(chunk, i);
+            std::size_t end = line_content_end(chunk, i, next_cr);
             if (end > i) {
                 line_empty_ = false;
                 if (Status s = emit(chunk.substr(i, end - i), sink); !s) return s;
@@ -135,7 +158,7 @@ Status MultilineEncoder::feed(std::string_view chunk, const WireSink& sink) {
         }
         }
     }
-    return {};
+    return flush(sink);
 }
 
 Status MultilineEncoder::finish(const WireSink& sink) {
@@ -153,7 +176,7 @@ Status MultilineEncoder::finish(const WireSink& sink) {
         if (Status s = end_line(sink); !s) return s;
     }
     done_ = true;
-    return {};
+    return flush(sink);
 }
 
 }  // namespace pop3d::pop3

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -49,7 +50,11 @@ public:
 private:
     enum class At { line_start, quote_run, from_match, content };
 
+    // Counted bytes (emit) and the stuffing dot (stage) wait in stage_ and
+    // go to the sink in batches; flush() hands on what waits.
     Status emit(std::string_view bytes, const WireSink& sink);
+    Status stage(std::string_view bytes, const WireSink& sink);
+    Status flush(const WireSink& sink);
     Status end_line(const WireSink& sink);
     Status resolve_quote(bool matched, const WireSink& sink);
 
@@ -63,6 +68,7 @@ private:
     std::uint64_t body_sent_ = 0;
     bool done_ = false;
     std::uint64_t octets_ = 0;
+    std::string stage_;
 };
 
 }  // namespace pop3d::pop3

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "common/limits.h"
 #include "tests/support/memory_maildrop.h"
 
 namespace pop3d::pop3 {
@@ -158,19 +160,25 @@ TEST(MultilineEncoder, SinkErrorStopsTheStream) {
     EXPECT_EQ(calls, 1);
 }
 
-TEST(MultilineEncoder, LargeMessageGoesOutInLargePieces) {
+// Lines go out in batches of at most limits::encoder_stage octets, not one
+// call per line end: 100,100 octets are 7 batches of 16 KiB or less.
+TEST(MultilineEncoder, LargeMessageGoesOutInBatches) {
     std::string line(999, 'x');
     std::string stored;
     for (int i = 0; i < 100; ++i) stored += line + "\n";
     MultilineEncoder encoder(true);
-    std::size_t pieces = 0;
-    WireSink sink = [&](std::string_view) {
+    std::size_t pieces = 0, octets = 0, largest = 0;
+    WireSink sink = [&](std::string_view bytes) {
         ++pieces;
+        octets += bytes.size();
+        largest = std::max(largest, bytes.size());
         return Status{};
     };
     ASSERT_TRUE(encoder.feed(stored, sink).ok());
     ASSERT_TRUE(encoder.finish(sink).ok());
-    EXPECT_EQ(pieces, 200u);  // one run of content and one line end per line
+    EXPECT_EQ(pieces, 7u);
+    EXPECT_LE(largest, limits::encoder_stage);
+    EXPECT_EQ(octets, 100u * 1001u);
     EXPECT_EQ(encoder.octets(), 100u * 1001u);
 }
 
