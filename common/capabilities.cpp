@@ -35,9 +35,18 @@ Status keep_only(std::initializer_list<int> kept) {
     }
     std::unique_ptr<_cap_struct, int (*)(void*)> caps(cap_init(), cap_free);
     if (!caps) return cap_error("cap_init");
-    std::vector<cap_value_t> values(kept.begin(), kept.end());
-    if (cap_set_flag(caps.get(), CAP_PERMITTED, static_cast<int>(values.size()), values.data(), CAP_SET) != 0 ||
-        cap_set_flag(caps.get(), CAP_EFFECTIVE, static_cast<int>(values.size()), values.data(), CAP_SET) != 0)
+    // Of `kept`, what this process still has: a service manager may have
+    // withheld one (CAP_CHOWN, say); only what needs it then fails.
+    std::vector<cap_value_t> values;
+    for (int cap : kept) {
+        cap_flag_value_t permitted = CAP_CLEAR;
+        if (cap_get_flag(now.get(), static_cast<cap_value_t>(cap), CAP_PERMITTED, &permitted) != 0)
+            return cap_error("cap_get_flag");
+        if (permitted == CAP_SET) values.push_back(static_cast<cap_value_t>(cap));
+    }
+    if (!values.empty() &&
+        (cap_set_flag(caps.get(), CAP_PERMITTED, static_cast<int>(values.size()), values.data(), CAP_SET) != 0 ||
+         cap_set_flag(caps.get(), CAP_EFFECTIVE, static_cast<int>(values.size()), values.data(), CAP_SET) != 0))
         return cap_error("cap_set_flag");
     if (cap_set_proc(caps.get()) != 0) return cap_error("cap_set_proc");
     return {};

@@ -31,7 +31,7 @@ inline constexpr std::initializer_list<int> listener = {CAP_CHOWN, CAP_SETGID, C
 // Drops every capability not in `kept` from the bounding set (when this
 // process may still change it: the listener already cut the set of the
 // sessions it starts, and took CAP_SETPCAP with it), then sets the
-// permitted and effective sets to `kept`. Needs root.
+// permitted and effective sets to those of `kept` it has. Needs root.
 Status keep_only(std::initializer_list<int> kept);
 
 }  // namespace pop3d::capabilities
