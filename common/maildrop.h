@@ -50,7 +50,10 @@ public:
     // UPDATE: removes the messages marked true (deleted.size() == count())
     // and records `last` for the next session. Returns only once the change
     // is durable; on error nothing was removed. Error kinds map to response
-    // codes: temporary -> [SYS/TEMP], permanent -> [SYS/PERM].
+    // codes: temporary -> [SYS/TEMP], permanent -> [SYS/PERM]. Either way it
+    // then lets go of the maildrop (its locks, the one-session lock), so a
+    // client holding the reply to QUIT can log in again at once; nothing
+    // else may be called after it.
     virtual Status update(const std::vector<bool>& deleted, std::size_t last) = 0;
 };
 

@@ -93,6 +93,14 @@ Status MboxMaildrop::check_unchanged() {
 }
 
 Status MboxMaildrop::update(const std::vector<bool>& deleted, std::size_t last) {
+    Status st = apply_update(deleted, last);
+    m_.locks.reset();
+    m_.fd = UniqueFd();
+    m_.session_lock.reset();
+    return st;
+}
+
+Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t last) {
     std::size_t last_kept = 0;  // LAST in the numbering after the deletions
     std::size_t any_deleted = 0;
     for (std::size_t i = 0; i < deleted.size(); ++i) {

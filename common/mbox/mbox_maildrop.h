@@ -61,6 +61,7 @@ public:
 
 private:
     // maildrop_update.cpp
+    Status apply_update(const std::vector<bool>& deleted, std::size_t last);
     Status check_unchanged();
 
     OpenMbox m_;

@@ -67,6 +67,22 @@ TEST(MboxLocks, SecondSessionIsInUseUntilTheFirstEnds) {
     }
 }
 
+// QUIT's reply follows update(), and a client that has it may log in again
+// at once: update() lets go of the maildrop, whatever its outcome.
+TEST(MboxLocks, AfterUpdateTheNextSessionMayOpenAtOnce) {
+    MboxDir d;
+    d.write(two);
+    for (bool deletes : {false, true}) {
+        const MailConfig mail = test_mail_config();
+        auto first = d.open(mail);
+        ASSERT_TRUE(first.ok());
+        ASSERT_TRUE((*first)->update({deletes, false}, 0).ok());
+        auto next = d.open(mail);
+        ASSERT_TRUE(next.ok()) << next.error().message;
+        EXPECT_EQ((*next)->count(), deletes ? 1u : 2u);
+    }
+}
+
 TEST(MboxLocks, SessionLockVanishesWhenItsProcessDies) {
     MboxDir d;
     d.write(two);
