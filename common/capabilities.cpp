@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/log.h"
+
 namespace pop3d::capabilities {
 namespace {
 
@@ -25,11 +27,19 @@ Status keep_only(std::initializer_list<int> kept) {
     if (cap_get_flag(now.get(), CAP_SETPCAP, CAP_EFFECTIVE, &setpcap) != 0) return cap_error("cap_get_flag");
     // cap_max_bits() is what the running kernel knows, which may exceed
     // what libcap was built with.
-    for (int cap = 0; setpcap == CAP_SET && cap < static_cast<int>(cap_max_bits()); ++cap) {
+    for (int cap = 0; cap < static_cast<int>(cap_max_bits()); ++cap) {
         // Already gone (systemd's CapabilityBoundingSet, say): dropping it
         // again would need CAP_SETPCAP, which may be gone too.
         if (std::find(kept.begin(), kept.end(), cap) != kept.end() || cap_get_bound(static_cast<cap_value_t>(cap)) != 1)
             continue;
+        // Without CAP_SETPCAP the set cannot shrink: that is right only when
+        // the listener already cut it to its own (a session it started).
+        if (setpcap != CAP_SET) {
+            if (std::find(listener.begin(), listener.end(), cap) != listener.end()) continue;
+            errno = EPERM;
+            return cap_error("capability " + std::to_string(cap) +
+                             " is in the bounding set and CAP_SETPCAP is not there to drop it");
+        }
         if (cap_drop_bound(static_cast<cap_value_t>(cap)) != 0)
             return cap_error("cannot drop capability " + std::to_string(cap) + " from the bounding set");
     }
@@ -42,7 +52,10 @@ Status keep_only(std::initializer_list<int> kept) {
         cap_flag_value_t permitted = CAP_CLEAR;
         if (cap_get_flag(now.get(), static_cast<cap_value_t>(cap), CAP_PERMITTED, &permitted) != 0)
             return cap_error("cap_get_flag");
-        if (permitted == CAP_SET) values.push_back(static_cast<cap_value_t>(cap));
+        if (permitted == CAP_SET)
+            values.push_back(static_cast<cap_value_t>(cap));
+        else
+            log::warning("capability %d was not given to this process: what needs it will fail", cap);
     }
     if (!values.empty() &&
         (cap_set_flag(caps.get(), CAP_PERMITTED, static_cast<int>(values.size()), values.data(), CAP_SET) != 0 ||

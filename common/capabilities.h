@@ -28,10 +28,12 @@ inline constexpr std::initializer_list<int> session = {CAP_CHOWN, CAP_SETGID, CA
 inline constexpr std::initializer_list<int> listener = {CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_SYS_CHROOT,
                                                         CAP_NET_BIND_SERVICE};
 
-// Drops every capability not in `kept` from the bounding set (when this
-// process may still change it: the listener already cut the set of the
-// sessions it starts, and took CAP_SETPCAP with it), then sets the
-// permitted and effective sets to those of `kept` it has. Needs root.
+// Drops every capability not in `kept` from the bounding set, then sets the
+// permitted and effective sets to those of `kept` it has (logging the
+// others). Without CAP_SETPCAP the bounding set cannot shrink; that is
+// accepted only if it holds nothing beyond `listener` (a session started by
+// the listener, which cut the set and took CAP_SETPCAP with it), else an
+// error. Needs root.
 Status keep_only(std::initializer_list<int> kept);
 
 }  // namespace pop3d::capabilities

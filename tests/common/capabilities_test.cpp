@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/proc_status.h"
 
@@ -35,21 +37,44 @@ TEST(Capabilities, SessionKeepsOnlyChownSetgidSetuidChroot) {
               0);
 }
 
-// A service manager that withheld CAP_CHOWN (and CAP_SETPCAP with it) does
-// not stop a session from starting; it only lacks what it was not given.
+// Clears `withheld` from this process's permitted and effective sets, as a
+// service manager that did not give them would.
+bool withhold(std::initializer_list<cap_value_t> withheld) {
+    std::unique_ptr<_cap_struct, int (*)(void*)> caps(cap_get_proc(), cap_free);
+    const std::vector<cap_value_t> values(withheld);
+    const int n = static_cast<int>(values.size());
+    return caps && cap_set_flag(caps.get(), CAP_PERMITTED, n, values.data(), CAP_CLEAR) == 0 &&
+           cap_set_flag(caps.get(), CAP_EFFECTIVE, n, values.data(), CAP_CLEAR) == 0 &&
+           cap_set_proc(caps.get()) == 0;
+}
+
+// A service manager that withheld CAP_CHOWN does not stop a session from
+// starting; it only lacks what it was not given.
 TEST(Capabilities, WhatWasWithheldStaysAway) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     EXPECT_EQ(in_child([] {
-                  std::unique_ptr<_cap_struct, int (*)(void*)> caps(cap_get_proc(), cap_free);
-                  const cap_value_t withheld[] = {CAP_CHOWN, CAP_SETPCAP};
-                  if (!caps || cap_set_flag(caps.get(), CAP_PERMITTED, 2, withheld, CAP_CLEAR) != 0 ||
-                      cap_set_flag(caps.get(), CAP_EFFECTIVE, 2, withheld, CAP_CLEAR) != 0 ||
-                      cap_set_proc(caps.get()) != 0)
-                      return false;
-                  return keep_only(session).ok() && own("CapPrm") == "00000000000400c0" &&
-                         own("CapEff") == "00000000000400c0";
+                  return withhold({CAP_CHOWN}) && keep_only(session).ok() && own("CapBnd") == "00000000000400c1" &&
+                         own("CapPrm") == "00000000000400c0" && own("CapEff") == "00000000000400c0";
               }),
               0);
+}
+
+// A session the listener started: no CAP_SETPCAP, the bounding set already
+// the listener's.
+TEST(Capabilities, SessionOfTheListenerKeepsItsBoundingSet) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    EXPECT_EQ(in_child([] {
+                  return keep_only(listener).ok() && keep_only(session).ok() &&
+                         own("CapBnd") == "00000000000404c1" && own("CapEff") == "00000000000400c1";
+              }),
+              0);
+}
+
+// Without CAP_SETPCAP a full bounding set cannot be cut: an error, never a
+// process that looks cut but whose root children regain everything.
+TEST(Capabilities, FullBoundingSetWithoutSetpcapIsAnError) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    EXPECT_EQ(in_child([] { return withhold({CAP_SETPCAP}) && !keep_only(session).ok(); }), 0);
 }
 
 }  // namespace
