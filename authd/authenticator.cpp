@@ -101,8 +101,9 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
 
     if (r.mechanism == auth::Mechanism::apop) {
         std::string_view secret = apop_entry ? apop_entry->secret : dummy_apop_secret_.view();
-        bool match = pop3::apop_digest_matches(r.apop_timestamp, secret, r.apop_digest);
-        if (!apop_entry || !match) return rejected();
+        auto match = pop3::apop_digest_matches(r.apop_timestamp, secret, r.apop_digest);
+        if (!match) return failure(match.error());
+        if (!apop_entry || !*match) return rejected();
         auto user_entry = find_user(users.entries, r.user);
         std::string owner_name(user_entry ? user_entry->owner : std::string_view(r.user));
         auto owner = privileges::lookup_user(owner_name);

@@ -29,8 +29,9 @@ Result<std::string> apop_digest(std::string_view timestamp, std::string_view sec
 
 // Whether `digest` (32 hex digits, either case) is MD5(timestamp + secret);
 // the comparison is constant-time (sodium_memcmp). False on any malformed
-// digest.
-bool apop_digest_matches(std::string_view timestamp, std::string_view secret,
-                         std::string_view digest);
+// digest; an error (ErrorKind::temporary, saying why) when MD5 cannot be
+// computed, so that a missing libcrypto is not taken for a wrong password.
+Result<bool> apop_digest_matches(std::string_view timestamp, std::string_view secret,
+                                 std::string_view digest);
 
 }  // namespace pop3d::pop3

@@ -43,31 +43,37 @@ bool resolve(void* library, const char* name, F& function) {
     return function != nullptr;
 }
 
-// Loaded once, kept for the life of the process; null if unavailable.
-const Md5Functions* libcrypto_md5() {
-    static const Md5Functions* const loaded = []() -> const Md5Functions* {
+// Loaded once, kept for the life of the process; on failure, why (dlerror).
+const Result<const Md5Functions*>& libcrypto_md5() {
+    static const Result<const Md5Functions*> loaded = []() -> Result<const Md5Functions*> {
+        const auto unavailable = [](const char* what) {
+            const char* why = ::dlerror();
+            return make_error(ErrorKind::temporary, std::string("MD5 is not available: ") + what + ": " +
+                                                        (why ? why : "unknown error"));
+        };
         void* library = ::dlopen(libcrypto_soname, RTLD_NOW | RTLD_LOCAL);
-        if (!library) return nullptr;
+        if (!library) return unavailable(libcrypto_soname);
         static Md5Functions f;
         if (!resolve(library, "EVP_MD_CTX_new", f.ctx_new) || !resolve(library, "EVP_MD_CTX_free", f.ctx_free) ||
             !resolve(library, "EVP_md5", f.md5) || !resolve(library, "EVP_DigestInit_ex", f.init) ||
             !resolve(library, "EVP_DigestUpdate", f.update) || !resolve(library, "EVP_DigestFinal_ex", f.final))
-            return nullptr;
+            return unavailable("a function of libcrypto");
         return &f;
     }();
     return loaded;
 }
 
 Result<std::array<unsigned char, md5_size>> md5(std::string_view a, std::string_view b) {
-    const Md5Functions* f = libcrypto_md5();
-    if (!f) return make_error(ErrorKind::permanent, std::string("MD5 is not available: cannot load ") + libcrypto_soname);
+    const auto& loaded = libcrypto_md5();
+    if (!loaded) return loaded.error();
+    const Md5Functions* f = *loaded;
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(f->ctx_new(), f->ctx_free);
     std::array<unsigned char, md5_size> digest{};
     unsigned int size = 0;
     if (!ctx || f->init(ctx.get(), f->md5(), nullptr) != 1 || f->update(ctx.get(), a.data(), a.size()) != 1 ||
         f->update(ctx.get(), b.data(), b.size()) != 1 || f->final(ctx.get(), digest.data(), &size) != 1 ||
         size != md5_size) {
-        return make_error(ErrorKind::permanent, "MD5 is not available from OpenSSL");
+        return make_error(ErrorKind::temporary, "MD5 failed in OpenSSL");
     }
     return digest;
 }
@@ -86,8 +92,8 @@ Result<std::string> apop_digest(std::string_view timestamp, std::string_view sec
     return hex;
 }
 
-bool apop_digest_matches(std::string_view timestamp, std::string_view secret,
-                         std::string_view digest) {
+Result<bool> apop_digest_matches(std::string_view timestamp, std::string_view secret,
+                                 std::string_view digest) {
     if (digest.size() != 2 * md5_size) return false;
     std::array<char, 2 * md5_size> given{};
     for (std::size_t i = 0; i < digest.size(); ++i) {
@@ -97,7 +103,7 @@ bool apop_digest_matches(std::string_view timestamp, std::string_view secret,
         given[i] = c;
     }
     auto expected = apop_digest(timestamp, secret);
-    if (!expected) return false;
+    if (!expected) return expected.error();
     bool match = sodium_memcmp(expected->data(), given.data(), given.size()) == 0;
     sodium_memzero(expected->data(), expected->size());
     return match;
