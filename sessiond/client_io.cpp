@@ -1,5 +1,6 @@
 #include "sessiond/client_io.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -27,6 +28,16 @@ void send_without_delay(int fd) {
     int on = 1;
     // Fails with ENOTSOCK or EOPNOTSUPP where there is no TCP to tune.
     (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
+
+Status stop_blocking(int fd) {
+    // A terminal (pop3d-session run by hand) is shared with the shell,
+    // which would find it non-blocking afterwards.
+    if (::isatty(fd)) return {};
+    int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        return make_error(ErrorKind::temporary, std::string("O_NONBLOCK on the connection: ") + std::strerror(errno));
+    return {};
 }
 
 Status ClientOutput::write(std::string_view bytes) {

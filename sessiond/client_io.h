@@ -1,6 +1,8 @@
-// Blocking I/O on the client's connection, every wait bounded by the
-// autologout time (RFC 1939 section 3): a client that neither sends nor
-// reads for that long loses the session (without UPDATE).
+// I/O on the client's connection, every wait bounded by the autologout time
+// (RFC 1939 section 3): a client that neither sends nor reads for that long
+// loses the session (without UPDATE). The connection must be non-blocking
+// (stop_blocking), or a write to a client that stopped reading waits in the
+// kernel, past any deadline, holding the maildrop.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +31,11 @@ private:
 // TCP connection; anything else (a pipe under socat, a Unix socket) is left
 // as it is.
 void send_without_delay(int fd);
+
+// O_NONBLOCK on the connection (the listener, inetd and socat hand it over
+// blocking), so that ClientOutput's deadline bounds every write. A terminal
+// is left as it is.
+Status stop_blocking(int fd);
 
 struct ClientRead {
     enum class Kind {

@@ -118,6 +118,12 @@ int run_session(SessionSetup& setup) {
     bool as_root = geteuid() == 0;
     std::string client = peer_address(STDIN_FILENO);
     send_without_delay(STDOUT_FILENO);
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO}) {
+        if (Status st = stop_blocking(fd); !st) {
+            log::error("client %s: %s", client.c_str(), st.error().message.c_str());
+            return 1;
+        }
+    }
     if (!as_root) {
         struct passwd* pw = getpwuid(geteuid());
         log::notice("not started as root: single-user mode, serving only the maildrop of %s",

@@ -1,5 +1,6 @@
 // Who each process of a live session is: read from /proc while a client is
 // connected, before and after login.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -140,6 +141,12 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     int id_status = 0;
     EXPECT_EQ(words(st["Groups"]), words(shell("id -G p3s-alice", &id_status)));
     EXPECT_EQ(read_file("/proc/" + std::to_string(monitor) + "/maps").find("libnss_"), std::string::npos);
+    // The connection is non-blocking, so the autologout bounds every write
+    // to a client that stops reading.
+    std::string fdinfo = read_file("/proc/" + std::to_string(monitor) + "/fdinfo/1");
+    std::size_t flags_at = fdinfo.find("flags:");
+    ASSERT_NE(flags_at, std::string::npos) << fdinfo;
+    EXPECT_NE(std::stoul(fdinfo.substr(flags_at + 6), nullptr, 8) & O_NONBLOCK, 0u) << fdinfo;
     c.send("QUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }

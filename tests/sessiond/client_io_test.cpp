@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <string>
+
 #include "common/unique_fd.h"
 
 namespace pop3d::session {
@@ -80,6 +83,20 @@ TEST(ClientIo, OutputWritesEverythingOrFailsOnAClosedPeer) {
     // MSG_NOSIGNAL is not available to write(2): the session ignores SIGPIPE.
     signal(SIGPIPE, SIG_IGN);
     EXPECT_FALSE(out.write("+OK gone\r\n").ok());
+}
+
+// A client that asks for a message and stops reading: the write gives up at
+// the deadline instead of waiting in the kernel for as long as TCP retries.
+TEST(ClientIo, AWriteToAClientThatStopsReadingEndsAtTheDeadline) {
+    Pair p;
+    ASSERT_TRUE(stop_blocking(p.a.get()).ok());
+    ClientOutput out(p.a.get(), 1);
+    const std::string message(8 * 1024 * 1024, 'x');
+    const auto start = std::chrono::steady_clock::now();
+    Status st = out.write(message);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message.find("does not read"), std::string::npos) << st.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace
