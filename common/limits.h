@@ -121,6 +121,9 @@ inline constexpr std::size_t sasl_response_line = 1024 + 2;
 // (the front itself ends an idle client after autologout), and for the front
 // to exit at most front_exit_millis.
 inline constexpr unsigned front_grace_seconds = 60;
+// The monitor waits this long for the owner's groups (a child asks the group
+// database, which may be LDAP or sssd); then the login fails with [SYS/TEMP].
+inline constexpr unsigned group_lookup_seconds = 60;
 inline constexpr int front_exit_millis = 2000;
 
 // At most this many pop3d-auth processes compute a password hash at the

@@ -2,14 +2,19 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <vector>
 
+#include "common/child_descriptors.h"
+#include "common/limits.h"
 #include "common/privileges.h"
 #include "common/unique_fd.h"
 
@@ -45,52 +50,69 @@ bool write_fully(int fd, const char* data, std::size_t size) {
     return true;
 }
 
+// Reads what the child sends until it closes its end, for at most
+// limits::group_lookup_seconds; at most max_bytes + 1 bytes are kept.
+Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(limits::group_lookup_seconds);
+    std::vector<char> bytes;
+    char chunk[4096];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) return make_error(ErrorKind::temporary, "the group database did not answer in time");
+        pollfd p{fd, POLLIN, 0};
+        int ready = ::poll(&p, 1, static_cast<int>(left));
+        if (ready < 0 && errno != EINTR)
+            return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
+        if (ready <= 0) continue;
+        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return make_error(ErrorKind::temporary, std::string("read: ") + std::strerror(errno));
+        if (n == 0) return bytes;
+        bytes.insert(bytes.end(), chunk, chunk + n);
+        if (bytes.size() > max_bytes) return bytes;
+    }
+}
+
 // look_up_groups() in a child that then exits: the NSS modules it loads (on
 // Debian libnss_systemd and the libm it pulls in) would otherwise stay
 // mapped in the session for its whole life, about 100 KiB of every idle
-// session (issue 6, M6). The parent trusts only a whole, bounded list.
+// session (issue 6, M6). The child holds none of the monitor's descriptors
+// but the pipe; the parent trusts only a whole, bounded list from a child
+// that exited 0, and waits a bounded time.
 Result<std::vector<gid_t>> groups_of(const Login& login) {
-    const auto failed = [&](const char* what, int err) {
-        return make_error(ErrorKind::temporary, "listing the groups of " + login.owner + ": " + what + ": " +
-                                                    std::strerror(err));
+    const auto failed = [&](const std::string& why) {
+        return make_error(ErrorKind::temporary, "listing the groups of " + login.owner + ": " + why);
     };
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return failed("pipe", errno);
+    if (::pipe2(fds, O_CLOEXEC) != 0) return failed(std::string("pipe: ") + std::strerror(errno));
     UniqueFd from_child(fds[0]);
     UniqueFd to_parent(fds[1]);
     const pid_t pid = ::fork();
-    if (pid < 0) return failed("fork", errno);
+    if (pid < 0) return failed(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) {
+        if (!keep_only_descriptor(to_parent.get())) _exit(1);
         auto groups = look_up_groups(login);
-        const bool sent = groups && write_fully(to_parent.get(), reinterpret_cast<const char*>(groups->data()),
+        const bool sent = groups && write_fully(kept_descriptor, reinterpret_cast<const char*>(groups->data()),
                                                 groups->size() * sizeof(gid_t));
         _exit(sent ? 0 : 1);
     }
     to_parent.reset();
     const std::size_t max_bytes = static_cast<std::size_t>(NGROUPS_MAX) * sizeof(gid_t);
-    std::vector<char> bytes;
-    char chunk[4096];
-    int read_error = 0;
-    bool too_long = false;
-    for (;;) {
-        ssize_t n = ::read(from_child.get(), chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) read_error = errno;
-        if (n <= 0) break;
-        too_long = bytes.size() + static_cast<std::size_t>(n) > max_bytes;
-        if (too_long) break;
-        bytes.insert(bytes.end(), chunk, chunk + n);
-    }
-    from_child.reset();  // a child still writing gets EPIPE and exits
+    auto bytes = read_from_child(from_child.get(), max_bytes);
+    from_child.reset();
+    // Same uid (root): the monitor may end its own child without CAP_KILL.
+    if (!bytes) ::kill(pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return failed("waitpid", errno);
+        if (errno != EINTR) return failed(std::string("waitpid: ") + std::strerror(errno));
     }
-    if (read_error != 0) return failed("read", read_error);
-    if (too_long || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.size() % sizeof(gid_t) != 0)
+    if (!bytes) return failed(bytes.error().message);
+    if (bytes->size() > max_bytes || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        bytes->size() % sizeof(gid_t) != 0)
         return make_error(ErrorKind::temporary, "cannot list the groups of " + login.owner);
-    std::vector<gid_t> groups(bytes.size() / sizeof(gid_t));
-    std::memcpy(groups.data(), bytes.data(), bytes.size());
+    std::vector<gid_t> groups(bytes->size() / sizeof(gid_t));
+    std::memcpy(groups.data(), bytes->data(), bytes->size());
     return groups;
 }
 

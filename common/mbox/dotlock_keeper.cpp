@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/child_descriptors.h"
 #include "common/log.h"
 #include "common/privileges.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 constexpr char request_create = 'C';
 constexpr char request_remove = 'R';
-constexpr int keeper_fd = 3;
+constexpr int keeper_fd = kept_descriptor;
 
 bool send_byte(int fd, char c) {
     for (;;) {
@@ -40,11 +41,7 @@ int recv_byte(int fd, char& c) {
 [[noreturn]] void run_keeper(int sock, const std::string& lock_path, uid_t uid, gid_t gid) {
     // Keep only the channel: the client socket and every other descriptor of
     // the monitor stay out of this process.
-    int null = ::open("/dev/null", O_RDWR);
-    if (null < 0 || ::dup2(sock, keeper_fd) < 0) _exit(111);
-    for (int fd = 0; fd <= 2; ++fd)
-        if (::dup2(null, fd) < 0) _exit(111);
-    if (::close_range(keeper_fd + 1, ~0U, 0) != 0) _exit(111);
+    if (!keep_only_descriptor(sock)) _exit(111);
     if (!privileges::switch_to(uid, gid, {}) || !privileges::drop_all_capabilities() ||
         !privileges::set_no_new_privs() || !privileges::set_not_dumpable() ||
         !privileges::disable_core_dumps())
