@@ -83,6 +83,7 @@ Status MultilineEncoder::resolve_quote(bool matched, const WireSink& sink) {
 }
 
 Status MultilineEncoder::feed(std::string_view chunk, const WireSink& sink) {
+    if (chunk.empty()) return {};  // and no memchr on a null pointer below
     std::size_t i = 0;
     std::size_t next_cr = find(chunk, 0, '\r');
     while (i < chunk.size() && !done_) {
