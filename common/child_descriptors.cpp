@@ -1,11 +1,16 @@
 #include "common/child_descriptors.h"
 
 #include <fcntl.h>
+#include <syslog.h>
 #include <unistd.h>
 
 namespace pop3d {
 
 bool keep_only_descriptor(int keep) {
+    // glibc's syslog socket is one of the descriptors: forgotten through
+    // closelog, or a later syslog() (an NSS module's, say) would send to
+    // whatever took its number, and on failure close it.
+    ::closelog();
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0) return false;
     // Copies above the numbers being filled first, so that no dup2 below

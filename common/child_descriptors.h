@@ -10,7 +10,8 @@ namespace pop3d {
 inline constexpr int kept_descriptor = 3;
 
 // In a freshly forked child: stdin, stdout and stderr become /dev/null,
-// `keep` becomes kept_descriptor, every other descriptor is closed. Safe
+// `keep` becomes kept_descriptor, every other descriptor (the syslog
+// socket too, through closelog) is closed. Safe
 // whatever numbers `keep` and the others have. False on failure: the child
 // must then _exit.
 bool keep_only_descriptor(int keep);

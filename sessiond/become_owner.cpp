@@ -50,11 +50,11 @@ bool write_fully(int fd, const char* data, std::size_t size) {
     return true;
 }
 
-// Reads what the child sends until it closes its end, for at most
-// limits::group_lookup_seconds; at most max_bytes + 1 bytes are kept.
-Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes) {
-    using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + std::chrono::seconds(limits::group_lookup_seconds);
+using Clock = std::chrono::steady_clock;
+
+// Reads what the child sends until it closes its end or the deadline
+// passes; at most max_bytes + 1 bytes are kept.
+Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes, Clock::time_point deadline) {
     std::vector<char> bytes;
     char chunk[4096];
     for (;;) {
@@ -72,6 +72,23 @@ Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes) {
         bytes.insert(bytes.end(), chunk, chunk + n);
         if (bytes.size() > max_bytes) return bytes;
     }
+}
+
+// Reaps the child by the deadline; past it, kills it first (same uid, root:
+// the monitor needs no CAP_KILL for its own child). True if it exited 0.
+bool reaped_in_time(pid_t pid, Clock::time_point deadline) {
+    int status = 0;
+    for (;;) {
+        pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (r < 0 && errno != EINTR) return false;
+        if (Clock::now() >= deadline) break;
+        ::usleep(2000);
+    }
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return false;
 }
 
 // look_up_groups() in a child that then exits: the NSS modules it loads (on
@@ -98,18 +115,15 @@ Result<std::vector<gid_t>> groups_of(const Login& login) {
         _exit(sent ? 0 : 1);
     }
     to_parent.reset();
+    const auto deadline = Clock::now() + std::chrono::seconds(limits::group_lookup_seconds);
     const std::size_t max_bytes = static_cast<std::size_t>(NGROUPS_MAX) * sizeof(gid_t);
-    auto bytes = read_from_child(from_child.get(), max_bytes);
+    auto bytes = read_from_child(from_child.get(), max_bytes, deadline);
     from_child.reset();
-    // Same uid (root): the monitor may end its own child without CAP_KILL.
-    if (!bytes) ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return failed(std::string("waitpid: ") + std::strerror(errno));
-    }
+    const bool exited_well = reaped_in_time(pid, bytes ? deadline : Clock::now());
     if (!bytes) return failed(bytes.error().message);
-    if (bytes->size() > max_bytes || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-        bytes->size() % sizeof(gid_t) != 0)
+    // getgrouplist always lists the base group: an empty list is a child
+    // that lost its pipe, not an answer.
+    if (!exited_well || bytes->empty() || bytes->size() > max_bytes || bytes->size() % sizeof(gid_t) != 0)
         return make_error(ErrorKind::temporary, "cannot list the groups of " + login.owner);
     std::vector<gid_t> groups(bytes->size() / sizeof(gid_t));
     std::memcpy(groups.data(), bytes->data(), bytes->size());

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -58,6 +59,10 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
     if (pid < 0) return make_error(ErrorKind::temporary, std::string("fork: ") + std::strerror(errno));
     if (pid > 0) return pid;
     // The child keeps the connection (0, 1), stderr and its socket (3).
+    // glibc's syslog socket goes through closelog, not the close_range
+    // below: under inetd it may be fd 3, and syslog() would then write log
+    // lines into the socket to the monitor.
+    closelog();
     close(monitor_end);
     if (front_end.get() != 3 && dup2(front_end.get(), 3) != 3) _exit(1);
     if (close_range(4, ~0U, 0) != 0) _exit(1);
