@@ -50,7 +50,7 @@ public:
           settings_(s),
           client_(out_fd, s.autologout),
           out_(client_),
-          auth_(pop3::AuthorizationOptions{s.apop_timestamp, false, false, false}) {}
+          auth_(pop3::AuthorizationOptions{s.apop_timestamp, false, false, s.require_tls}) {}
 
     int run() {
         if (!out_.append(pop3::greeting_reply(settings_.greeting, settings_.apop_timestamp)) || !out_.flush()) return 1;

@@ -15,6 +15,9 @@ struct FrontSettings {
     std::string greeting;        // [server] greeting
     std::string apop_timestamp;  // empty: no APOP
     unsigned autologout = 600;
+    // [tls] require_tls. TLS is not built yet, so with it no credentials are
+    // ever taken: an administrator who asked for it gets no plaintext logins.
+    bool require_tls = false;
 };
 
 // Gives up everything the front does not need. As root: looks up `user`,

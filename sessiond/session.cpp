@@ -143,7 +143,8 @@ int run_session(SessionSetup& setup) {
         return 1;
     }
     UniqueFd monitor_end(sv[0]);
-    FrontSettings front_settings{config.server.greeting, timestamp, config.server.autologout};
+    FrontSettings front_settings{config.server.greeting, timestamp, config.server.autologout,
+                                 config.tls.require_tls};
     // The front is forked before pop3d-auth starts, so it never holds the
     // socket to pop3d-auth.
     auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root);

@@ -27,6 +27,21 @@ TEST(Listener, RefusesToStartWhenAskedForImplicitTls) {
     EXPECT_NE(out.find("TLS is not implemented yet"), std::string::npos) << out;
 }
 
+// require_tls with no TLS to offer would lock everyone out: refused at start
+// (and sessions started without the listener take no credentials).
+TEST(Listener, RefusesToStartWhenAskedToRequireTls) {
+    if (!run_postinst()) GTEST_SKIP() << "needs root";
+    TempDir dir;
+    std::string cert = dir.write("cert.pem", "not used\n");
+    std::string key = dir.write("key.pem", "not used\n", 0600);
+    std::string config = dir.write(
+        "pop3d.conf", base_config(dir.path(), port, "[tls]\ncert = " + cert + "\nkey = " + key + "\nrequire_tls = yes\n"));
+    int status = 0;
+    std::string out = shell(bin_dir() + "/pop3d -F -f " + config, &status);
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(out.find("require_tls: TLS is not implemented yet"), std::string::npos) << out;
+}
+
 // Whatever started the listener may have left descriptors open (here
 // /etc/shadow on fd 7); none of them may reach a session, which later runs
 // as a mail user.

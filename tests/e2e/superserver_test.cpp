@@ -101,5 +101,28 @@ TEST_F(Superserver, SocatExec) {
     retrieve_and_delete(socat_port);
 }
 
+// Started without the listener (which would refuse it), a configuration
+// with require_tls still takes no password in the clear: TLS is not built,
+// so no credentials are taken at all.
+TEST_F(Superserver, RequireTlsTakesNoPasswordInTheClear) {
+    std::string cert = accounts_->dir().write("cert.pem", "not used\n");
+    std::string key = accounts_->dir().write("key.pem", "not used\n", 0600);
+    std::string strict = accounts_->dir().write(
+        "strict.conf", base_config(accounts_->dir().path(), 11149,
+                                   "[tls]\ncert = " + cert + "\nkey = " + key + "\nrequire_tls = yes\n"));
+    std::string session = bin_dir() + "/pop3d-session -f " + strict;
+    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
+                   "EXEC:" + session},
+                  accounts_->dir().path() + "/socat-strict.log");
+    bool listening = eventually(3000, [] { return Client("127.0.0.1", socat_port).connected(); });
+    ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/socat-strict.log");
+    Client c("127.0.0.1", socat_port);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nSTAT\r\n");
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+}
+
 }  // namespace
 }  // namespace pop3d::e2e
