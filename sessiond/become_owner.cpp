@@ -1,146 +1,14 @@
 #include "sessiond/become_owner.h"
 
-#include <fcntl.h>
-#include <grp.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <climits>
-#include <cstring>
-#include <vector>
-
-#include "common/child_descriptors.h"
-#include "common/limits.h"
 #include "common/privileges.h"
-#include "common/unique_fd.h"
+#include "sessiond/owner_groups.h"
 
 namespace pop3d::session {
-namespace {
-
-// The owner's supplementary groups, as a login would give them.
-Result<std::vector<gid_t>> look_up_groups(const Login& login) {
-    // Bounded: each retry takes the size the library asked for, and a
-    // group database that keeps growing is refused after a few tries.
-    int count = 32;
-    for (int tries = 0; tries < 4; ++tries) {
-        std::vector<gid_t> groups(static_cast<std::size_t>(count));
-        int n = count;
-        if (getgrouplist(login.owner.c_str(), login.gid, groups.data(), &n) >= 0) {
-            groups.resize(static_cast<std::size_t>(n));
-            return groups;
-        }
-        if (n <= count) break;
-        count = n;
-    }
-    return make_error(ErrorKind::temporary, "cannot list the groups of " + login.owner);
-}
-
-bool write_fully(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-using Clock = std::chrono::steady_clock;
-
-// Reads what the child sends until it closes its end or the deadline
-// passes; at most max_bytes + 1 bytes are kept.
-Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes, Clock::time_point deadline) {
-    std::vector<char> bytes;
-    char chunk[4096];
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        if (left <= 0) return make_error(ErrorKind::temporary, "the group database did not answer in time");
-        pollfd p{fd, POLLIN, 0};
-        int ready = ::poll(&p, 1, static_cast<int>(left));
-        if (ready < 0 && errno != EINTR)
-            return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
-        if (ready <= 0) continue;
-        ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return make_error(ErrorKind::temporary, std::string("read: ") + std::strerror(errno));
-        if (n == 0) return bytes;
-        bytes.insert(bytes.end(), chunk, chunk + n);
-        if (bytes.size() > max_bytes) return bytes;
-    }
-}
-
-// Reaps the child by the deadline; past it, kills it first (same uid, root:
-// the monitor needs no CAP_KILL for its own child). The wait is a poll on a
-// pidfd, so a child that exits at once costs no sleep; a kernel without
-// pidfd_open (before 5.3) gets a plain wait. True if it exited 0.
-bool reaped_in_time(pid_t pid, Clock::time_point deadline) {
-    UniqueFd exited(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    while (exited.valid()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        pollfd p{exited.get(), POLLIN, 0};
-        int ready = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) ::kill(pid, SIGKILL);
-        break;
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return false;
-    }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-// look_up_groups() in a child that then exits: the NSS modules it loads (on
-// Debian libnss_systemd and the libm it pulls in) would otherwise stay
-// mapped in the session for its whole life, about 100 KiB of every idle
-// session (issue 6, M6). The child holds none of the monitor's descriptors
-// but the pipe; the parent trusts only a whole, bounded list from a child
-// that exited 0, and waits a bounded time.
-Result<std::vector<gid_t>> groups_of(const Login& login) {
-    const auto failed = [&](const std::string& why) {
-        return make_error(ErrorKind::temporary, "listing the groups of " + login.owner + ": " + why);
-    };
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return failed(std::string("pipe: ") + std::strerror(errno));
-    UniqueFd from_child(fds[0]);
-    UniqueFd to_parent(fds[1]);
-    const pid_t pid = ::fork();
-    if (pid < 0) return failed(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-        if (!keep_only_descriptor(to_parent.get())) _exit(1);
-        auto groups = look_up_groups(login);
-        const bool sent = groups && write_fully(kept_descriptor, reinterpret_cast<const char*>(groups->data()),
-                                                groups->size() * sizeof(gid_t));
-        _exit(sent ? 0 : 1);
-    }
-    to_parent.reset();
-    const auto deadline = Clock::now() + std::chrono::seconds(limits::group_lookup_seconds);
-    const std::size_t max_bytes = static_cast<std::size_t>(NGROUPS_MAX) * sizeof(gid_t);
-    auto bytes = read_from_child(from_child.get(), max_bytes, deadline);
-    from_child.reset();
-    const bool exited_well = reaped_in_time(pid, bytes ? deadline : Clock::now());
-    if (!bytes) return failed(bytes.error().message);
-    // getgrouplist always lists the base group: an empty list is a child
-    // that lost its pipe, not an answer.
-    if (!exited_well || bytes->empty() || bytes->size() > max_bytes || bytes->size() % sizeof(gid_t) != 0)
-        return make_error(ErrorKind::temporary, "cannot list the groups of " + login.owner);
-    std::vector<gid_t> groups(bytes->size() / sizeof(gid_t));
-    std::memcpy(groups.data(), bytes->data(), bytes->size());
-    return groups;
-}
-
-}  // namespace
 
 Status become_mailbox_owner(const Login& login, bool as_root) {
     namespace priv = pop3d::privileges;
     if (as_root) {
-        auto groups = groups_of(login);
+        auto groups = owner_groups(login.owner, login.gid);
         if (!groups) return groups.error();
         if (auto st = priv::switch_to(login.uid, login.gid, *groups); !st) return st;
         if (auto st = priv::drop_all_capabilities(); !st) return st;
