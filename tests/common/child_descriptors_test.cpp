@@ -1,12 +1,13 @@
 #include "common/child_descriptors.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
+
+#include "tests/support/proc_status.h"
 
 namespace pop3d {
 namespace {
@@ -15,15 +16,6 @@ std::string target_of(int fd) {
     char buf[256] = {};
     std::string link = "/proc/self/fd/" + std::to_string(fd);
     return ::readlink(link.c_str(), buf, sizeof buf - 1) > 0 ? std::string(buf) : std::string();
-}
-
-int open_descriptors() {
-    int n = 0;
-    DIR* d = ::opendir("/proc/self/fd");
-    if (!d) return -1;
-    while (struct dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
-    ::closedir(d);
-    return n - 1;  // the directory stream's own descriptor
 }
 
 // In a child, with the kept descriptor first moved to `at`: afterwards only
@@ -38,7 +30,7 @@ void check_keeping_from(int at) {
         if (at >= 0) keep = at;
         if (::open("/dev/null", O_RDONLY) < 0) _exit(11);  // something else open
         if (!keep_only_descriptor(keep)) _exit(12);
-        if (open_descriptors() != 4) _exit(13);
+        if (pop3d::testing::open_descriptor_count() != 4) _exit(13);
         for (int fd = 0; fd <= 2; ++fd)
             if (target_of(fd) != "/dev/null") _exit(14);
         if (::write(kept_descriptor, "k", 1) != 1) _exit(15);

@@ -1,6 +1,5 @@
 #include "sessiond/owner_groups.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,17 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/proc_status.h"
+
 namespace pop3d::session {
 namespace {
-
-int open_descriptors() {
-    int n = 0;
-    DIR* d = ::opendir("/proc/self/fd");
-    if (!d) return -1;
-    while (struct dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
-    ::closedir(d);
-    return n - 1;
-}
 
 TEST(OwnerGroups, ListTheBaseGroupAndWhatTheDatabaseAdds) {
     auto root = owner_groups("root", 0);
@@ -40,10 +32,10 @@ std::string children() {
 
 TEST(OwnerGroups, LeavesNoDescriptorOrChildBehind) {
     ASSERT_TRUE(std::ifstream("/proc/self/task/" + std::to_string(::getpid()) + "/children").is_open());
-    const int before = open_descriptors();
+    const int before = pop3d::testing::open_descriptor_count();
     const std::string children_before = children();
     for (int i = 0; i < 20; ++i) ASSERT_TRUE(owner_groups("root", 0).ok());
-    EXPECT_EQ(open_descriptors(), before);
+    EXPECT_EQ(pop3d::testing::open_descriptor_count(), before);
     EXPECT_EQ(children(), children_before);
 }
 

@@ -1,5 +1,7 @@
 #include "tests/support/proc_status.h"
 
+#include <dirent.h>
+
 #include <fstream>
 
 namespace pop3d::testing {
@@ -17,6 +19,15 @@ std::map<std::string, std::string> proc_status(pid_t pid) {
         out[line.substr(0, colon)] = first == std::string::npos ? "" : value.substr(first, last - first + 1);
     }
     return out;
+}
+
+int open_descriptor_count() {
+    DIR* d = ::opendir("/proc/self/fd");
+    if (!d) return -1;
+    int n = 0;
+    while (struct dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
+    ::closedir(d);
+    return n - 1;  // the directory stream's own descriptor
 }
 
 }  // namespace pop3d::testing

@@ -11,4 +11,7 @@ namespace pop3d::testing {
 
 std::map<std::string, std::string> proc_status(pid_t pid);
 
+// How many descriptors this process has open (/proc/self/fd), -1 if unknown.
+int open_descriptor_count();
+
 }  // namespace pop3d::testing
