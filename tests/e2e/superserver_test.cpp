@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
 
@@ -61,6 +65,19 @@ protected:
 Accounts* Superserver::accounts_ = nullptr;
 std::string Superserver::why_;
 
+// socat on socat_port running pop3d-session with `config` per connection;
+// null (with the reason in the test's output) if it does not listen.
+std::unique_ptr<Process> socat_with(const std::string& config, const std::string& log) {
+    auto socat = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/socat",
+                                 "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
+                                 "EXEC:" + bin_dir() + "/pop3d-session -f " + config},
+        log);
+    if (eventually(3000, [] { return Client("127.0.0.1", socat_port).connected(); })) return socat;
+    ADD_FAILURE() << "socat did not listen: " << read_file(log);
+    return nullptr;
+}
+
 TEST_F(Superserver, OpenbsdInetd) {
     std::string session = bin_dir() + "/pop3d-session";
     std::string inetd_conf = accounts_->dir().write(
@@ -91,13 +108,11 @@ TEST_F(Superserver, OpenbsdInetd) {
     retrieve_and_delete(inetd_port);
 }
 
+
+
 TEST_F(Superserver, SocatExec) {
-    std::string session = bin_dir() + "/pop3d-session -f " + config_;
-    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
-                   "EXEC:" + session},
-                  accounts_->dir().path() + "/socat.log");
-    bool listening = eventually(3000, [] { return Client("127.0.0.1", socat_port).connected(); });
-    ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/socat.log");
+    auto socat = socat_with(config_, accounts_->dir().path() + "/socat.log");
+    ASSERT_TRUE(socat);
     retrieve_and_delete(socat_port);
 }
 
@@ -110,12 +125,8 @@ TEST_F(Superserver, RequireTlsTakesNoPasswordInTheClear) {
     std::string strict = accounts_->dir().write(
         "strict.conf", base_config(accounts_->dir().path(), 11149,
                                    "[tls]\ncert = " + cert + "\nkey = " + key + "\nrequire_tls = yes\n"));
-    std::string session = bin_dir() + "/pop3d-session -f " + strict;
-    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
-                   "EXEC:" + session},
-                  accounts_->dir().path() + "/socat-strict.log");
-    bool listening = eventually(3000, [] { return Client("127.0.0.1", socat_port).connected(); });
-    ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/socat-strict.log");
+    auto socat = socat_with(strict, accounts_->dir().path() + "/socat-strict.log");
+    ASSERT_TRUE(socat);
     Client c("127.0.0.1", socat_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nSTAT\r\n");
