@@ -1,18 +1,15 @@
 #include "common/config.h"
 
-#include <arpa/inet.h>
 #include <ini.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 
+#include "common/config_handoff.h"
+#include "common/config_keys.h"
 #include "common/limits.h"
-#include "common/log.h"
 
 namespace pop3d {
 namespace {
@@ -39,177 +36,6 @@ char* read_line(char* out, int size, void* stream) {
     return out;
 }
 
-Result<unsigned long long> parse_number(std::string_view s, unsigned long long min,
-                                        unsigned long long max) {
-    if (s.empty() || s.size() > 20) return make_error(ErrorKind::invalid, "not a number");
-    unsigned long long v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return make_error(ErrorKind::invalid, "not a number");
-        unsigned digit = static_cast<unsigned>(c - '0');
-        if (v > (~0ULL - digit) / 10) return make_error(ErrorKind::invalid, "number out of range");
-        v = v * 10 + digit;
-    }
-    if (v < min || v > max)
-        return make_error(ErrorKind::invalid, "must be between " + std::to_string(min) +
-                                                  " and " + std::to_string(max));
-    return v;
-}
-
-Result<bool> parse_bool(std::string_view s) {
-    if (s == "yes" || s == "true" || s == "on" || s == "1") return true;
-    if (s == "no" || s == "false" || s == "off" || s == "0") return false;
-    return make_error(ErrorKind::invalid, "must be yes or no");
-}
-
-std::vector<std::string_view> split_words(std::string_view s) {
-    std::vector<std::string_view> words;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-        std::size_t start = i;
-        while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-        if (i > start) words.push_back(s.substr(start, i - start));
-    }
-    return words;
-}
-
-Result<Endpoint> parse_endpoint(std::string_view s) {
-    Endpoint ep;
-    std::string_view host;
-    std::string_view port;
-    if (!s.empty() && s.front() == '[') {
-        std::size_t close = s.find(']');
-        if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':')
-            return make_error(ErrorKind::invalid, "bad address '" + std::string(s) +
-                                                      "': want [IPv6]:port");
-        host = s.substr(1, close - 1);
-        port = s.substr(close + 2);
-        ep.ipv6 = true;
-    } else {
-        std::size_t colon = s.rfind(':');
-        if (colon == std::string_view::npos || s.find(':') != colon)
-            return make_error(ErrorKind::invalid, "bad address '" + std::string(s) +
-                                                      "': want IPv4:port or [IPv6]:port");
-        host = s.substr(0, colon);
-        port = s.substr(colon + 1);
-    }
-    ep.host = std::string(host);
-    unsigned char buf[sizeof(struct in6_addr)];
-    if (inet_pton(ep.ipv6 ? AF_INET6 : AF_INET, ep.host.c_str(), buf) != 1)
-        return make_error(ErrorKind::invalid, "bad address '" + std::string(s) +
-                                                  "': not a numeric IP address");
-    auto p = parse_number(port, 1, 65535);
-    if (!p) return make_error(ErrorKind::invalid, "bad port in '" + std::string(s) + "'");
-    ep.port = static_cast<uint16_t>(*p);
-    return ep;
-}
-
-Result<std::vector<Endpoint>> parse_endpoints(std::string_view s) {
-    std::vector<Endpoint> out;
-    for (auto word : split_words(s)) {
-        auto ep = parse_endpoint(word);
-        if (!ep) return ep.error();
-        out.push_back(*ep);
-    }
-    return out;
-}
-
-// A list of distinct names, each mapped through `names`.
-template <class T>
-Result<std::vector<T>> parse_choices(std::string_view s,
-                                     const std::vector<std::pair<std::string_view, T>>& names,
-                                     bool allow_empty) {
-    std::vector<T> out;
-    for (auto word : split_words(s)) {
-        bool found = false;
-        for (const auto& [name, value] : names) {
-            if (word != name) continue;
-            for (T seen : out)
-                if (seen == value)
-                    return make_error(ErrorKind::invalid, "'" + std::string(word) + "' given twice");
-            out.push_back(value);
-            found = true;
-        }
-        if (!found) {
-            std::string all;
-            for (const auto& n : names) all += (all.empty() ? "" : ", ") + std::string(n.first);
-            return make_error(ErrorKind::invalid,
-                              "unknown value '" + std::string(word) + "' (one of: " + all + ")");
-        }
-    }
-    if (out.empty() && !allow_empty) return make_error(ErrorKind::invalid, "must not be empty");
-    return out;
-}
-
-template <class T>
-Result<T> parse_choice(std::string_view s, const std::vector<std::pair<std::string_view, T>>& names) {
-    auto list = parse_choices(s, names, false);
-    if (!list) return list.error();
-    if (list->size() != 1) return make_error(ErrorKind::invalid, "takes exactly one value");
-    return list->front();
-}
-
-const std::vector<std::pair<std::string_view, AuthBackend>> backend_names{
-    {"shadow", AuthBackend::shadow}, {"passwd-file", AuthBackend::passwd_file}};
-const std::vector<std::pair<std::string_view, LockMethod>> lock_names{
-    {"fcntl", LockMethod::fcntl}, {"dotlock", LockMethod::dotlock}, {"flock", LockMethod::flock}};
-const std::vector<std::pair<std::string_view, MboxFormat>> format_names{
-    {"mboxo", MboxFormat::mboxo}, {"mboxrd", MboxFormat::mboxrd}};
-const std::vector<std::pair<std::string_view, UidlSource>> uidl_names{
-    {"hash", UidlSource::hash}, {"x-uidl", UidlSource::x_uidl}};
-
-template <class T>
-std::string_view name_of(T value, const std::vector<std::pair<std::string_view, T>>& names) {
-    for (const auto& [name, v] : names)
-        if (v == value) return name;
-    return "?";
-}
-
-bool has_control_or_space(std::string_view s) {
-    for (unsigned char c : s)
-        if (c <= ' ' || c == 0x7f) return true;
-    return false;
-}
-
-Status check_path(std::string_view s, bool allow_empty) {
-    if (s.empty()) {
-        if (allow_empty) return {};
-        return make_error(ErrorKind::invalid, "must not be empty");
-    }
-    if (s.front() != '/') return make_error(ErrorKind::invalid, "must be an absolute path");
-    for (unsigned char c : s)
-        if (c < ' ' || c == 0x7f) return make_error(ErrorKind::invalid, "control character in path");
-    return {};
-}
-
-Status check_template(std::string_view s, bool allow_empty, bool needs_user) {
-    if (s.empty() && allow_empty) return {};
-    auto expanded = expand_path_template(s, "user", "/home/user");
-    if (!expanded) return expanded.error();
-    if (auto st = check_path(*expanded, false); !st) return st;
-    if (needs_user && s.find("%u") == std::string_view::npos && s.find("%h") == std::string_view::npos)
-        return make_error(ErrorKind::invalid, "must contain %u or %h, or every user shares one maildrop");
-    return {};
-}
-
-Status check_name(std::string_view s) {
-    if (s.empty()) return make_error(ErrorKind::invalid, "must not be empty");
-    if (has_control_or_space(s) || s.find(':') != std::string_view::npos)
-        return make_error(ErrorKind::invalid, "not a valid user or group name");
-    return {};
-}
-
-Status check_facility(std::string_view v) {
-    if (syslog_facility(v) < 0) return make_error(ErrorKind::invalid, "unknown syslog facility");
-    return {};
-}
-
-Status check_level(std::string_view v) {
-    if (syslog_level(v) < 0)
-        return make_error(ErrorKind::invalid, "unknown level (debug, info, notice, warning, err)");
-    return {};
-}
-
 struct Loader {
     Config config;
     std::string name;
@@ -229,96 +55,15 @@ struct Loader {
     std::optional<std::string> set(const std::string& section, const std::string& key, std::string_view v);
 };
 
-template <class T>
-std::string take(Result<T> r, T& out) {
-    if (!r) return r.error().message;
-    out = std::move(*r);
-    return "";
-}
-
-std::string take_if(Status st, std::string_view v, std::string& out) {
-    if (!st) return st.error().message;
-    out = std::string(v);
-    return "";
-}
-
-template <class T>
-std::string take_number(std::string_view v, unsigned long long min, unsigned long long max, T& out) {
-    auto r = parse_number(v, min, max);
-    if (!r) return r.error().message;
-    out = static_cast<T>(*r);
-    return "";
-}
-
 std::optional<std::string> Loader::set(const std::string& section, const std::string& key, std::string_view v) {
-    auto& s = config.server;
-    auto& p = config.privsep;
-    auto& a = config.auth;
-    auto& m = config.mail;
-    auto& t = config.tls;
-    auto& l = config.log;
-    const unsigned long long uint_max = 0xffffffffULL;
-    if (section == "server") {
-        if (key == "listen") return take(parse_endpoints(v), s.listen);
-        if (key == "tls_listen") return take(parse_endpoints(v), s.tls_listen);
-        if (key == "hostname") {
-            if (v.empty() || v.size() > limits::hostname || has_control_or_space(v) ||
-                v.find_first_of("<>@") != std::string_view::npos)
-                return "not a valid host name";
-            s.hostname = std::string(v);
-            return "";
-        }
-        if (key == "max_sessions") return take_number(v, 1, 1000000, s.max_sessions);
-        if (key == "max_sessions_per_ip") return take_number(v, 1, 1000000, s.max_sessions_per_ip);
-        if (key == "autologout")
-            return take_number(v, 600, 86400, s.autologout).empty()
-                       ? ""
-                       : "must be between 600 and 86400 seconds (RFC 1939 section 3: at least 10 minutes)";
-        if (key == "pid_file") return take_if(check_path(v, false), v, s.pid_file);
-        if (key == "greeting") {
-            if (v.size() > limits::greeting_text) return "longer than " + std::to_string(limits::greeting_text) + " characters";
-            for (unsigned char c : v)
-                if (c < ' ' || c == 0x7f) return "control character in greeting";
-            s.greeting = std::string(v);
-            return "";
-        }
-    } else if (section == "privsep") {
-        if (key == "user") return take_if(check_name(v), v, p.user);
-        if (key == "chroot") return take_if(check_path(v, false), v, p.chroot);
-        if (key == "auth_user") return take_if(check_name(v), v, p.auth_user);
-        if (key == "auth_group") return take_if(check_name(v), v, p.auth_group);
-    } else if (section == "auth") {
-        if (key == "backends") return take(parse_choices(v, backend_names, false), a.backends);
-        if (key == "users_file") return take_if(check_path(v, false), v, a.users_file);
-        if (key == "apop_file") return take_if(check_path(v, true), v, a.apop_file);
-        if (key == "min_uid") return take_number(v, 1, uint_max - 1, a.min_uid);
-        if (key == "failure_delay") return take_number(v, 0, 60, a.failure_delay);
-        if (key == "max_attempts") return take_number(v, 1, 100, a.max_attempts);
-    } else if (section == "mail") {
-        if (key == "maildrop") return take_if(check_template(v, false, true), v, m.maildrop);
-        if (key == "state_dir") return take_if(check_template(v, true, true), v, m.state_dir);
-        if (key == "locking") return take(parse_choices(v, lock_names, false), m.locking);
-        if (key == "lock_timeout") return take_number(v, 1, 3600, m.lock_timeout);
-        if (key == "lock_session") return take(parse_bool(v), m.lock_session);
-        if (key == "mbox_format") return take(parse_choice(v, format_names), m.mbox_format);
-        if (key == "uidl") return take(parse_choice(v, uidl_names), m.uidl);
-        if (key == "max_messages") return take_number(v, 0, uint_max, m.max_messages);
-        if (key == "max_mailbox_bytes") return take_number(v, 0, ~0ULL, m.max_mailbox_bytes);
-    } else if (section == "tls") {
-        if (key == "cert") return take_if(check_path(v, true), v, t.cert);
-        if (key == "key") return take_if(check_path(v, true), v, t.key);
-        if (key == "stls") return take(parse_bool(v), t.stls);
-        if (key == "require_tls") return take(parse_bool(v), t.require_tls);
-    } else if (section == "log") {
-        if (key == "facility") return take_if(check_facility(v), v, l.facility);
-        if (key == "level") return take_if(check_level(v), v, l.level);
-    }
-    return std::nullopt;
+    const ConfigKey* row = find_config_key(section, key);
+    if (!row) return std::nullopt;
+    return row->parse(v, config);
 }
 
 bool known_section(const std::string& section) {
-    for (const char* s : {"server", "privsep", "auth", "mail", "tls", "log"})
-        if (section == s) return true;
+    for (const auto& s : config_sections())
+        if (section == s.name) return true;
     return false;
 }
 
@@ -353,27 +98,39 @@ int on_key(void* user, const char* section, const char* key, const char* value) 
     return 1;
 }
 
+int line_of(const Loader& ld, const char* id) {
+    auto it = ld.lines.find(id);
+    return it == ld.lines.end() ? 0 : it->second;
+}
+
+// TLS is not built yet. A file that asks for it (and is otherwise valid) is
+// refused here, where every program sees the same rule, and not by one of
+// them at start; the session would otherwise take no credentials at all.
+void refuse_what_is_not_built(Loader& ld) {
+    const Config& c = ld.config;
+    if (!c.server.tls_listen.empty())
+        ld.fail(line_of(ld, "server.tls_listen"), "tls_listen: TLS is not implemented yet");
+    if (c.tls.require_tls)
+        ld.fail(line_of(ld, "tls.require_tls"), "require_tls: TLS is not implemented yet, so nobody could log in");
+}
+
 // Rules that tie several keys together, checked once the whole file is read.
 void check_whole(Loader& ld, const FileProbe& probe) {
     const Config& c = ld.config;
-    auto line_of = [&](const char* id) {
-        auto it = ld.lines.find(id);
-        return it == ld.lines.end() ? 0 : it->second;
-    };
     if (c.server.listen.empty() && c.server.tls_listen.empty())
-        ld.fail(line_of("server.listen"), "listen: no address to listen on");
+        ld.fail(line_of(ld, "server.listen"), "listen: no address to listen on");
     if (c.tls.cert.empty() != c.tls.key.empty())
-        ld.fail(line_of(c.tls.cert.empty() ? "tls.key" : "tls.cert"), "tls: cert and key go together");
+        ld.fail(line_of(ld, c.tls.cert.empty() ? "tls.key" : "tls.cert"), "tls: cert and key go together");
     if (!c.tls_configured()) {
         if (!c.server.tls_listen.empty())
-            ld.fail(line_of("server.tls_listen"), "tls_listen: needs [tls] cert and key");
+            ld.fail(line_of(ld, "server.tls_listen"), "tls_listen: needs [tls] cert and key");
         if (c.tls.require_tls)
-            ld.fail(line_of("tls.require_tls"), "require_tls: needs [tls] cert and key");
+            ld.fail(line_of(ld, "tls.require_tls"), "require_tls: needs [tls] cert and key");
     } else {
-        if (!probe(c.tls.cert)) ld.fail(line_of("tls.cert"), "cert: cannot read " + c.tls.cert);
-        if (!probe(c.tls.key)) ld.fail(line_of("tls.key"), "key: cannot read " + c.tls.key);
+        if (!probe(c.tls.cert)) ld.fail(line_of(ld, "tls.cert"), "cert: cannot read " + c.tls.cert);
+        if (!probe(c.tls.key)) ld.fail(line_of(ld, "tls.key"), "key: cannot read " + c.tls.key);
         if (c.tls.require_tls && !c.tls.stls && c.server.tls_listen.empty())
-            ld.fail(line_of("tls.require_tls"),
+            ld.fail(line_of(ld, "tls.require_tls"),
                     "require_tls: with stls = no, needs tls_listen, or nobody can log in");
     }
 }
@@ -384,7 +141,6 @@ bool file_is_readable(const std::string& path) { return access(path.c_str(), R_O
 
 Config default_config() {
     Config c;
-    c.server.listen = {Endpoint{"0.0.0.0", 110, false}, Endpoint{"::", 110, true}};
     char host[limits::hostname + 1] = {};
     if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0')
         c.server.hostname = host;
@@ -420,17 +176,15 @@ Result<Config> parse_config(std::string_view text, const std::string& name, cons
     if (!ld.first_error.empty()) return fail_at(ld.first_error_line, ld.first_error);
     if (rc > 0) return fail_at(rc, "syntax error (want [section] or key = value)");
     check_whole(ld, probe);
+    refuse_what_is_not_built(ld);
     if (!ld.first_error.empty()) return fail_at(ld.first_error_line, ld.first_error);
     return ld.config;
 }
 
 Result<Config> load_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(ErrorKind::invalid, path + ": cannot open: " + std::strerror(errno));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad()) return make_error(ErrorKind::invalid, path + ": cannot read");
-    return parse_config(buf.str(), path);
+    auto text = read_config_text(path);
+    if (!text) return text.error();
+    return parse_config(*text, path);
 }
 
 Result<std::string> expand_path_template(std::string_view tmpl, std::string_view user,
@@ -455,63 +209,20 @@ Result<std::string> expand_path_template(std::string_view tmpl, std::string_view
     return out;
 }
 
-std::string format_config(const Config& c) {
-    auto endpoints = [](const std::vector<Endpoint>& eps) {
-        std::string out;
-        for (const auto& ep : eps) {
-            if (!out.empty()) out += ' ';
-            out += ep.ipv6 ? "[" + ep.host + "]" : ep.host;
-            out += ":" + std::to_string(ep.port);
-        }
-        return out;
-    };
-    auto names = [](const auto& list, const auto& table) {
-        std::string out;
-        for (auto v : list) out += (out.empty() ? "" : " ") + std::string(name_of(v, table));
-        return out;
-    };
-    auto yn = [](bool b) { return b ? "yes" : "no"; };
-    std::ostringstream o;
-    o << "[server]\n"
-      << "listen = " << endpoints(c.server.listen) << "\n"
-      << "tls_listen = " << endpoints(c.server.tls_listen) << "\n"
-      << "hostname = " << c.server.hostname << "\n"
-      << "max_sessions = " << c.server.max_sessions << "\n"
-      << "max_sessions_per_ip = " << c.server.max_sessions_per_ip << "\n"
-      << "autologout = " << c.server.autologout << "\n"
-      << "pid_file = " << c.server.pid_file << "\n"
-      << "greeting = " << c.server.greeting << "\n\n"
-      << "[privsep]\n"
-      << "user = " << c.privsep.user << "\n"
-      << "chroot = " << c.privsep.chroot << "\n"
-      << "auth_user = " << c.privsep.auth_user << "\n"
-      << "auth_group = " << c.privsep.auth_group << "\n\n"
-      << "[auth]\n"
-      << "backends = " << names(c.auth.backends, backend_names) << "\n"
-      << "users_file = " << c.auth.users_file << "\n"
-      << "apop_file = " << c.auth.apop_file << "\n"
-      << "min_uid = " << c.auth.min_uid << "\n"
-      << "failure_delay = " << c.auth.failure_delay << "\n"
-      << "max_attempts = " << c.auth.max_attempts << "\n\n"
-      << "[mail]\n"
-      << "maildrop = " << c.mail.maildrop << "\n"
-      << "state_dir = " << c.mail.state_dir << "\n"
-      << "locking = " << names(c.mail.locking, lock_names) << "\n"
-      << "lock_timeout = " << c.mail.lock_timeout << "\n"
-      << "lock_session = " << yn(c.mail.lock_session) << "\n"
-      << "mbox_format = " << name_of(c.mail.mbox_format, format_names) << "\n"
-      << "uidl = " << name_of(c.mail.uidl, uidl_names) << "\n"
-      << "max_messages = " << c.mail.max_messages << "\n"
-      << "max_mailbox_bytes = " << c.mail.max_mailbox_bytes << "\n\n"
-      << "[tls]\n"
-      << "cert = " << c.tls.cert << "\n"
-      << "key = " << c.tls.key << "\n"
-      << "stls = " << yn(c.tls.stls) << "\n"
-      << "require_tls = " << yn(c.tls.require_tls) << "\n\n"
-      << "[log]\n"
-      << "facility = " << c.log.facility << "\n"
-      << "level = " << c.log.level << "\n";
-    return o.str();
+std::string format_config_sections(const Config& config, std::span<const std::string_view> sections) {
+    std::string out;
+    for (const auto& section : sections) {
+        out += (out.empty() ? "[" : "\n[") + std::string(section) + "]\n";
+        for (const auto& row : config_keys())
+            if (row.section == section) out += key_line(row.key, row.print(config));
+    }
+    return out;
+}
+
+std::string format_config(const Config& config) {
+    std::vector<std::string_view> all;
+    for (const auto& section : config_sections()) all.push_back(section.name);
+    return format_config_sections(config, all);
 }
 
 }  // namespace pop3d

@@ -1,9 +1,13 @@
 // The server's configuration: one ini file (inih), validated as a whole so
 // that every later stage may trust it. Unknown sections and keys are errors.
+// Every refusal lives in parse_config, so that `pop3d -t`, pop3d,
+// pop3d-session and pop3d-auth accept and refuse the same files with the
+// same "FILE:LINE: reason". The keys are listed in common/config_keys.h.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +29,11 @@ enum class LockMethod { fcntl, dotlock, flock };
 enum class MboxFormat { mboxo, mboxrd };
 enum class UidlSource { hash, x_uidl };
 
+// Each field's initializer is its key's default (common/config_keys.h).
 struct ServerConfig {
-    std::vector<Endpoint> listen;
+    std::vector<Endpoint> listen{{"0.0.0.0", 110, false}, {"::", 110, true}};
     std::vector<Endpoint> tls_listen;
-    std::string hostname;
+    std::string hostname;  // empty: default_config() asks gethostname()
     unsigned max_sessions = 500;
     unsigned max_sessions_per_ip = 20;
     unsigned autologout = 600;  // seconds; RFC 1939 section 3 asks for >= 10 minutes
@@ -101,11 +106,13 @@ Config default_config();
 Result<Config> parse_config(std::string_view text, const std::string& name,
                             const FileProbe& probe = file_is_readable);
 
-// Reads and parses the file at path.
+// Reads (at most limits::config_file bytes) and parses the file at path.
 Result<Config> load_config(const std::string& path);
 
 // The effective configuration as an ini file that parse_config accepts.
 std::string format_config(const Config& config);
+// The same, only the named sections (what pop3d-auth is handed).
+std::string format_config_sections(const Config& config, std::span<const std::string_view> sections);
 
 // Expands a path template: %u the user, %h the home directory, %% a '%'.
 Result<std::string> expand_path_template(std::string_view tmpl, std::string_view user,

@@ -57,6 +57,12 @@ Result<UniqueFd> seal_config_text(std::string_view text) {
     return fd;
 }
 
+Result<UniqueFd> seal_auth_config(const Config& config) {
+    return seal_config_text(format_config_sections(config, auth_sections));
+}
+
+std::string descriptor_path(int fd) { return "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd); }
+
 Result<Config> load_config_from_fd(int fd, const std::string& name) {
     auto text = read_all(fd, name);
     if (!text) return text.error();

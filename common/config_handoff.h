@@ -2,6 +2,7 @@
 // text of the file in a sealed memfd on a known descriptor. A session started
 // by the listener therefore never sees a file edited after the last good
 // load (SIGHUP with a broken file keeps the old configuration for everyone).
+// The session hands pop3d-auth, likewise, the sections it needs and no more.
 #pragma once
 
 #include <string>
@@ -13,11 +14,23 @@
 
 namespace pop3d {
 
-// The file's text, at most limits::config_file bytes.
+// The file's text, at most limits::config_file bytes. The one reader of a
+// configuration file: load_config uses it too.
 Result<std::string> read_config_text(const std::string& path);
 
 // A read-only (sealed) memory file holding text, close-on-exec.
 Result<UniqueFd> seal_config_text(std::string_view text);
+
+// The sections pop3d-auth is handed: who it runs as, how it checks
+// credentials, where it logs. Not the listen addresses, the maildrops or TLS.
+inline constexpr std::string_view auth_sections[] = {"privsep", "auth", "log"};
+
+// A sealed copy of config's auth_sections, for pop3d-auth.
+Result<UniqueFd> seal_auth_config(const Config& config);
+
+// The path by which another process opens this process's descriptor fd
+// (/proc/PID/fd/FD; a sealed copy is close-on-exec, so it is opened by name).
+std::string descriptor_path(int fd);
 
 // Parses the configuration held by fd (from offset 0); `name` is the file
 // name used in error messages.

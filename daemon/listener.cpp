@@ -36,13 +36,6 @@ Result<LoadedConfig> load_listener_config(const std::string& path) {
     if (!text) return text.error();
     auto config = parse_config(*text, path);
     if (!config) return config.error();
-    if (!config->server.tls_listen.empty())
-        return make_error(ErrorKind::invalid, path + ": tls_listen: TLS is not implemented yet");
-    if (config->tls.require_tls)
-        return make_error(ErrorKind::invalid,
-                          path + ": require_tls: TLS is not implemented yet, so nobody could log in");
-    if (config->server.listen.empty())
-        return make_error(ErrorKind::invalid, path + ": listen: no address to listen on");
     auto sealed = seal_config_text(*text);
     if (!sealed) return sealed.error();
     return LoadedConfig{std::move(*config), std::move(*sealed)};

@@ -12,6 +12,7 @@
 
 #include "common/capabilities.h"
 #include "common/config.h"
+#include "common/config_keys.h"
 #include "common/log.h"
 #include "daemon/daemonize.h"
 #include "daemon/listen_sockets.h"
@@ -54,16 +55,22 @@ int main(int argc, char** argv) {
     std::string path = default_config_path;
     bool test_only = false;
     bool foreground = false;
+    std::optional<std::string> key_text;
     int opt;
-    while ((opt = getopt(argc, argv, "tFf:")) != -1) {
+    while ((opt = getopt(argc, argv, "tFf:K:")) != -1) {
         switch (opt) {
             case 't': test_only = true; break;
             case 'F': foreground = true; break;
             case 'f': path = optarg; break;
+            case 'K': key_text = optarg; break;
             default: return usage();
         }
     }
     if (optind != argc) return usage();
+    // Hidden: the texts made from the table of keys (common/config_keys.h).
+    if (key_text == "sample") return std::fputs(sample_config().c_str(), stdout) < 0;
+    if (key_text == "reference") return std::fputs(key_reference().c_str(), stdout) < 0;
+    if (key_text) return usage();
     if (!standard_fds_open() || !close_inherited_fds()) return 1;
     if (test_only) {
         auto config = load_config(path);

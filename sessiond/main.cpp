@@ -79,8 +79,9 @@ int main(int argc, char** argv) {
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse("cannot ignore SIGPIPE");
     UniqueFd config_copy(config_fd);
     auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path) : load_config(path);
+    config_copy.reset();
     if (!config) return refuse(config.error().message);
     log::init("pop3d-session", config->log.facility, config->log.level, log_stderr);
-    session::SessionSetup setup{std::move(*config), path, sibling("pop3d-auth"), std::move(config_copy)};
+    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth")};
     return session::run_session(setup);
 }

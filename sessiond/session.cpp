@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "common/auth/helper.h"
+#include "common/config_handoff.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/mbox/dotlock_keeper.h"
@@ -153,12 +154,11 @@ int run_session(SessionSetup& setup) {
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
         return 1;
     }
-    // pop3d-auth opens the copy while it is still root; the monitor keeps
+    // pop3d-auth opens its copy while it is still root; the monitor keeps
     // it open until pop3d-auth is gone.
-    std::string auth_config = setup.config_copy.valid() ? "/proc/" + std::to_string(getpid()) + "/fd/" +
-                                                              std::to_string(setup.config_copy.get())
-                                                        : setup.config_path;
-    auto helper = auth::AuthHelper::start(auth_config, setup.auth_program);
+    auto auth_config = seal_auth_config(config);
+    auto helper = auth_config ? auth::AuthHelper::start(descriptor_path(auth_config->get()), setup.auth_program)
+                              : auth_config.error();
     if (!helper) log::error("%s", helper.error().message.c_str());
     HelperVerifier verifier(helper ? std::move(*helper) : nullptr);
 
@@ -173,7 +173,7 @@ int run_session(SessionSetup& setup) {
     // the monitor gives up root.
     monitor_end.reset();
     verifier.stop();
-    setup.config_copy.reset();
+    if (auth_config) auth_config->reset();
     if (!reap(*front) && !result.login) {
         // It could not drop its privileges, or it crashed: the client is
         // told instead of finding the connection silently closed.

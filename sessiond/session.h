@@ -8,18 +8,12 @@
 #include <string>
 
 #include "common/config.h"
-#include "common/unique_fd.h"
 
 namespace pop3d::session {
 
 struct SessionSetup {
-    Config config;
-    std::string config_path;   // passed on to pop3d-auth
+    Config config;  // pop3d-auth is handed its sections of it, sealed
     std::string auth_program;  // the path of pop3d-auth
-    // The listener's sealed copy of the configuration (pop3d-session -c),
-    // or invalid. pop3d-auth then reads that same copy, through
-    // /proc/MONITOR/fd/N, instead of a file that may have changed since.
-    UniqueFd config_copy;
 };
 
 // Returns the process exit status.

@@ -1,9 +1,12 @@
 #include "common/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <string>
+
+#include "common/limits.h"
 
 namespace pop3d {
 namespace {
@@ -67,7 +70,7 @@ TEST(Config, EmptyFileGivesDefaults) {
 TEST(Config, EveryKeyIsRead) {
     auto r = parse(R"([server]
 listen = 127.0.0.1:1110 [::1]:1110
-tls_listen = 127.0.0.1:1995
+tls_listen =
 hostname = mail.example.org
 max_sessions = 7
 max_sessions_per_ip = 3
@@ -100,7 +103,7 @@ max_mailbox_bytes = 5000000000
 cert = /etc/x/cert.pem
 key = /etc/x/key.pem
 stls = no
-require_tls = yes
+require_tls = no
 [log]
 facility = local3
 level = debug
@@ -110,8 +113,7 @@ level = debug
     ASSERT_EQ(c.server.listen.size(), 2u);
     EXPECT_EQ(c.server.listen[1].host, "::1");
     EXPECT_EQ(c.server.listen[1].port, 1110);
-    ASSERT_EQ(c.server.tls_listen.size(), 1u);
-    EXPECT_EQ(c.server.tls_listen[0].port, 1995);
+    EXPECT_TRUE(c.server.tls_listen.empty());
     EXPECT_EQ(c.server.hostname, "mail.example.org");
     EXPECT_EQ(c.server.max_sessions, 7u);
     EXPECT_EQ(c.server.max_sessions_per_ip, 3u);
@@ -140,7 +142,7 @@ level = debug
     EXPECT_EQ(c.tls.cert, "/etc/x/cert.pem");
     EXPECT_EQ(c.tls.key, "/etc/x/key.pem");
     EXPECT_FALSE(c.tls.stls);
-    EXPECT_TRUE(c.tls.require_tls);
+    EXPECT_FALSE(c.tls.require_tls);
     EXPECT_TRUE(c.tls_configured());
     EXPECT_EQ(c.log.facility, "local3");
     EXPECT_EQ(c.log.level, "debug");
@@ -262,9 +264,16 @@ TEST(ConfigErrorsWhole, CrLfFilesWork) {
     EXPECT_EQ(r->server.max_sessions, 9u);
 }
 
-TEST(ConfigErrorsWhole, TlsFilesPresentAreAccepted) {
-    auto r = parse("[server]\ntls_listen = 127.0.0.1:995\n[tls]\ncert = /c\nkey = /k\nrequire_tls = yes\n", all_files);
-    ASSERT_TRUE(r.ok()) << r.error().message;
+// A file that asks for TLS is otherwise checked as usual, then refused while
+// TLS is not built, by every program alike.
+TEST(ConfigErrorsWhole, TlsIsRefusedUntilItIsBuilt) {
+    std::string tls = "[tls]\ncert = /c\nkey = /k\n";
+    EXPECT_EQ(error_of("[server]\ntls_listen = 127.0.0.1:995\n" + tls, all_files),
+              "test.conf:2: tls_listen: TLS is not implemented yet");
+    EXPECT_EQ(error_of(tls + "require_tls = yes\n", all_files),
+              "test.conf:4: require_tls: TLS is not implemented yet, so nobody could log in");
+    EXPECT_EQ(error_of("[server]\ntls_listen = 127.0.0.1:995\n[tls]\ncert = /c\n", all_files),
+              "test.conf:4: tls: cert and key go together");
 }
 
 TEST(ConfigErrorsWhole, RequireTlsWithoutAnyTlsPathIsRefused) {
@@ -276,6 +285,20 @@ TEST(ConfigLoad, MissingFileIsAnError) {
     auto r = load_config("/nonexistent/pop3d.conf");
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("/nonexistent/pop3d.conf: cannot open"), std::string::npos);
+}
+
+// load_config reads through the same bounded reader as the listener.
+TEST(ConfigLoad, LargerThanTheBoundIsRefusedNotRead) {
+    char path[] = "/tmp/pop3d-config-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    std::string text = "[server]\n" + std::string(limits::config_file, ';');
+    ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    close(fd);
+    auto r = load_config(path);
+    unlink(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().message, std::string(path) + ": larger than " + std::to_string(limits::config_file) + " bytes");
 }
 
 TEST(PathTemplate, Expands) {

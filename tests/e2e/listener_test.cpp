@@ -1,5 +1,6 @@
 // The listener's life: daemon mode and its pid file, SIGHUP with a broken
-// file, SIGTERM leaving sessions to finish, TLS refused at start.
+// file, SIGTERM leaving sessions to finish. What it refuses at start is in
+// config_refusal_test.cpp.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -12,35 +13,6 @@ namespace pop3d::e2e {
 namespace {
 
 constexpr int port = 11130;
-
-TEST(Listener, RefusesToStartWhenAskedForImplicitTls) {
-    if (!run_postinst()) GTEST_SKIP() << "needs root";
-    TempDir dir;
-    std::string cert = dir.write("cert.pem", "not used\n");
-    std::string key = dir.write("key.pem", "not used\n", 0600);
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port,
-                                                             "[server]\ntls_listen = 127.0.0.1:11131\n[tls]\ncert = " +
-                                                                 cert + "\nkey = " + key + "\n"));
-    int status = 0;
-    std::string out = shell(bin_dir() + "/pop3d -F -f " + config, &status);
-    EXPECT_EQ(status, 1);
-    EXPECT_NE(out.find("TLS is not implemented yet"), std::string::npos) << out;
-}
-
-// require_tls with no TLS to offer would lock everyone out: refused at start
-// (and sessions started without the listener take no credentials).
-TEST(Listener, RefusesToStartWhenAskedToRequireTls) {
-    if (!run_postinst()) GTEST_SKIP() << "needs root";
-    TempDir dir;
-    std::string cert = dir.write("cert.pem", "not used\n");
-    std::string key = dir.write("key.pem", "not used\n", 0600);
-    std::string config = dir.write(
-        "pop3d.conf", base_config(dir.path(), port, "[tls]\ncert = " + cert + "\nkey = " + key + "\nrequire_tls = yes\n"));
-    int status = 0;
-    std::string out = shell(bin_dir() + "/pop3d -F -f " + config, &status);
-    EXPECT_EQ(status, 1);
-    EXPECT_NE(out.find("require_tls: TLS is not implemented yet"), std::string::npos) << out;
-}
 
 // Whatever started the listener may have left descriptors open (here
 // /etc/shadow on fd 7); none of them may reach a session, which later runs

@@ -119,6 +119,8 @@ TEST_F(Superserver, SocatExec) {
 // Started without the listener (which would refuse it), a configuration
 // with require_tls still takes no password in the clear: TLS is not built,
 // so no credentials are taken at all.
+// Until TLS is built, a file with require_tls is refused by the parser, so a
+// session started without the listener says so before any password.
 TEST_F(Superserver, RequireTlsTakesNoPasswordInTheClear) {
     std::string cert = accounts_->dir().write("cert.pem", "not used\n");
     std::string key = accounts_->dir().write("key.pem", "not used\n", 0600);
@@ -128,11 +130,8 @@ TEST_F(Superserver, RequireTlsTakesNoPasswordInTheClear) {
     auto socat = socat_with(strict, accounts_->dir().path() + "/socat-strict.log");
     ASSERT_TRUE(socat);
     Client c("127.0.0.1", socat_port);
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nSTAT\r\n");
-    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
-    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
-    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+    EXPECT_EQ(c.line(), "-ERR [SYS/PERM] server configuration error");
+    EXPECT_TRUE(c.closed_by_server());
 }
 
 }  // namespace
