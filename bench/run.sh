@@ -346,7 +346,7 @@ python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$RESULTS/latest.md" \
     --command "$COMMAND" --nproc "$(nproc)" --reps "$REPS" --elapsed "$ELAPSED" \
     --dovecot-version "$(dovecot --version)" \
     --popa3d-version "$(zcat "$POPA3D_ROOT/usr/share/doc/popa3d/changelog.Debian.gz" | sed -n '1s/.*(\(.*\)).*/\1/p')" \
-    --pop3d-locking "${POP3D_LOCKING:-default (fcntl dotlock)}" \
+    --pop3d-locking "${POP3D_LOCKING:-default (dotlock fcntl)}" \
     --pop3d-version "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)${POP3D_SET:+ (the build at $POP3D)}" \
     --data "$DATA"
 cp "$RESULTS/latest.md" "$RESULTS/$STAMP.md"

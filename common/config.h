@@ -60,7 +60,8 @@ struct AuthConfig {
 struct MailConfig {
     std::string maildrop = "/var/mail/%u";  // %u user, %h home, %% a percent sign
     std::string state_dir = "%h/.pop3d";    // empty: no state file
-    std::vector<LockMethod> locking{LockMethod::fcntl, LockMethod::dotlock};
+    // Acquisition order; the order of Postfix's local and procmail (see pop3d.conf).
+    std::vector<LockMethod> locking{LockMethod::dotlock, LockMethod::fcntl};
     unsigned lock_timeout = 30;  // seconds
     bool lock_session = false;
     MboxFormat mbox_format = MboxFormat::mboxo;

@@ -87,7 +87,7 @@ std::vector<ConfigKey> make_keys() {
         key("mail", "state_dir", &C::mail, &M::state_dir, Text{user_path_template_or_empty},
             "Where the per-user index cache lives (%u, %h as for maildrop); empty to keep none."),
         key("mail", "locking", &C::mail, &M::locking, Choices<LockMethod>{lock_names},
-            "In this order: fcntl, dotlock (MBOX.lock through liblockfile), flock."),
+            "Locks taken in this order (fcntl, dotlock = MBOX.lock, flock); dotlock first is the order of Postfix's local and procmail."),
         key("mail", "lock_timeout", &C::mail, &M::lock_timeout, Number{1, 3600},
             "Seconds to wait for a maildrop another program holds."),
         key("mail", "lock_session", &C::mail, &M::lock_session, Bool{},

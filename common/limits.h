@@ -54,8 +54,13 @@ inline constexpr std::size_t x_uidl_header_scan = 16 * 1024;
 inline constexpr std::size_t state_check_samples = 1024;
 // A state file larger than this is damaged (200,000 messages fit many times).
 inline constexpr std::size_t state_file_max = 256u * 1024 * 1024;
-// Pause between attempts to take a lock held by someone else.
-inline constexpr unsigned lock_retry_ms = 50;
+// After a busy lock every lock held is let go and the set is tried again
+// after a random pause between these bounds (lock_acquisition.h): short
+// next to a delivery, random so that two takers do not meet in step.
+inline constexpr unsigned lock_backoff_min_ms = 10;
+inline constexpr unsigned lock_backoff_max_ms = 100;
+// A wait for the mbox locks at least this long is logged, with the holder.
+inline constexpr unsigned lock_wait_logged_ms = 3000;
 
 // The protocol engine's output buffer: replies are gathered up to this many
 // octets and written at once (RFC 2449 PIPELINING); a message streams

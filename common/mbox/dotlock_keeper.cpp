@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "common/child_descriptors.h"
@@ -21,20 +23,68 @@ constexpr char request_create = 'C';
 constexpr char request_remove = 'R';
 constexpr int keeper_fd = kept_descriptor;
 
-bool send_byte(int fd, char c) {
+// One message; SOCK_SEQPACKET sends it whole or not at all.
+bool send_all(int fd, const void* data, std::size_t size) {
     for (;;) {
-        if (::send(fd, &c, 1, MSG_NOSIGNAL) == 1) return true;
+        if (::send(fd, data, size, MSG_NOSIGNAL) == static_cast<ssize_t>(size)) return true;
         if (errno != EINTR) return false;
     }
 }
 
-// 0: end of file or error.
-int recv_byte(int fd, char& c) {
+bool send_byte(int fd, char c) { return send_all(fd, &c, 1); }
+
+// The bytes of one message (SOCK_SEQPACKET keeps boundaries); 0 at end of
+// file or on an error.
+std::size_t recv_message(int fd, void* buf, std::size_t size) {
     for (;;) {
-        ssize_t n = ::recv(fd, &c, 1, 0);
-        if (n >= 0) return static_cast<int>(n);
+        ssize_t n = ::recv(fd, buf, size, 0);
+        if (n >= 0) return static_cast<std::size_t>(n);
         if (errno != EINTR) return 0;
     }
+}
+
+int recv_byte(int fd, char& c) { return static_cast<int>(recv_message(fd, &c, 1)); }
+
+// The reply to request_create: a DotlockAttempt in fixed-width fields, in
+// this host's byte order (both ends are this host).
+using CreateReply = std::array<unsigned char, 1 + 1 + 4 + 4 + 4 + 8>;
+
+template <class T>
+void put(unsigned char*& at, T value) {
+    std::memcpy(at, &value, sizeof value);
+    at += sizeof value;
+}
+
+template <class T>
+T take(const unsigned char*& at) {
+    T value;
+    std::memcpy(&value, at, sizeof value);
+    at += sizeof value;
+    return value;
+}
+
+CreateReply encode(const DotlockAttempt& a) {
+    CreateReply r{};
+    unsigned char* at = r.data();
+    put<std::uint8_t>(at, static_cast<std::uint8_t>(a.code));
+    put<std::uint8_t>(at, a.stale_removed ? 1 : 0);
+    put<std::int32_t>(at, a.error_number);
+    put<std::int32_t>(at, a.holder);
+    put<std::int32_t>(at, a.stale_pid);
+    put<std::int64_t>(at, a.stale_age_seconds);
+    return r;
+}
+
+DotlockAttempt decode(const CreateReply& r) {
+    DotlockAttempt a;
+    const unsigned char* at = r.data();
+    a.code = take<std::uint8_t>(at);
+    a.stale_removed = take<std::uint8_t>(at) != 0;
+    a.error_number = take<std::int32_t>(at);
+    a.holder = take<std::int32_t>(at);
+    a.stale_pid = take<std::int32_t>(at);
+    a.stale_age_seconds = take<std::int64_t>(at);
+    return a;
 }
 
 // The keeper's whole life after fork. Never returns.
@@ -49,19 +99,18 @@ int recv_byte(int fd, char& c) {
     bool held = false;
     char request = 0;
     while (recv_byte(keeper_fd, request) == 1) {
-        char reply;
         if (request == request_create) {
-            int r = lockfile_create(lock_path.c_str(), 0, L_PID);
-            held = held || r == L_SUCCESS;
-            reply = static_cast<char>(r);
+            const DotlockAttempt a = try_dotlock(lock_path);
+            held = held || a.code == L_SUCCESS;
+            const CreateReply reply = encode(a);
+            if (!send_all(keeper_fd, reply.data(), reply.size())) break;
         } else if (request == request_remove) {
             int r = lockfile_remove(lock_path.c_str());
             if (r == 0) held = false;
-            reply = static_cast<char>(r == 0 ? 0 : 1);
+            if (!send_byte(keeper_fd, static_cast<char>(r == 0 ? 0 : 1))) break;
         } else {
             break;
         }
-        if (!send_byte(keeper_fd, reply)) break;
     }
     if (held) lockfile_remove(lock_path.c_str());
     _exit(0);
@@ -93,21 +142,32 @@ DotlockKeeper::~DotlockKeeper() {
     }
 }
 
-int DotlockKeeper::ask(char request) {
-    char reply = 0;
-    if (!send_byte(fd_, request) || recv_byte(fd_, reply) != 1) {
+bool DotlockKeeper::ask(char request, void* reply, std::size_t size) {
+    // One byte more than expected, so that a longer reply shows as wrong.
+    unsigned char buf[sizeof(CreateReply) + 1];
+    if (size >= sizeof buf || !send_byte(fd_, request) || recv_message(fd_, buf, size + 1) != size) {
         log::error("mbox: the dotlock keeper (pid %d) does not answer", static_cast<int>(pid_));
-        return -1;
+        return false;
     }
-    return static_cast<unsigned char>(reply);
+    std::memcpy(reply, buf, size);
+    return true;
 }
 
-int DotlockKeeper::create() {
-    int r = ask(request_create);
-    return r < 0 ? L_ERROR : r;
+DotlockAttempt DotlockKeeper::create() {
+    CreateReply reply;
+    if (!ask(request_create, reply.data(), reply.size())) {
+        DotlockAttempt unreachable;
+        unreachable.code = L_ERROR;
+        unreachable.error_number = EPIPE;
+        return unreachable;
+    }
+    return decode(reply);
 }
 
-int DotlockKeeper::remove() { return ask(request_remove) == 0 ? 0 : -1; }
+int DotlockKeeper::remove() {
+    char reply = 1;
+    return ask(request_remove, &reply, 1) && reply == 0 ? 0 : -1;
+}
 
 std::optional<gid_t> dotlock_spool_group(const std::string& mbox_path, uid_t uid) {
     const std::size_t slash = mbox_path.rfind('/');

@@ -10,7 +10,8 @@
 // else (no supplementary groups, no capabilities, no_new_privs, not dumpable
 // so the session cannot ptrace it, no core), and does exactly two things for
 // exactly one path fixed at start: create and remove that dotlock, by
-// liblockfile's rules. A user can already lock their own mailbox with
+// liblockfile's rules, and tell what it found (the holder of a live lock, a
+// stale lock it removed) so that the session can log it. A user can already lock their own mailbox with
 // dotlockfile; the keeper grants no more than that. When the session goes
 // away (even by SIGKILL), the keeper sees end-of-file, removes a lock it
 // still holds and exits; if the keeper itself dies, its pid in the lock
@@ -23,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "common/mbox/dotlock.h"
 #include "common/result.h"
 
 namespace pop3d::mbox {
@@ -37,10 +39,10 @@ public:
     DotlockKeeper(const DotlockKeeper&) = delete;
     DotlockKeeper& operator=(const DotlockKeeper&) = delete;
 
-    // One attempt of lockfile_create(lock_path, 0, L_PID) in the keeper:
-    // its return code (L_SUCCESS, L_MAXTRYS when held by a live process,
-    // other L_* on errors), or L_ERROR if the keeper cannot be reached.
-    int create();
+    // One attempt at the lock in the keeper (try_dotlock in dotlock.h):
+    // code L_SUCCESS, L_MAXTRYS when held by a live process, other L_* on
+    // errors, L_ERROR if the keeper cannot be reached.
+    DotlockAttempt create();
     // lockfile_remove(lock_path) in the keeper: 0 on success, -1 otherwise.
     int remove();
 
@@ -48,7 +50,8 @@ public:
 
 private:
     DotlockKeeper(int fd, pid_t pid) : fd_(fd), pid_(pid) {}
-    int ask(char request);
+    // Sends a request and reads a reply of exactly `size` bytes.
+    bool ask(char request, void* reply, std::size_t size);
 
     int fd_;
     pid_t pid_;

@@ -122,6 +122,7 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
             return make_error(ErrorKind::temporary, "maildrop locked; nothing deleted");
         }
         taken = std::move(*locks);
+        log_lock_wait(m_.path, "update", taken->wait());
     }
     if (auto st = check_unchanged(); !st) return st;
     if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path); !st) {
@@ -129,8 +130,12 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
         return st;
     }
     struct stat now;
-    if (::fstat(m_.fd.get(), &now) != 0) {
-        log::error("mbox: fstat %s after update: %s", m_.path.c_str(), std::strerror(errno));
+    const bool known = ::fstat(m_.fd.get(), &now) == 0;
+    const int fstat_errno = errno;
+    // The mbox is done with; the state file below is the session's own.
+    taken.reset();
+    if (!known) {
+        log::error("mbox: fstat %s after update: %s", m_.path.c_str(), std::strerror(fstat_errno));
         return {};  // the rewrite is durable; the next open rebuilds the index
     }
     m_.index = shifted_index(m_.index, deleted);

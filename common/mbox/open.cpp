@@ -110,8 +110,14 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
         return failed(ErrorKind::temporary, "fstat " + m.path + ": " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return failed(ErrorKind::permanent, m.path + " is not a regular file");
 
+    // The state file is ours alone (the session lock): read it before the
+    // mbox locks, which are held only while the mbox itself is read.
+    std::optional<State> state;
+    if (!m.state_path.empty()) state = load_state(m.state_path);
+
     auto locks = FileLocks::take(m.fd.get(), m.path, mail.locking, mail.lock_timeout, m.dotlock_keeper);
     if (!locks) return failed(locks.error().kind, locks.error().message);
+    log_lock_wait(m.path, "open", (*locks)->wait());
     if (auto st_recover = recover(m.fd.get(), m.journal_path); !st_recover)
         return failed(st_recover.error().kind, "finishing an interrupted update of " + m.path + ": " +
                                                    st_recover.error().message);
@@ -123,8 +129,6 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
                                                 " bytes, over max_mailbox_bytes");
     m.identity = identity_of(st);
 
-    std::optional<State> state;
-    if (!m.state_path.empty()) state = load_state(m.state_path);
     MessageIndex* earlier = reusable(state, m.identity, m.options, size, m.fd.get());
     const bool unchanged = earlier && earlier->size == size;
     // With a valid earlier index only its last message and the new mail are read.

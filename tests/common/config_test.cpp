@@ -52,7 +52,7 @@ TEST(Config, EmptyFileGivesDefaults) {
     EXPECT_EQ(c.auth.max_attempts, 3u);
     EXPECT_EQ(c.mail.maildrop, "/var/mail/%u");
     EXPECT_EQ(c.mail.state_dir, "%h/.pop3d");
-    EXPECT_EQ(c.mail.locking, (std::vector<LockMethod>{LockMethod::fcntl, LockMethod::dotlock}));
+    EXPECT_EQ(c.mail.locking, (std::vector<LockMethod>{LockMethod::dotlock, LockMethod::fcntl}));
     EXPECT_EQ(c.mail.lock_timeout, 30u);
     EXPECT_FALSE(c.mail.lock_session);
     EXPECT_EQ(c.mail.mbox_format, MboxFormat::mboxo);

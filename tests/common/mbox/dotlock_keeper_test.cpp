@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <lockfile.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <fstream>
 
 #include "common/mbox/file_locks.h"
 #include "tests/support/proc_status.h"
@@ -58,7 +61,7 @@ TEST_F(DotlockKeeperTest, NoSpoolGroupThroughASymlinkTheUserMade) {
 TEST_F(DotlockKeeperTest, MakesAndRemovesTheLockAndHoldsNoPrivilege) {
     auto keeper = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
     ASSERT_TRUE(keeper.ok()) << keeper.error().message;
-    ASSERT_EQ((*keeper)->create(), L_SUCCESS);
+    ASSERT_EQ((*keeper)->create().code, L_SUCCESS);
     EXPECT_TRUE(exists(lock_));
 
     auto st = pop3d::testing::proc_status((*keeper)->pid());
@@ -74,18 +77,45 @@ TEST_F(DotlockKeeperTest, MakesAndRemovesTheLockAndHoldsNoPrivilege) {
     // A second session's keeper finds the lock held by a live process.
     auto other = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
     ASSERT_TRUE(other.ok());
-    EXPECT_EQ((*other)->create(), L_MAXTRYS);
+    EXPECT_EQ((*other)->create().code, L_MAXTRYS);
 
     EXPECT_EQ((*keeper)->remove(), 0);
     EXPECT_FALSE(exists(lock_));
-    EXPECT_EQ((*other)->create(), L_SUCCESS);
+    EXPECT_EQ((*other)->create().code, L_SUCCESS);
+}
+
+// A stale lock (its pid dead) is removed by the keeper by liblockfile's
+// rules, and the keeper says so, so that the session can log it; a live one
+// is reported with its holder.
+TEST_F(DotlockKeeperTest, ReportsAStaleLockItRemovedAndTheHolderOfALiveOne) {
+    const pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ASSERT_GT(dead, 0);
+    ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
+    {
+        std::ofstream lock(lock_);
+        lock << dead << "\n";
+    }
+    auto keeper = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
+    ASSERT_TRUE(keeper.ok());
+    const DotlockAttempt a = (*keeper)->create();
+    ASSERT_EQ(a.code, L_SUCCESS);
+    EXPECT_TRUE(a.stale_removed);
+    EXPECT_EQ(a.stale_pid, dead);
+
+    auto other = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
+    ASSERT_TRUE(other.ok());
+    const DotlockAttempt b = (*other)->create();
+    EXPECT_EQ(b.code, L_MAXTRYS);
+    EXPECT_EQ(b.holder, (*keeper)->pid());
+    EXPECT_FALSE(b.stale_removed);
 }
 
 TEST_F(DotlockKeeperTest, LockGoesAwayWithTheSession) {
     {
         auto keeper = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
         ASSERT_TRUE(keeper.ok());
-        ASSERT_EQ((*keeper)->create(), L_SUCCESS);
+        ASSERT_EQ((*keeper)->create().code, L_SUCCESS);
         ASSERT_TRUE(exists(lock_));
     }
     EXPECT_FALSE(exists(lock_));
@@ -97,7 +127,7 @@ TEST_F(DotlockKeeperTest, FileLocksTakeTheDotlockThroughTheKeeper) {
     auto keeper = DotlockKeeper::start(lock_, user_->uid(), mail_gid_);
     ASSERT_TRUE(keeper.ok());
     {
-        auto locks = FileLocks::take(fd, mbox_, {LockMethod::fcntl, LockMethod::dotlock}, 1, keeper->get());
+        auto locks = FileLocks::take(fd, mbox_, {LockMethod::dotlock, LockMethod::fcntl}, 1, keeper->get());
         ASSERT_TRUE(locks.ok()) << locks.error().message;
         EXPECT_TRUE(exists(lock_));
     }

@@ -38,7 +38,7 @@ private:
 Result<std::unique_ptr<Maildrop>> open_with_state_dir(const MboxDir& d, const std::string& state_dir,
                                                       const MailConfig& mail);
 
-// A MailConfig for tests: short lock timeout, fcntl + dotlock.
+// A MailConfig for tests: short lock timeout, the default locks (dotlock, fcntl).
 MailConfig test_mail_config();
 
 // All of a message's stored bytes through Maildrop::read.
