@@ -91,7 +91,7 @@ test:
 # Debian packages the build and the tests need.
 DEB_PACKAGES := g++ make pkg-config libsodium-dev libcap-dev libinih-dev libgtest-dev \
 	libssl-dev libcrypt-dev liblockfile-dev liblockfile-bin libseccomp-dev openssl \
-	python3 curl fetchmail mpop getmail6 socat openbsd-inetd
+	python3 curl fetchmail mpop getmail6 socat openbsd-inetd procmail
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
