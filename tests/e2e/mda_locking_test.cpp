@@ -343,6 +343,7 @@ TEST(MdaLocking, ProcmailDeliversWhileSessionsDownloadAndDelete) {
     long logged_wait = 0;
     for (std::size_t at = log.find("mbox: waited "); at != std::string::npos; at = log.find("mbox: waited ", at + 1))
         logged_wait = std::max(logged_wait, std::atol(log.c_str() + at + 13));
+    EXPECT_LT(logged_wait, session_wait_limit_ms);
     std::printf("[ lock waits ] %d messages in %ld ms; sessions: %d committed, %d dropped, %d in use; "
                 "longest session wait %ld ms (%s); longest logged pop3d lock wait %ld ms; "
                 "longest procmail run %ld ms, %d of %d over 1 s\n",
