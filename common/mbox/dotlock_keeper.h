@@ -11,11 +11,11 @@
 // so the session cannot ptrace it, no core), and does exactly two things for
 // exactly one path fixed at start: create and remove that dotlock, by
 // liblockfile's rules, and tell what it found (the holder of a live lock, a
-// stale lock it removed) so that the session can log it. A user can already lock their own mailbox with
-// dotlockfile; the keeper grants no more than that. When the session goes
-// away (even by SIGKILL), the keeper sees end-of-file, removes a lock it
-// still holds and exits; if the keeper itself dies, its pid in the lock
-// makes the lock stale by liblockfile's rules.
+// stale lock it removed) so that the session can log it. A user can already
+// lock their own mailbox with dotlockfile; the keeper grants no more than
+// that. When the session goes away (even by SIGKILL), the keeper sees
+// end-of-file, removes a lock it still holds and exits; if the keeper itself
+// dies, its pid in the lock makes the lock stale by liblockfile's rules.
 #pragma once
 
 #include <sys/types.h>
