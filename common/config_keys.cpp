@@ -43,7 +43,7 @@ std::vector<ConfigKey> make_keys() {
     const unsigned long long uint_max = 0xffffffffULL;
     return {
         key("server", "listen", &C::server, &S::listen, Endpoints{},
-            "Space-separated list of IPv4:port and [IPv6]:port."),
+            "Space-separated IPv4:port and [IPv6]:port; port 0: a free port, named in the log."),
         key("server", "tls_listen", &C::server, &S::tls_listen, Endpoints{},
             "Implicit TLS (port 995, RFC 8314); needs [tls] cert and key."),
         key("server", "hostname", &C::server, &S::hostname, Text{host_name},

@@ -57,7 +57,8 @@ Result<Endpoint> parse_endpoint(std::string_view s) {
     unsigned char buf[sizeof(struct in6_addr)];
     if (inet_pton(ep.ipv6 ? AF_INET6 : AF_INET, ep.host.c_str(), buf) != 1)
         return refuse("bad address '" + std::string(s) + "': not a numeric IP address");
-    auto p = parse_number(port, 1, 65535);
+    // Port 0: the kernel picks a free port, which the listener logs.
+    auto p = parse_number(port, 0, 65535);
     if (!p) return refuse("bad port in '" + std::string(s) + "'");
     ep.port = static_cast<uint16_t>(*p);
     return ep;

@@ -45,7 +45,12 @@ Result<ListenSocket> open_one(const Endpoint& ep) {
         return fail("IPV6_V6ONLY");
     if (bind(fd.get(), reinterpret_cast<sockaddr*>(&address), len) != 0) return fail("bind");
     if (listen(fd.get(), listen_backlog) != 0) return fail("listen");
-    return ListenSocket{std::move(fd), endpoint_name(ep)};
+    len = sizeof address;
+    if (getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &len) != 0) return fail("getsockname");
+    Endpoint bound = ep;
+    bound.port = ntohs(ep.ipv6 ? reinterpret_cast<sockaddr_in6*>(&address)->sin6_port
+                               : reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+    return ListenSocket{std::move(fd), endpoint_name(ep), endpoint_name(bound)};
 }
 
 }  // namespace

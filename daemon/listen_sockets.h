@@ -13,7 +13,8 @@ namespace pop3d::daemon {
 
 struct ListenSocket {
     UniqueFd fd;
-    std::string name;  // "127.0.0.1:110", "[::1]:110", for logs
+    std::string name;   // as configured: "127.0.0.1:110", "[::1]:110", "127.0.0.1:0"
+    std::string bound;  // as bound, for logs: the name with the port the kernel chose for port 0
 };
 
 // Binds and listens on every endpoint; fails (closing what it opened) if any

@@ -58,7 +58,7 @@ Listener::Listener(std::string config_path, LoadedConfig config, std::vector<Lis
       original_mask_(original_mask) {}
 
 Status Listener::run() {
-    for (const auto& s : sockets_) log::info("listening on %s", s.name.c_str());
+    for (const auto& s : sockets_) log::info("listening on %s", s.bound.c_str());
     for (;;) {
         std::vector<pollfd> fds;
         fds.push_back({signals_.get(), POLLIN, 0});
@@ -165,7 +165,7 @@ void Listener::reload() {
             log::error("SIGHUP: keeping the old configuration: %s", opened.error().message.c_str());
             return;
         }
-        log::info("listening on %s", name.c_str());
+        log::info("listening on %s", opened->front().bound.c_str());
         next.push_back(std::move(opened->front()));
     }
     for (auto& s : sockets_) {

@@ -59,17 +59,17 @@ TEST_F(AuthHelperTest, RunsUnprivilegedAndAnswersShadowLogins) {
     auto helper = AuthHelper::start(write_config(0), program);
     ASSERT_TRUE(helper.ok()) << helper.error().message;
 
-    auto ok = (*helper)->verify(pass("p3a-helper", "s3cret pass"));
+    auto ok = (*helper)->verify(pass(user->name(), "s3cret pass"));
     ASSERT_TRUE(ok.ok()) << ok.error().message;
     ASSERT_TRUE(ok->accepted());
-    EXPECT_EQ(ok->user, "p3a-helper");
-    EXPECT_EQ(ok->owner, "p3a-helper");
+    EXPECT_EQ(ok->user, user->name());
+    EXPECT_EQ(ok->owner, user->name());
     EXPECT_EQ(ok->uid, user->uid());
     EXPECT_EQ(ok->gid, user->gid());
     EXPECT_EQ(ok->home, user->home());
 
-    auto wrong = (*helper)->verify(pass("p3a-helper", "s3cret pasS"));
-    auto unknown = (*helper)->verify(pass("p3a-helper-unknown", "s3cret pass"));
+    auto wrong = (*helper)->verify(pass(user->name(), "s3cret pasS"));
+    auto unknown = (*helper)->verify(pass(user->name() + "-unknown", "s3cret pass"));
     ASSERT_TRUE(wrong.ok() && unknown.ok());
     EXPECT_EQ(wrong->outcome, Outcome::rejected);
     EXPECT_EQ(unknown->outcome, Outcome::rejected);
@@ -129,7 +129,7 @@ TEST_F(AuthHelperTest, EveryFailureCostsTheDelay) {
     auto helper = AuthHelper::start(write_config(1), program);
     ASSERT_TRUE(helper.ok()) << helper.error().message;
     auto start = std::chrono::steady_clock::now();
-    auto v = (*helper)->verify(pass("p3a-helper", "wrong"));
+    auto v = (*helper)->verify(pass(user->name(), "wrong"));
     auto took = std::chrono::steady_clock::now() - start;
     ASSERT_TRUE(v.ok());
     EXPECT_EQ(v->outcome, Outcome::rejected);
@@ -146,9 +146,9 @@ TEST_F(AuthHelperTest, BadConfigurationMeansNoVerdict) {
     std::string bad = dir.write("bad.conf", "[auth]\nno_such_key = 1\n", 0644);
     auto helper = AuthHelper::start(bad, program);
     ASSERT_TRUE(helper.ok()) << helper.error().message;  // exec worked; the helper then gives up
-    auto v = (*helper)->verify(pass("p3a-helper", "s3cret pass"));
+    auto v = (*helper)->verify(pass(user->name(), "s3cret pass"));
     EXPECT_FALSE(v.ok());
-    EXPECT_FALSE((*helper)->verify(pass("p3a-helper", "s3cret pass")).ok());
+    EXPECT_FALSE((*helper)->verify(pass(user->name(), "s3cret pass")).ok());
 }
 
 // pop3d-auth's standard descriptors are /dev/null and only its socket is on

@@ -160,44 +160,44 @@ protected:
 };
 
 TEST_F(ShadowTest, AcceptsTheRightPasswordOnly) {
-    AuthVerdict v = verify(pass("p3a-shadow", "correct horse"));
+    AuthVerdict v = verify(pass(user->name(), "correct horse"));
     ASSERT_TRUE(v.accepted());
-    EXPECT_EQ(v.user, "p3a-shadow");
-    EXPECT_EQ(v.owner, "p3a-shadow");
+    EXPECT_EQ(v.user, user->name());
+    EXPECT_EQ(v.owner, user->name());
     EXPECT_EQ(v.uid, user->uid());
     EXPECT_EQ(v.gid, user->gid());
     EXPECT_EQ(v.home, user->home());
-    EXPECT_EQ(verify(pass("p3a-shadow", "correct horsE")).outcome, Outcome::rejected);
-    EXPECT_EQ(verify(pass("p3a-shadow", "")).outcome, Outcome::rejected);
+    EXPECT_EQ(verify(pass(user->name(), "correct horsE")).outcome, Outcome::rejected);
+    EXPECT_EQ(verify(pass(user->name(), "")).outcome, Outcome::rejected);
     EXPECT_EQ(verify(pass("p3a-unknown", "correct horse")).outcome, Outcome::rejected);
 }
 
 TEST_F(ShadowTest, LockedExpiredAndEmptyAccountsAreRefused) {
-    ASSERT_EQ(testing::run_command("usermod -L p3a-shadow"), 0);
-    EXPECT_EQ(verify(pass("p3a-shadow", "correct horse")).outcome, Outcome::rejected);
-    ASSERT_EQ(testing::run_command("usermod -U p3a-shadow"), 0);
-    EXPECT_TRUE(verify(pass("p3a-shadow", "correct horse")).accepted());
-    ASSERT_EQ(testing::run_command("usermod -e 1970-01-02 p3a-shadow"), 0);
-    EXPECT_EQ(verify(pass("p3a-shadow", "correct horse")).outcome, Outcome::rejected);
-    ASSERT_EQ(testing::run_command("usermod -e '' p3a-shadow && passwd -d p3a-shadow >/dev/null"), 0);
-    EXPECT_EQ(verify(pass("p3a-shadow", "")).outcome, Outcome::rejected);
+    ASSERT_EQ(testing::run_command("usermod -L " + user->name()), 0);
+    EXPECT_EQ(verify(pass(user->name(), "correct horse")).outcome, Outcome::rejected);
+    ASSERT_EQ(testing::run_command("usermod -U " + user->name()), 0);
+    EXPECT_TRUE(verify(pass(user->name(), "correct horse")).accepted());
+    ASSERT_EQ(testing::run_command("usermod -e 1970-01-02 " + user->name()), 0);
+    EXPECT_EQ(verify(pass(user->name(), "correct horse")).outcome, Outcome::rejected);
+    ASSERT_EQ(testing::run_command("usermod -e '' " + user->name() + " && passwd -d " + user->name() + " >/dev/null"), 0);
+    EXPECT_EQ(verify(pass(user->name(), "")).outcome, Outcome::rejected);
 }
 
 // uid 0 is refused by shadow_refusal (shadow_account_test) and for a
 // passwd-file owner above; giving a test account uid 0 would be reckless.
 TEST_F(ShadowTest, BelowMinUidIsRefused) {
     config.min_uid = user->uid() + 1;
-    EXPECT_EQ(verify(pass("p3a-shadow", "correct horse")).outcome, Outcome::rejected);
+    EXPECT_EQ(verify(pass(user->name(), "correct horse")).outcome, Outcome::rejected);
     config.min_uid = user->uid();
-    EXPECT_TRUE(verify(pass("p3a-shadow", "correct horse")).accepted());
+    EXPECT_TRUE(verify(pass(user->name(), "correct horse")).accepted());
 }
 
 TEST_F(ShadowTest, LaterBackendStillTriedAfterAShadowMismatch) {
-    dir.write("users", "p3a-shadow:" + argon2("file password") + "\n");
-    EXPECT_TRUE(verify(pass("p3a-shadow", "file password")).accepted());
-    EXPECT_TRUE(verify(pass("p3a-shadow", "correct horse")).accepted());
+    dir.write("users", user->name() + ":" + argon2("file password") + "\n");
+    EXPECT_TRUE(verify(pass(user->name(), "file password")).accepted());
+    EXPECT_TRUE(verify(pass(user->name(), "correct horse")).accepted());
     config.backends = {AuthBackend::shadow};
-    EXPECT_FALSE(verify(pass("p3a-shadow", "file password")).accepted());
+    EXPECT_FALSE(verify(pass(user->name(), "file password")).accepted());
 }
 
 }  // namespace

@@ -189,7 +189,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[server]\nmax_sessions = 99999999999999999999999\n", "test.conf:2: max_sessions"},
         BadCase{"[server]\nmax_sessions_per_ip = \n", "test.conf:2: max_sessions_per_ip: not a number"},
         BadCase{"[server]\nlisten = 127.0.0.1\n", "test.conf:2: listen: bad address '127.0.0.1'"},
-        BadCase{"[server]\nlisten = 127.0.0.1:0\n", "test.conf:2: listen: bad port"},
+        BadCase{"[server]\nlisten = 127.0.0.1:\n", "test.conf:2: listen: bad port"},
         BadCase{"[server]\nlisten = 127.0.0.1:65536\n", "test.conf:2: listen: bad port"},
         BadCase{"[server]\nlisten = 300.0.0.1:110\n", "test.conf:2: listen: bad address"},
         BadCase{"[server]\nlisten = localhost:110\n", "not a numeric IP address"},

@@ -53,8 +53,8 @@ std::unique_ptr<Accounts> Accounts::create(std::string* why) {
     if (!crypt_gensalt_rn("$6$", 5000, nullptr, 0, salt, sizeof salt)) return nullptr;
     std::string hash = crypt_r(virt_password, salt, &data);
     // As pop3d-passwd leaves them: readable by pop3d-auth alone.
-    std::string users = a->dir_.write("users", "p3s-virt:" + hash + ":p3s-alice\n", 0640);
-    std::string apop = a->dir_.write("apop", std::string("p3s-bob:") + bob_apop_secret + "\n", 0640);
+    std::string users = a->dir_.write("users", a->virt_name_ + ":" + hash + ":" + a->alice_->name() + "\n", 0640);
+    std::string apop = a->dir_.write("apop", a->bob_->name() + ":" + bob_apop_secret + "\n", 0640);
     if (testing::run_command("chown root:pop3d-auth '" + users + "' '" + apop + "'") != 0) {
         *why = "chown of the account files failed";
         return nullptr;
@@ -62,19 +62,19 @@ std::unique_ptr<Accounts> Accounts::create(std::string* why) {
     return a;
 }
 
-Accounts::~Accounts() { unlink("/var/mail/p3s-virt"); }
+Accounts::~Accounts() { unlink(("/var/mail/" + virt_name_).c_str()); }
 
 bool Accounts::write_virt_maildrop(const std::string& contents) const {
-    const char* path = "/var/mail/p3s-virt";
+    const std::string path = "/var/mail/" + virt_name_;
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << contents;
         if (!out) return false;
     }
-    return chown(path, alice_->uid(), alice_->gid()) == 0 && chmod(path, 0600) == 0;
+    return chown(path.c_str(), alice_->uid(), alice_->gid()) == 0 && chmod(path.c_str(), 0600) == 0;
 }
 
-std::string Accounts::read_virt_maildrop() const { return read_file("/var/mail/p3s-virt"); }
+std::string Accounts::read_virt_maildrop() const { return read_file("/var/mail/" + virt_name_); }
 
 std::string apop_digest(const std::string& timestamp, const std::string& secret) {
     std::string input = timestamp + secret;

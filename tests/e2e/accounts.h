@@ -1,8 +1,9 @@
-// The accounts the end-to-end tests log in with (prefix p3s-):
+// The accounts the end-to-end tests log in with, each named
+// testing::unique_name(PREFIX) so that runs cannot collide:
 //   p3s-alice  a Unix account (shadow), password "alice-pw-1"
 //   p3s-bob    a Unix account with an APOP secret, the RFC 1939 example
 //              "tanstaaf" (so bob may not use USER/PASS)
-//   p3s-virt   a passwd-file entry whose mailbox p3s-alice owns,
+//   p3s-virt   a passwd-file entry whose mailbox alice owns,
 //              password "virt-pw-2"
 #pragma once
 
@@ -30,7 +31,8 @@ public:
     const TempDir& dir() const { return dir_; }
     testing::TestUser& alice() { return *alice_; }
     testing::TestUser& bob() { return *bob_; }
-    // /var/mail/p3s-virt, owned by p3s-alice.
+    const std::string& virt_name() const { return virt_name_; }
+    // /var/mail/VIRT, owned by alice.
     bool write_virt_maildrop(const std::string& contents) const;
     std::string read_virt_maildrop() const;
 
@@ -38,6 +40,7 @@ private:
     Accounts() = default;
     TempDir dir_{0755};  // pop3d-auth reads the account files after dropping root
     std::unique_ptr<testing::TestUser> alice_, bob_;
+    std::string virt_name_ = testing::unique_name("p3s-virt");
 };
 
 // MD5(timestamp + secret) in lower-case hex (RFC 1939 APOP), with OpenSSL.

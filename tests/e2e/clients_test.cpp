@@ -10,8 +10,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11160;
-
 std::size_t count(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -20,7 +18,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 class Clients : public ServedSuite<Clients> {
 protected:
-    static void SetUpTestSuite() { start_server(port); }
+    static void SetUpTestSuite() { start_server(); }
     void SetUp() override {
         ServedSuite::SetUp();
         if (HasFatalFailure() || IsSkipped()) return;
@@ -34,14 +32,14 @@ protected:
             << accounts_->alice().read_maildrop();
     }
     static std::string dir() { return accounts_->dir().path(); }
-    static std::string p() { return std::to_string(port); }
+    static std::string p() { return std::to_string(port()); }
 };
 
 TEST_F(Clients, PythonPoplib) {
     std::string script =
         "import poplib\n"
         "p = poplib.POP3('127.0.0.1', " + p() + ", timeout=10)\n"
-        "p.user('p3s-alice'); p.pass_('" + alice_password + "')\n"
+        "p.user('" + accounts_->alice().name() + "'); p.pass_('" + alice_password + "')\n"
         "for i in range(1, len(p.list()[1]) + 1):\n"
         "    print(b'\\n'.join(p.retr(i)[1]).decode()); p.dele(i)\n"
         "p.quit()\n";
@@ -54,7 +52,7 @@ TEST_F(Clients, PythonPoplib) {
 
 TEST_F(Clients, Curl) {
     std::string url = "pop3://127.0.0.1:" + p();
-    std::string auth = std::string(" -u p3s-alice:") + alice_password;
+    std::string auth = " -u " + accounts_->alice().name() + ":" + alice_password;
     int status = 0;
     std::string out = shell("curl -sS --max-time 10 " + url + "/1" + auth + " && curl -sS --max-time 10 " + url +
                                 "/2" + auth + " && curl -sS --max-time 10 -X DELE -I " + url + "/1" + auth +
@@ -69,7 +67,7 @@ TEST_F(Clients, Fetchmail) {
     std::string rc = accounts_->dir().write(
         "fetchmailrc",
         "poll 127.0.0.1 service " + p() + " protocol pop3 auth password\n"
-        "  user \"p3s-alice\" there with password \"" + alice_password + "\" is \"root\" here\n"
+        "  user \"" + accounts_->alice().name() + "\" there with password \"" + alice_password + "\" is \"root\" here\n"
         "  sslproto '' no sslcertck nokeep fetchall\n"
         "  mda \"/bin/sh -c 'cat >> " + dir() + "/fetchmail.out'\"\n",
         0600);
@@ -85,7 +83,7 @@ TEST_F(Clients, Mpop) {
     std::string delivered = accounts_->dir().write("mpop.mbox", "", 0600);
     std::string rc = accounts_->dir().write("mpoprc",
                                             "account default\nhost 127.0.0.1\nport " + p() +
-                                                "\ntls off\nauth user\nuser p3s-alice\npassword " + alice_password +
+                                                "\ntls off\nauth user\nuser " + accounts_->alice().name() + "\npassword " + alice_password +
                                                 "\nkeep off\ndelivery mbox " + delivered + "\nuidls_file " + dir() +
                                                 "/mpop.uidls\n",
                                             0600);
@@ -99,7 +97,7 @@ TEST_F(Clients, Getmail6) {
     std::string rc = accounts_->dir().write(
         "getmailrc",
         "[retriever]\ntype = SimplePOP3Retriever\nserver = 127.0.0.1\nport = " + p() +
-            "\nusername = p3s-alice\npassword = " + alice_password +
+            "\nusername = " + accounts_->alice().name() + "\npassword = " + alice_password +
             "\n[destination]\ntype = MDA_external\npath = /bin/sh\narguments = (\"-c\", \"cat >> " + dir() +
             "/getmail.out\")\nallow_root_commands = true\n[options]\ndelete = true\nread_all = true\n",
         0600);

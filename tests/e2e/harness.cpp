@@ -1,6 +1,7 @@
 #include "tests/e2e/harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -45,10 +47,9 @@ bool run_postinst() {
     return status == 0;
 }
 
-std::string base_config(const std::string& dir, int port, const std::string& extra) {
+std::string base_config(const std::string& dir, const std::string& extra) {
     // Sections may be repeated by `extra` only for keys not set here.
-    std::string c = "[server]\nlisten = 127.0.0.1:" + std::to_string(port) + "\npid_file = " + dir +
-                    "/pop3d.pid\n";
+    std::string c = "[server]\nlisten = 127.0.0.1:0\npid_file = " + dir + "/pop3d.pid\n";
     c += "[auth]\nfailure_delay = 0\nusers_file = " + dir + "/users\napop_file = " + dir + "/apop\n";
     return c + extra;
 }
@@ -120,6 +121,55 @@ Daemon::Daemon(const std::string& config_path, const std::string& log_path)
 }
 
 std::string Daemon::log() const { return read_file(log_path_); }
+
+int Daemon::port(const std::string& address) const {
+    std::string text = log();
+    std::string mark = "listening on " + address + ":";
+    std::size_t at = text.find(mark);
+    return at == std::string::npos ? 0 : std::atoi(text.c_str() + at + mark.size());
+}
+
+int listening_port(pid_t pid, bool ipv6) {
+    std::set<std::string> sockets;
+    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+    if (DIR* d = opendir(fds.c_str())) {
+        while (struct dirent* e = readdir(d)) {
+            char target[64] = {};
+            if (readlink((fds + "/" + e->d_name).c_str(), target, sizeof target - 1) > 0 &&
+                std::strncmp(target, "socket:[", 8) == 0)
+                sockets.insert(std::string(target + 8, std::strlen(target) - 9));
+        }
+        closedir(d);
+    }
+    // Lines: "sl local_address rem_address st ... uid timeout inode ...";
+    // local_address is HEXADDR:HEXPORT, st 0A is LISTEN.
+    std::istringstream table(read_file(ipv6 ? "/proc/net/tcp6" : "/proc/net/tcp"));
+    std::string line;
+    std::getline(table, line);
+    while (std::getline(table, line)) {
+        std::istringstream f(line);
+        std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+        f >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+        if (state == "0A" && sockets.count(inode))
+            return static_cast<int>(std::strtol(local.substr(local.find(':') + 1).c_str(), nullptr, 16));
+    }
+    return 0;
+}
+
+int unused_port() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    int port = 0;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
 
 Client::Client(const std::string& host, int port, const std::string& source) {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -1,5 +1,7 @@
 // What the end-to-end tests share: the real programs started on loopback
-// ports (11000-11999), a small blocking POP3 client, and /proc readers.
+// ports the kernel picks (port 0, read back), a small blocking POP3 client,
+// and /proc readers. No fixed port: the suite passes while other services
+// listen on the machine.
 // Every wait is bounded; nothing here sleeps a fixed time to "let things
 // settle" except while polling for a condition with a deadline.
 #pragma once
@@ -26,10 +28,17 @@ bool run_postinst();
 // Temporary directories come from tests/support (removed with their contents).
 using testing::TempDir;
 
-// The configuration every test starts from: one loopback address, no
-// failure delay, the users and APOP files in `dir`; everything else (the
-// /var/mail maildrops with fcntl and dot locks) as shipped.
-std::string base_config(const std::string& dir, int port, const std::string& extra = "");
+// The configuration every test starts from: 127.0.0.1 on a port the kernel
+// picks, no failure delay, the users and APOP files in `dir`; everything
+// else (the /var/mail maildrops with fcntl and dot locks) as shipped.
+std::string base_config(const std::string& dir, const std::string& extra = "");
+
+// The TCP port pid listens on (/proc/PID/fd and /proc/net/tcp, tcp6 when
+// ipv6); 0 when it listens on none.
+int listening_port(pid_t pid, bool ipv6 = false);
+// A port nobody listens on right now, for a program that cannot be told
+// port 0 (inetd); another program could take it before the test does.
+int unused_port();
 
 // A process started by a test and stopped (SIGTERM, then SIGKILL after a
 // bounded wait) by its pid when the object goes away.
@@ -58,6 +67,9 @@ public:
     pid_t pid() const { return process_.pid(); }
     int stop() { return process_.stop(); }
     std::string log() const;
+    // The port of `address` ("127.0.0.1", "[::1]") from its "listening on"
+    // line; 0 when there is none.
+    int port(const std::string& address = "127.0.0.1") const;
 
 private:
     std::string log_path_;

@@ -8,14 +8,13 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11120;
-
 TEST(Limits, TwentyFirstSessionFromOneAddressIsRefusedAnotherAddressIsServed) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), port, "[server]\nmax_sessions_per_ip = 20\n")),
+    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), "[server]\nmax_sessions_per_ip = 20\n")),
                   dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
+    const int port = daemon.port();
     std::vector<std::unique_ptr<Client>> held;
     for (int i = 0; i < 20; ++i) {
         held.push_back(std::make_unique<Client>("127.0.0.1", port));
@@ -50,13 +49,14 @@ namespace {
 TEST(Limits, OverMaxSessionsEveryAddressIsRefused) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), 11121, "[server]\nmax_sessions = 2\n")),
+    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), "[server]\nmax_sessions = 2\n")),
                   dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
-    Client first("127.0.0.1", 11121), second("127.0.0.1", 11121, "127.0.0.2");
+    const int port = daemon.port();
+    Client first("127.0.0.1", port), second("127.0.0.1", port, "127.0.0.2");
     ASSERT_EQ(first.line().rfind("+OK", 0), 0u);
     ASSERT_EQ(second.line().rfind("+OK", 0), 0u);
-    Client third("127.0.0.1", 11121, "127.0.0.3");
+    Client third("127.0.0.1", port, "127.0.0.3");
     std::string line = third.line();
     EXPECT_EQ(line.rfind("-ERR [SYS/TEMP] ", 0), 0u) << line;
     EXPECT_TRUE(third.closed_by_server());

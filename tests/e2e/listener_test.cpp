@@ -12,15 +12,13 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11130;
-
 // Whatever started the listener may have left descriptors open (here
 // /etc/shadow on fd 7); none of them may reach a session, which later runs
 // as a mail user.
 TEST(Listener, ClosesDescriptorsItInherited) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
     int status = 0;
     std::string out = shell("exec 7</etc/shadow; " + bin_dir() + "/pop3d -f " + config, &status);
     ASSERT_EQ(status, 0) << out;
@@ -45,7 +43,7 @@ TEST(Listener, ClosesDescriptorsItInherited) {
 TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
     int status = 0;
     std::string out = shell(bin_dir() + "/pop3d -f " + config, &status);
     ASSERT_EQ(status, 0) << out;
@@ -53,6 +51,8 @@ TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
     pid_t pid = std::atoi(read_file(pid_file).c_str());
     ASSERT_GT(pid, 1);
     EXPECT_EQ(proc_name(pid), "pop3d");
+    const int port = listening_port(pid);
+    ASSERT_NE(port, 0);
 
     Client c("127.0.0.1", port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
@@ -69,9 +69,10 @@ TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
 TEST(Listener, SighupWithABrokenFileKeepsTheOldConfiguration) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), port, "[server]\ngreeting = first greeting\n"));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path(), "[server]\ngreeting = first greeting\n"));
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
+    const int port = daemon.port();
 
     dir.write("pop3d.conf", "[server]\nno_such_key = 1\n");
     ASSERT_EQ(kill(daemon.pid(), SIGHUP), 0);
@@ -81,7 +82,7 @@ TEST(Listener, SighupWithABrokenFileKeepsTheOldConfiguration) {
         Client c("127.0.0.1", port);
         EXPECT_EQ(c.line().rfind("+OK first greeting", 0), 0u);
     }
-    dir.write("pop3d.conf", base_config(dir.path(), port, "[server]\ngreeting = second greeting\n"));
+    dir.write("pop3d.conf", base_config(dir.path(), "[server]\ngreeting = second greeting\n"));
     ASSERT_EQ(kill(daemon.pid(), SIGHUP), 0);
     ASSERT_TRUE(eventually(3000, [&] { return daemon.log().find("configuration reloaded") != std::string::npos; }));
     Client c("127.0.0.1", port);
@@ -97,14 +98,16 @@ namespace {
 TEST(Listener, ServesEveryConfiguredAddressIpv4AndIpv6) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", "[server]\nlisten = 127.0.0.1:11132 [::1]:11132\npid_file = " +
+    std::string config = dir.write("pop3d.conf", "[server]\nlisten = 127.0.0.1:0 [::1]:0\npid_file = " +
                                                      dir.path() + "/pop3d.pid\n");
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
-    Client v4("127.0.0.1", 11132);
+    ASSERT_TRUE(eventually(3000, [&] { return daemon.port("[::1]") != 0; })) << daemon.log();
+    Client v4("127.0.0.1", daemon.port("127.0.0.1"));
     EXPECT_EQ(v4.line().rfind("+OK", 0), 0u);
     int status = 0;
-    std::string v6 = shell("python3 -c \"import socket; s = socket.create_connection(('::1', 11132), timeout=10); "
+    std::string v6 = shell("python3 -c \"import socket; s = socket.create_connection(('::1', " +
+                           std::to_string(daemon.port("[::1]")) + "), timeout=10); "
                            "print(s.makefile('rb').readline().decode().strip())\"",
                            &status);
     EXPECT_EQ(status, 0) << v6;

@@ -11,18 +11,16 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11100;
-
 class Login : public ServedSuite<Login> {
 protected:
-    static void SetUpTestSuite() { start_server(port, "[auth]\nmax_attempts = 3\n"); }
+    static void SetUpTestSuite() { start_server("[auth]\nmax_attempts = 3\n"); }
 };
 
 TEST_F(Login, ShadowUserRetrievesAndDeletesMail) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     EXPECT_EQ(c.line().rfind("+OK ", 0), 0u);
-    c.send("USER p3s-alice\r\n");
+    c.send("USER " + accounts_->alice().name() + "\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send(std::string("PASS ") + alice_password + "\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
@@ -41,9 +39,9 @@ TEST_F(Login, ShadowUserRetrievesAndDeletesMail) {
 
 TEST_F(Login, PasswdFileUserReadsTheMailboxItsOwnerOwns) {
     ASSERT_TRUE(accounts_->write_virt_maildrop(sample_mbox(3)));
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
-    c.send(std::string("USER p3s-virt\r\nPASS ") + virt_password + "\r\nSTAT\r\nQUIT\r\n");
+    c.send("USER " + accounts_->virt_name() + "\r\nPASS " + virt_password + "\r\nSTAT\r\nQUIT\r\n");
     EXPECT_EQ(c.line(), "+OK send PASS");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
     std::string stat = c.line();
@@ -53,47 +51,47 @@ TEST_F(Login, PasswdFileUserReadsTheMailboxItsOwnerOwns) {
 
 TEST_F(Login, ApopWithTheRfcExampleSecret) {
     ASSERT_TRUE(accounts_->bob().write_maildrop(sample_mbox(1)));
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     std::string greeting = c.line();
     std::string timestamp = greeting_timestamp(greeting);
     ASSERT_FALSE(timestamp.empty()) << greeting;
-    c.send("APOP p3s-bob " + apop_digest(timestamp, bob_apop_secret) + "\r\nSTAT\r\nQUIT\r\n");
+    c.send("APOP " + accounts_->bob().name() + " " + apop_digest(timestamp, bob_apop_secret) + "\r\nSTAT\r\nQUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
     EXPECT_EQ(c.line().rfind("+OK 1 ", 0), 0u);
 }
 
 TEST_F(Login, ApopDigestForAnotherTimestampIsRefused) {
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
-    c.send("APOP p3s-bob " + apop_digest("<1.2@elsewhere>", bob_apop_secret) + "\r\n");
+    c.send("APOP " + accounts_->bob().name() + " " + apop_digest("<1.2@elsewhere>", bob_apop_secret) + "\r\n");
     EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
 }
 
 TEST_F(Login, AuthPlainWithInitialResponseAndContinuation) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
     {
-        Client c("127.0.0.1", port);
+        Client c("127.0.0.1", port());
         c.line();
-        c.send("AUTH PLAIN " + sasl_plain("p3s-alice", alice_password) + "\r\nSTAT\r\nQUIT\r\n");
+        c.send("AUTH PLAIN " + sasl_plain(accounts_->alice().name(), alice_password) + "\r\nSTAT\r\nQUIT\r\n");
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         EXPECT_EQ(c.line().rfind("+OK 1 ", 0), 0u);
     }
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
     c.send("AUTH PLAIN\r\n");
     EXPECT_EQ(c.line().rfind("+ ", 0), 0u);
-    c.send(sasl_plain("p3s-alice", alice_password) + "\r\nQUIT\r\n");
+    c.send(sasl_plain(accounts_->alice().name(), alice_password) + "\r\nQUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }
 
 // RFC 5034 section 4: the response after "+ " is not bound by the 255-octet
 // command line limit; RFC 4616 allows 255-octet passwords.
 TEST_F(Login, AuthPlainContinuationLongerThanACommandLineReachesTheCheck) {
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
     c.send("AUTH PLAIN\r\n");
     EXPECT_EQ(c.line().rfind("+ ", 0), 0u);
-    std::string response = sasl_plain("p3s-alice", std::string(200, 'x'));
+    std::string response = sasl_plain(accounts_->alice().name(), std::string(200, 'x'));
     ASSERT_GT(response.size(), 255u);
     c.send(response + "\r\n");
     std::string reply = c.line();
@@ -101,9 +99,9 @@ TEST_F(Login, AuthPlainContinuationLongerThanACommandLineReachesTheCheck) {
 }
 
 TEST_F(Login, WrongPasswordAndUnknownUserGetTheSameReply) {
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
-    c.send("USER p3s-alice\r\nPASS not-the-password\r\n");
+    c.send("USER " + accounts_->alice().name() + "\r\nPASS not-the-password\r\n");
     c.line();
     std::string wrong = c.line();
     c.send("USER p3s-nobody-here\r\nPASS not-the-password\r\n");
@@ -119,10 +117,10 @@ TEST_F(Login, WrongPasswordAndUnknownUserGetTheSameReply) {
 }
 
 TEST_F(Login, MaxAttemptsClosesTheConnection) {
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
     for (int i = 0; i < 3; ++i) {
-        c.send("USER p3s-alice\r\nPASS wrong\r\n");
+        c.send("USER " + accounts_->alice().name() + "\r\nPASS wrong\r\n");
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
     }
@@ -131,9 +129,9 @@ TEST_F(Login, MaxAttemptsClosesTheConnection) {
 
 TEST_F(Login, PipelinedLoginAndCommandsInOneWriteAreAllAnswered) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
-    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nSTAT\r\nLIST\r\nQUIT\r\n");
+    c.send("USER " + accounts_->alice().name() + "\r\nPASS " + alice_password + "\r\nSTAT\r\nLIST\r\nQUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);                  // USER
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);                  // PASS
     EXPECT_EQ(c.line().rfind("+OK 2 ", 0), 0u);               // STAT
@@ -144,7 +142,7 @@ TEST_F(Login, PipelinedLoginAndCommandsInOneWriteAreAllAnswered) {
 }
 
 TEST_F(Login, StlsIsRefusedWhileTlsIsNotBuilt) {
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     c.line();
     c.send("STLS\r\n");
     EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
@@ -152,7 +150,7 @@ TEST_F(Login, StlsIsRefusedWhileTlsIsNotBuilt) {
 
 TEST_F(Login, EverySessionLeavesOneSummaryLine) {
     {
-        Client c("127.0.0.1", port);
+        Client c("127.0.0.1", port());
         c.line();
         c.send("QUIT\r\n");
         c.line();
@@ -169,9 +167,9 @@ TEST_F(Login, AnAccountWithoutAHomeCanStillDeleteFromTheMiddle) {
     ASSERT_EQ(testing::run_command("rm -rf '" + user->home() + "'"), 0);
     ASSERT_TRUE(user->write_maildrop(sample_mbox(3)));
     {
-        Client c("127.0.0.1", port);
+        Client c("127.0.0.1", port());
         c.line();
-        c.send("USER p3s-nohome\r\nPASS nohome-pw-3\r\nDELE 1\r\nQUIT\r\n");
+        c.send("USER " + user->name() + "\r\nPASS nohome-pw-3\r\nDELE 1\r\nQUIT\r\n");
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         std::string login = c.line();
         EXPECT_EQ(login.rfind("+OK", 0), 0u) << login << "\n" << daemon_->log();
@@ -181,7 +179,7 @@ TEST_F(Login, AnAccountWithoutAHomeCanStillDeleteFromTheMiddle) {
         EXPECT_TRUE(c.closed_by_server());
     }
     EXPECT_EQ(user->read_maildrop(), sample_mbox(3).substr(sample_mbox(1).size()));
-    EXPECT_EQ(testing::run_command("find /var/lib/pop3d/state -mindepth 1 -maxdepth 1 -user p3s-nohome "
+    EXPECT_EQ(testing::run_command("find /var/lib/pop3d/state -mindepth 1 -maxdepth 1 -user " + user->name() + " "
                                    "-exec rm -rf {} +"),
               0);
 }
@@ -192,9 +190,9 @@ TEST_F(Login, AfterABrokenReloadSessionsAndPop3dAuthKeepTheValidatedConfiguratio
     ASSERT_EQ(kill(daemon_->pid(), SIGHUP), 0);
     EXPECT_TRUE(eventually(3000, [] { return daemon_->log().find("keeping the old configuration") != std::string::npos; }));
     {
-        Client c("127.0.0.1", port);
+        Client c("127.0.0.1", port());
         c.line();
-        c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\nSTAT\r\nQUIT\r\n");
+        c.send("USER " + accounts_->alice().name() + "\r\nPASS " + alice_password + "\r\nSTAT\r\nQUIT\r\n");
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
         EXPECT_EQ(c.line().rfind("+OK 1 ", 0), 0u);

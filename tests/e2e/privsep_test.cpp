@@ -15,8 +15,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11110;
-
 std::string first_id(const std::string& ids) { return ids.substr(0, ids.find('\t')); }
 
 std::string uid_of(const char* name) {
@@ -28,7 +26,7 @@ std::string uid_of(const char* name) {
 
 class Privsep : public ServedSuite<Privsep> {
 protected:
-    static void SetUpTestSuite() { start_server(port); }
+    static void SetUpTestSuite() { start_server(); }
     // The one session the listener runs.
     pid_t session() {
         std::vector<pid_t> sessions;
@@ -58,9 +56,9 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
     // A supplementary group, so that the session's groups say something.
     int usermod = 0;
-    shell("usermod -a -G users p3s-alice", &usermod);
+    shell("usermod -a -G users " + accounts_->alice().name(), &usermod);
     ASSERT_EQ(usermod, 0);
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", port());
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     pid_t monitor = session();
     ASSERT_GT(monitor, 0);
@@ -103,7 +101,7 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     EXPECT_EQ(fronts, 1);
     EXPECT_EQ(auths, 1);
 
-    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\n");
+    c.send("USER " + accounts_->alice().name() + "\r\nPASS " + alice_password + "\r\n");
     c.line();
     std::string login = c.line();
     ASSERT_EQ(login.rfind("+OK", 0), 0u) << login << "\n" << daemon_->log();
@@ -139,7 +137,7 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     // The owner's groups, looked up in a child: no NSS module stays mapped
     // in the session (Debian's nsswitch.conf names libnss_systemd).
     int id_status = 0;
-    EXPECT_EQ(words(st["Groups"]), words(shell("id -G p3s-alice", &id_status)));
+    EXPECT_EQ(words(st["Groups"]), words(shell("id -G " + accounts_->alice().name(), &id_status)));
     EXPECT_EQ(read_file("/proc/" + std::to_string(monitor) + "/maps").find("libnss_"), std::string::npos);
     // The connection is non-blocking, so the autologout bounds every write
     // to a client that stops reading.

@@ -16,11 +16,11 @@ template <class Suite>
 class ServedSuite : public ::testing::Test {
 protected:
     // extra: configuration lines added to base_config.
-    static void start_server(int port, const std::string& extra = "") {
+    static void start_server(const std::string& extra = "") {
         accounts_ = Accounts::create(&why_).release();
         if (!accounts_) return;
         std::string dir = accounts_->dir().path();
-        config_text_ = base_config(dir, port, extra);
+        config_text_ = base_config(dir, extra);
         daemon_ = new Daemon(accounts_->dir().write("pop3d.conf", config_text_), dir + "/pop3d.log");
     }
     static void TearDownTestSuite() {
@@ -40,6 +40,9 @@ protected:
         // a new login to the same maildrop would meet [IN-USE].
         ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
     }
+
+    // The port the kernel gave the listener.
+    static int port() { return daemon_->port(); }
 
     static inline Accounts* accounts_ = nullptr;
     static inline std::string why_;

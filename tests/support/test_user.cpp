@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace pop3d::testing {
@@ -19,14 +20,24 @@ int run_command(const std::string& command) {
     return WEXITSTATUS(rc);
 }
 
-std::unique_ptr<TestUser> TestUser::create(const std::string& name, const std::string& password,
+std::string unique_name(const std::string& prefix) {
+    static const std::string suffix = [] {
+        const char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+        std::random_device random;
+        std::string s;
+        for (int i = 0; i < 6; ++i) s += letters[random() % (sizeof letters - 1)];
+        return s;
+    }();
+    return prefix + "-" + suffix;
+}
+
+std::unique_ptr<TestUser> TestUser::create(const std::string& prefix, const std::string& password,
                                            std::string* why) {
     if (geteuid() != 0) {
         *why = "needs root to create Unix test users";
         return nullptr;
     }
-    // A leftover from an interrupted run would make useradd fail.
-    run_command("userdel -r " + name + " >/dev/null 2>&1");
+    const std::string name = unique_name(prefix);
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
     if (!crypt_gensalt_rn("$6$", 5000, nullptr, 0, salt, sizeof salt)) {
         *why = "crypt_gensalt failed";

@@ -11,10 +11,12 @@ namespace pop3d::testing {
 
 class TestUser {
 public:
-    // name: a short unique name (e.g. "p3t-alice"); password: set as a
-    // SHA-512 crypt hash at 5000 rounds. Returns null (with a reason in
-    // *why) when the account cannot be made, e.g. when not root.
-    static std::unique_ptr<TestUser> create(const std::string& name, const std::string& password,
+    // prefix: a short name (e.g. "p3t-alice"); the account is named
+    // unique_name(prefix), so that two runs at once or an account left over
+    // by a killed run cannot collide. password: set as a SHA-512 crypt hash
+    // at 5000 rounds. Returns null (with a reason in *why) when the account
+    // cannot be made, e.g. when not root.
+    static std::unique_ptr<TestUser> create(const std::string& prefix, const std::string& password,
                                             std::string* why);
     ~TestUser();
     TestUser(const TestUser&) = delete;
@@ -37,6 +39,10 @@ private:
     uid_t uid_ = 0;
     gid_t gid_ = 0;
 };
+
+// prefix + "-" + six characters drawn once per test process ("p3s-alice-k3x9qa"):
+// a name no other run uses, within the 32 characters of a Unix user name.
+std::string unique_name(const std::string& prefix);
 
 // Runs a shell command; returns its exit status (or -1).
 int run_command(const std::string& command);
