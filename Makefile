@@ -64,7 +64,7 @@ $(BUILD)/obj/%.o: %.cpp
 # The programs carry their own copy of libstdc++ and libgcc: a process is
 # started per connection (pop3d-session, pop3d-auth), and resolving
 # libstdc++'s symbols at every start cost about a tenth of the login rate
-# (issue 6, M1); its relocated pages were also private to every session (M6).
+# (`make bench`, M1); its relocated pages were also private to every session (M6).
 PROGRAM_LDFLAGS := -static-libstdc++ -static-libgcc
 $(BUILD)/bin/%:
 	@mkdir -p $(@D)
@@ -173,7 +173,7 @@ install: all
 	    install -m 0644 etc/pop3d.conf $(DESTDIR)/etc/pop3d/pop3d.conf; fi
 	if [ -z "$(DESTDIR)" ]; then sh etc/postinst.sh; fi
 
-# ---- bench (issue 6): the load generator and the side-by-side benchmark ----
+# ---- bench: the load generator and the side-by-side benchmark ----
 # `make bench` installs Dovecot and popa3d if missing, builds pop3d and the
 # load generator, and runs bench/run.sh (root; loopback ports 12000-12999).
 BENCH_OBJS := $(call objs,$(call srcs,bench))

@@ -47,7 +47,7 @@ Status install_syscall_filter() {
     if (!ctx) return make_error(ErrorKind::permanent, "seccomp_init failed");
     // A binary search over the syscall numbers instead of a linear list: the
     // filter runs at every system call (NSS reads files line by line), and
-    // the list cost about 2% of the CPU of a login (issue 6, M1). Only speed:
+    // the list cost about 2% of the CPU of a login (`make bench`, M1). Only speed:
     // a libseccomp without it (before 2.5) gets the same rules as a list.
     if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc != 0)
         log::notice("seccomp: no binary-tree filter (%s); using a linear one", std::strerror(-rc));

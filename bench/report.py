@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw results into the README table: medians over the
 repetitions, and the ratios pop3d/Dovecot and popa3d/Dovecot against the
-targets of issue 6.
+targets in the README (section Benchmark).
 
 Raw line: REP SERVER SCENARIO ok|na|fail REST, REST being key=value pairs
 (ok) or the reason (na, fail)."""

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The side-by-side benchmark of issue 6: Dovecot, popa3d and pop3d serve the
+# The side-by-side benchmark (README, section Benchmark): Dovecot, popa3d and pop3d serve the
 # same Unix test users (p3b-*) and the same mbox files in /var/mail on
 # 127.0.0.1:12110-12112; the scenarios run alternating between the servers
 # (A B C A B C ...) for $REPS repetitions; bench/report.py writes the medians

@@ -1,4 +1,4 @@
-// The benchmark scenarios (M1-M6 of issue 6) as the load generator runs them.
+// The benchmark scenarios (M1-M6 of the README, section Benchmark) as the load generator runs them.
 // Each returns an empty string on success, else why the run is not a figure,
 // and prints its measurements as one line of key=value pairs.
 #pragma once

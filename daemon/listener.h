@@ -23,8 +23,7 @@ struct LoadedConfig {
     UniqueFd sealed_text;
 };
 
-// Reads, validates and seals the file. TLS is not built yet, so a
-// configuration that asks for implicit TLS is refused here.
+// Reads, validates (parse_config holds every refusal) and seals the file.
 Result<LoadedConfig> load_listener_config(const std::string& path);
 
 // The signals the loop reads from its signalfd (blocked otherwise).

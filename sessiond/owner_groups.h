@@ -2,7 +2,7 @@
 // (getgrouplist), looked up in a child of the monitor that then exits: the
 // NSS modules the lookup loads (on Debian libnss_systemd and the libm it
 // pulls in) would otherwise stay mapped in the session for its whole life,
-// about 100 KiB of every idle session (issue 6, M6). The child keeps none of
+// about 100 KiB of every idle session (`make bench`, M6). The child keeps none of
 // the monitor's descriptors but its pipe; the monitor takes only a whole,
 // bounded, non-empty list from a child that exited 0, and waits at most
 // limits::group_lookup_seconds (then kills it: ErrorKind::temporary).

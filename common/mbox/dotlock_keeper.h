@@ -1,6 +1,6 @@
 // Why this exists: Debian's mail spool (/var/mail, root:mail 2775) is not
 // writable by users, so MBOX.lock is normally made by liblockfile's setgid
-// helper dotlockfile. But the session runs with no_new_privs (issue 5), which
+// helper dotlockfile. But the session runs with no_new_privs (become_owner), which
 // disarms every setgid bit, so that helper cannot work for it, and the
 // session must not keep the mail group itself.
 //

@@ -5,7 +5,7 @@
 // Even pop3d-auth loads libcrypto only at its first APOP check (dlopen of
 // the soname the headers belong to), not at every start: pop3d-auth starts
 // for every connection, and relocating libcrypto was about 5% of the CPU of
-// a password login (issue 6, M1) that never uses it. The seccomp filter
+// a password login (`make bench`, M1) that never uses it. The seccomp filter
 // already allows what loading a library needs (NSS modules load the same way).
 #include <dlfcn.h>
 #include <openssl/evp.h>

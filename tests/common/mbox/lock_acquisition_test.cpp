@@ -187,7 +187,7 @@ TEST(LockAcquisition, NoOrderOfAnAgentThatWaitsWhileHoldingDeadlocks) {
 }
 
 // Two locks against an agent in either order: the same order, and the case
-// of issue 15 (we fcntl first, the agent dotlock first and then waiting in
+// that deadlocked before (we fcntl first, the agent dotlock first and then waiting in
 // F_SETLKW for the fcntl lock we would hold).
 TEST(LockAcquisition, TwoLocksAgainstAnAgentInEitherOrder) {
     for (std::vector<std::size_t> theirs : {std::vector<std::size_t>{0, 1}, std::vector<std::size_t>{1, 0}}) {
