@@ -10,11 +10,10 @@
 #include <memory>
 
 #include "authd/read_file.h"
+#include "common/limits.h"
 
 namespace pop3d::authd {
 namespace {
-
-constexpr int lock_attempts = 100;  // 10 seconds in steps of 100 ms
 
 Error sys_error(const std::string& what, int err) {
     return make_error(ErrorKind::temporary, what + ": " + std::strerror(err));
@@ -54,14 +53,14 @@ Result<FileLock> FileLock::acquire(const std::string& path) {
     std::string lock = path + ".lock";
     int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return sys_error(lock, errno);
-    for (int i = 0; i < lock_attempts; ++i) {
+    for (int i = 0; i < limits::passwd_lock_attempts; ++i) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) return FileLock(fd);
         if (errno != EWOULDBLOCK && errno != EINTR) {
             int err = errno;
             close(fd);
             return sys_error("lock " + lock, err);
         }
-        usleep(100 * 1000);
+        usleep(limits::passwd_lock_retry_ms * 1000);
     }
     close(fd);
     return make_error(ErrorKind::temporary, lock + ": still locked by another pop3d-passwd after 10 seconds");

@@ -17,6 +17,9 @@
 
 namespace pop3d::authd {
 
+// Where the slot files are: a root-owned directory HashSlots::open makes.
+inline constexpr const char* hash_slot_dir = "/run/pop3d";
+
 class HashSlots {
 public:
     // No slots: hashing is not bounded (single-user mode, where nobody else

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     // replace the slot files. Without root (single-user mode) there are none.
     authd::HashSlots slots;
     if (geteuid() == 0) {
-        auto opened = authd::HashSlots::open(limits::hash_slot_dir, limits::hash_slots);
+        auto opened = authd::HashSlots::open(authd::hash_slot_dir, limits::hash_slots);
         if (!opened) {
             log::error("%s", opened.error().message.c_str());
             return 1;

@@ -7,11 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/limits.h"
+
 namespace pop3d::daemon {
 namespace {
-
-// The kernel caps it at net.core.somaxconn anyway.
-constexpr int listen_backlog = 128;
 
 Result<ListenSocket> open_one(const Endpoint& ep) {
     auto fail = [&](const char* what) {
@@ -44,7 +43,7 @@ Result<ListenSocket> open_one(const Endpoint& ep) {
     if (ep.ipv6 && setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0)
         return fail("IPV6_V6ONLY");
     if (bind(fd.get(), reinterpret_cast<sockaddr*>(&address), len) != 0) return fail("bind");
-    if (listen(fd.get(), listen_backlog) != 0) return fail("listen");
+    if (listen(fd.get(), limits::listen_backlog) != 0) return fail("listen");
     len = sizeof address;
     if (getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &len) != 0) return fail("getsockname");
     Endpoint bound = ep;

@@ -9,17 +9,12 @@
 #include <cstring>
 
 #include "common/config_handoff.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/peer_address.h"
 
 namespace pop3d::daemon {
 namespace {
-
-// Connections taken per wake-up of one socket, so that a flood on one
-// address cannot starve signals or the other addresses.
-constexpr int accepts_per_wakeup = 64;
-// How long the sockets rest when accept ran out of descriptors or memory.
-constexpr int accept_pause_ms = 100;
 
 // One line, without waiting: a client that does not read gets nothing. The
 // socket is then shut down for writing so the line is not lost to a reset.
@@ -66,7 +61,7 @@ Status Listener::run() {
         // forever; the sockets rest a moment while sessions end.
         int timeout = -1;
         if (out_of_descriptors_)
-            timeout = accept_pause_ms;
+            timeout = limits::accept_pause_ms;
         else
             for (const auto& s : sockets_) fds.push_back({s.fd.get(), POLLIN, 0});
         out_of_descriptors_ = false;
@@ -93,7 +88,7 @@ Status Listener::run() {
 }
 
 void Listener::accept_from(int listen_fd) {
-    for (int i = 0; i < accepts_per_wakeup; ++i) {
+    for (int i = 0; i < limits::accepts_per_wakeup; ++i) {
         sockaddr_storage address{};
         socklen_t len = sizeof address;
         UniqueFd conn(accept4(listen_fd, reinterpret_cast<sockaddr*>(&address), &len, SOCK_CLOEXEC));

@@ -13,6 +13,7 @@
 #include "common/capabilities.h"
 #include "common/config.h"
 #include "common/config_handoff.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/unique_fd.h"
 #include "sessiond/session.h"
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
             case 'c': {
                 char* end = nullptr;
                 long fd = std::strtol(optarg, &end, 10);
-                if (*optarg == '\0' || *end != '\0' || fd < 3 || fd > 1024) return usage();
+                if (*optarg == '\0' || *end != '\0' || fd < 3 || fd > limits::handed_descriptor_max) return usage();
                 config_fd = static_cast<int>(fd);
                 break;
             }

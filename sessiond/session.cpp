@@ -48,7 +48,7 @@ private:
 };
 
 void say(const std::string& line) {
-    ClientOutput out(STDOUT_FILENO, 10);
+    ClientOutput out(STDOUT_FILENO, limits::last_line_seconds);
     auto ignored = out.write(line);
     (void)ignored;  // the session ends right after either way
 }
