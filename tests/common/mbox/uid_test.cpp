@@ -72,14 +72,17 @@ TEST_F(Uid, XUidlIsTakenFromTheHeaderOnlyWhenThereIsExactlyOneValidOne) {
     EXPECT_EQ(find_x_uidl(far), std::nullopt);
 }
 
-TakenIds none() {
-    return [](const std::function<void(std::string_view)>&) {};
+// The ids messages that stay already hold.
+TakenIds taken(std::vector<std::string> ids) {
+    return [ids](const std::function<void(std::string_view)>& each) {
+        for (const auto& id : ids) each(id);
+    };
 }
 
 TEST_F(Uid, IdenticalMessagesGetSuffixesInFileOrder) {
     std::deque<std::string> storage;
     std::vector<UidCandidate> c{{"", "same", {}}, {"", "same", {}}, {"", "other", {}}, {"", "same", {}}};
-    auto ids = assign_uids(none(), c, storage);
+    auto ids = assign_uids(taken({}), c, storage);
     ASSERT_EQ(ids.size(), 4u);
     EXPECT_EQ(ids[0], "same");
     EXPECT_EQ(ids[1], "same.2");
@@ -89,13 +92,8 @@ TEST_F(Uid, IdenticalMessagesGetSuffixesInFileOrder) {
 
 TEST_F(Uid, PinnedAndTakenIdsAreKeptAndAvoided) {
     std::deque<std::string> storage;
-    // A message still in the file already holds "d" and "d.2".
-    auto taken = [](const std::function<void(std::string_view)>& each) {
-        each("d");
-        each("d.2");
-    };
     std::vector<UidCandidate> c{{"kept", "zzz", {}}, {"", "d", {}}};
-    auto ids = assign_uids(taken, c, storage);
+    auto ids = assign_uids(taken({"d", "d.2"}), c, storage);
     EXPECT_EQ(ids[0], "kept");
     EXPECT_EQ(ids[1], "d.3");
 }
@@ -103,31 +101,27 @@ TEST_F(Uid, PinnedAndTakenIdsAreKeptAndAvoided) {
 TEST_F(Uid, XUidlIsUsedOnlyWhenNoOtherMessageHasIt) {
     std::deque<std::string> storage;
     std::vector<UidCandidate> unique{{"", "d1", std::string("mine")}, {"", "d2", {}}};
-    auto ids = assign_uids(none(), unique, storage);
+    auto ids = assign_uids(taken({}), unique, storage);
     EXPECT_EQ(ids[0], "mine");
     EXPECT_EQ(ids[1], "d2");
 
     std::vector<UidCandidate> twice{{"", "d1", std::string("dup")}, {"", "d2", std::string("dup")}};
-    ids = assign_uids(none(), twice, storage);
+    ids = assign_uids(taken({}), twice, storage);
     EXPECT_EQ(ids[0], "d1");
     EXPECT_EQ(ids[1], "d2");
 
     // An X-UIDL equal to another message's derived id is not trusted either.
     std::vector<UidCandidate> clash{{"", "d1", std::string("d2")}, {"", "d2", {}}};
-    ids = assign_uids(none(), clash, storage);
+    ids = assign_uids(taken({}), clash, storage);
     EXPECT_EQ(ids[0], "d1");
     EXPECT_EQ(ids[1], "d2");
 }
 
 TEST_F(Uid, AssignedIdsAreDistinctFromEachOtherAndFromTakenOnes) {
     std::deque<std::string> storage;
-    auto taken = [](const std::function<void(std::string_view)>& each) {
-        each("a.2");
-        each("b");
-    };
     std::vector<UidCandidate> c;
     for (int i = 0; i < 50; ++i) c.push_back({"", i % 3 == 0 ? "a" : "b", {}});
-    auto ids = assign_uids(taken, c, storage);
+    auto ids = assign_uids(taken({"a.2", "b"}), c, storage);
     std::set<std::string_view> seen(ids.begin(), ids.end());
     EXPECT_EQ(seen.size(), ids.size());
     EXPECT_FALSE(seen.count("a.2"));
