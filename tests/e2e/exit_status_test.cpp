@@ -10,8 +10,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11180;
-
 int status_of(const std::string& command, std::string* out = nullptr) {
     int status = -1;
     std::string text = shell(command + " </dev/null", &status);
@@ -51,7 +49,7 @@ TEST(ExitStatus, ConfigurationErrorsAreExConfig) {
 // administrator's shell or init waits for, exits with the child's status.
 TEST(ExitStatus, APidFileThatCannotBeMadeIsExCantCreat) {
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", "[server]\nlisten = 127.0.0.1:" + std::to_string(port) + "\npid_file = " +
+    std::string config = dir.write("pop3d.conf", "[server]\nlisten = 127.0.0.1:0\npid_file = " +
                                          dir.path() + "/no/such/dir/pop3d.pid\n[auth]\nfailure_delay = 0\n");
     std::string out;
     EXPECT_EQ(status_of(bin_dir() + "/pop3d -f " + config, &out), EX_CANTCREAT) << out;

@@ -113,9 +113,9 @@ protected:
     // A listener with a PROXY address (besides the plain one base_config
     // gives) trusting 127.0.0.1, HAProxy's source address here. The
     // listeners run in the foreground, so they share no pid file.
-    std::string proxy_config(const std::string& name, int plain_port, int proxy_port, const std::string& extra = "") {
+    std::string proxy_config(const std::string& name, int proxy_port, const std::string& extra = "") {
         return accounts_->dir().write(
-            name, base_config(accounts_->dir().path(), plain_port,
+            name, base_config(accounts_->dir().path(),
                               "[server]\nproxy_listen = 127.0.0.1:" + std::to_string(proxy_port) +
                                   "\nproxy_from = 127.0.0.1/32\nproxy_header_timeout = 2\n" + extra),
             0644);
@@ -130,8 +130,8 @@ std::string HaProxyFront::why_;
 TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
     TempDir dir;
-    const int plain = free_port(), back = free_port(), v1 = free_port(), v2 = free_port();
-    std::string config = proxy_config("a.conf", plain, back, "max_sessions_per_ip = 1\n");
+    const int back = free_port(), v1 = free_port(), v2 = free_port();
+    std::string config = proxy_config("a.conf", back, "max_sessions_per_ip = 1\n");
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     HaProxy haproxy(dir, {{v1, "127.0.0.1:" + std::to_string(back) + " send-proxy"},
@@ -190,8 +190,8 @@ TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
 
 TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
     TempDir dir;
-    const int plain = free_port(), back = free_port(), outside = free_port();
-    Daemon daemon(proxy_config("b.conf", plain, back), dir.path() + "/pop3d.log");
+    const int back = free_port(), outside = free_port();
+    Daemon daemon(proxy_config("b.conf", back), dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     // HAProxy connecting from 127.0.0.9, which proxy_from does not name.
     HaProxy haproxy(dir, {{outside, "127.0.0.1:" + std::to_string(back) + " send-proxy-v2 source 127.0.0.9"}});
@@ -225,7 +225,7 @@ TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
         return daemon.log().find("refused 127.0.0.1: PROXY header: not sent within the deadline") != std::string::npos;
     })) << daemon.log();
     // The plain address never takes a header: it is a POP3 client's line.
-    Client plain_client("127.0.0.1", plain);
+    Client plain_client("127.0.0.1", daemon.port());
     EXPECT_EQ(plain_client.line().rfind("+OK", 0), 0u);
     EXPECT_EQ(daemon.log().find("session: user=\"-\" client=127.0.0.2"), std::string::npos);
 }
@@ -234,8 +234,8 @@ TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
 // header before anything else.
 TEST_F(HaProxyFront, SessionOptionPReadsTheHeaderUnderASuperserver) {
     TempDir dir;
-    const int plain = free_port(), back = free_port(), v2 = free_port();
-    std::string config = proxy_config("c.conf", plain, back);
+    const int back = free_port(), v2 = free_port();
+    std::string config = proxy_config("c.conf", back);
     std::string log = dir.path() + "/socat.log";
     Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(back) + ",bind=127.0.0.1,reuseaddr,fork",
                    "EXEC:" + bin_dir() + "/pop3d-session -e -p -f " + config + ",nofork"},
@@ -300,10 +300,10 @@ bool deliver(const std::string& maildrop, const std::string& message) {
 TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
     TempDir dir;
-    const int plain1 = free_port(), back1 = free_port(), plain2 = free_port(), back2 = free_port();
+    const int back1 = free_port(), back2 = free_port();
     const int front1 = free_port(), front2 = free_port();
-    Daemon one(proxy_config("d1.conf", plain1, back1), dir.path() + "/one.log");
-    Daemon two(proxy_config("d2.conf", plain2, back2), dir.path() + "/two.log");
+    Daemon one(proxy_config("d1.conf", back1), dir.path() + "/one.log");
+    Daemon two(proxy_config("d2.conf", back2), dir.path() + "/two.log");
     ASSERT_TRUE(one.ready() && two.ready()) << one.log() << two.log();
     HaProxy haproxy(dir, {{front1, "127.0.0.1:" + std::to_string(back1) + " send-proxy"},
                           {front2, "127.0.0.1:" + std::to_string(back2) + " send-proxy-v2"}},
@@ -330,10 +330,10 @@ TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
 // file, but the mail is not served. Enable once fixed.
 TEST_F(HaProxyFront, DISABLED_DownloadAndDeleteLoopWhileDeliveringLosesNothing) {
     TempDir dir;
-    const int plain1 = free_port(), back1 = free_port(), plain2 = free_port(), back2 = free_port();
+    const int back1 = free_port(), back2 = free_port();
     const int front1 = free_port(), front2 = free_port();
-    Daemon one(proxy_config("e1.conf", plain1, back1), dir.path() + "/one.log");
-    Daemon two(proxy_config("e2.conf", plain2, back2), dir.path() + "/two.log");
+    Daemon one(proxy_config("e1.conf", back1), dir.path() + "/one.log");
+    Daemon two(proxy_config("e2.conf", back2), dir.path() + "/two.log");
     ASSERT_TRUE(one.ready() && two.ready()) << one.log() << two.log();
     HaProxy haproxy(dir, {{front1, "127.0.0.1:" + std::to_string(back1) + " send-proxy"},
                           {front2, "127.0.0.1:" + std::to_string(back2) + " send-proxy-v2"}});
