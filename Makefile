@@ -91,7 +91,8 @@ test:
 # Debian packages the build and the tests need.
 DEB_PACKAGES := g++ make pkg-config libsodium-dev libcap-dev libinih-dev libgtest-dev \
 	libssl-dev libcrypt-dev liblockfile-dev liblockfile-bin libseccomp-dev openssl \
-	python3 curl fetchmail mpop getmail6 socat openbsd-inetd procmail
+	python3 curl fetchmail mpop getmail6 socat openbsd-inetd procmail groff-base \
+	haproxy fail2ban debhelper dpkg-dev fakeroot lintian systemd man-db
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -160,18 +161,43 @@ run:
 	@etc/make-run.sh $(BUILD)/bin run $(RUN_PORT)
 
 # install: the daemons to $(PREFIX)/sbin (pop3d-session finds pop3d-auth
-# next to itself), the sample configuration to /etc/pop3d unless one is
-# there, then the system users and the chroot (etc/postinst.sh).
+# next to itself), the man pages, the README and the example files; the
+# sample configuration to /etc/pop3d unless one is there; then (without
+# DESTDIR) the system users and the chroot (etc/postinst.sh).
+# uninstall removes exactly the files of INSTALLED_FILES and leaves the
+# configuration, /var/lib/pop3d and the mail alone.
 PREFIX ?= /usr/local
-SBINDIR := $(DESTDIR)$(PREFIX)/sbin
-.PHONY: install
+SYSCONFDIR ?= /etc
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+DOCDIR = $(PREFIX)/share/doc/pop3d
+MAN8 := man/pop3d.8 man/pop3d-session.8 man/pop3d-auth.8 man/pop3d-passwd.8
+MAN5 := man/pop3d.conf.5
+EXAMPLES := etc/pop3d.conf etc/inetd.conf etc/xinetd.d/pop3d etc/systemd/pop3d.service \
+	etc/systemd/pop3d.socket etc/systemd/pop3d@.service etc/systemd/pop3d-tls.socket \
+	etc/systemd/pop3d-tls@.service etc/fail2ban/filter.d/pop3d.conf \
+	etc/fail2ban/jail.d/pop3d.conf
+INSTALLED_FILES = $(patsubst $(BUILD)/bin/%,$(SBINDIR)/%,$(PROGRAMS)) \
+	$(patsubst man/%,$(MANDIR)/man8/%,$(MAN8)) $(patsubst man/%,$(MANDIR)/man5/%,$(MAN5)) \
+	$(DOCDIR)/README.md $(foreach f,$(EXAMPLES),$(DOCDIR)/examples/$(subst /,-,$(patsubst etc/%,%,$(f))))
+.PHONY: install uninstall
 install: all
-	install -d -m 0755 $(SBINDIR)
-	install -m 0755 $(PROGRAMS) $(SBINDIR)/
-	install -d -m 0755 $(DESTDIR)/etc/pop3d
-	if [ ! -e $(DESTDIR)/etc/pop3d/pop3d.conf ]; then \
-	    install -m 0644 etc/pop3d.conf $(DESTDIR)/etc/pop3d/pop3d.conf; fi
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	for f in $(EXAMPLES); do \
+	    n=$${f#etc/}; install -m 0644 $$f $(DESTDIR)$(DOCDIR)/examples/$$(echo $$n | tr / -); done
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/pop3d
+	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/pop3d/pop3d.conf ]; then \
+	    install -m 0644 etc/pop3d.conf $(DESTDIR)$(SYSCONFDIR)/pop3d/pop3d.conf; fi
 	if [ -z "$(DESTDIR)" ]; then sh etc/postinst.sh; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # ---- bench: the load generator and the side-by-side benchmark ----
 # `make bench` installs Dovecot and popa3d if missing, builds pop3d and the
@@ -190,3 +216,28 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_LOADGEN)
 	@$(MAKE) --no-print-directory all || echo "bench: pop3d did not build" >&2
 	bench/run.sh
+
+# ---- deb (issue 13): the Debian package, and its test ----
+# `make deb` builds $(BUILD)/pop3d_VERSION_ARCH.deb with dpkg-buildpackage
+# (debian/) in a copy of the tree under $(BUILD)/deb, so that the package
+# build never touches this tree's build/. ccache makes a rebuild cheap.
+# `make test-deb` (root) builds it, runs lintian, installs it with dpkg -i,
+# checks `pop3d -t` and a login against the installed programs on a
+# loopback port, and removes it (the configuration stays): a few minutes,
+# so not part of `make test`; .ci/run calls it after.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE = $(BUILD)/pop3d_$(DEB_VERSION)_$(DEB_ARCH).deb
+.PHONY: deb test-deb
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/pop3d-$(DEB_VERSION)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./run --exclude=./build-deb . | \
+	    tar -xf - -C $(BUILD)/deb/pop3d-$(DEB_VERSION)
+	cd $(BUILD)/deb/pop3d-$(DEB_VERSION) && DEB_BUILD_OPTIONS="parallel=$(JOBS) nocheck" \
+	    dpkg-buildpackage -b -us -uc --no-sign > ../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	cp $(BUILD)/deb/pop3d_$(DEB_VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
+	@echo "deb: $(DEB_FILE)"
+
+test-deb:
+	@$(MAKE) --no-print-directory deps
+	@tests/package/run $(MAKE) $(BUILD)

@@ -16,6 +16,7 @@
 #include "authd/syscall_filter.h"
 #include "common/auth/helper.h"
 #include "common/config.h"
+#include "common/exit_status.h"
 #include "common/limits.h"
 #include "common/log.h"
 
@@ -38,22 +39,22 @@ int main(int argc, char** argv) {
         config_path = argv[2];
     } else if (argc != 1) {
         std::fprintf(stderr, "usage: pop3d-auth [-f CONFIG]\n(started by pop3d-session, not by hand)\n");
-        return 2;
+        return exit_status::usage;
     }
     log::init("pop3d-auth", "mail", "info", false);
     if (sodium_init() < 0) {
         log::error("sodium_init failed");
-        return 1;
+        return exit_status::software;
     }
     if (!is_seqpacket_socket(auth::helper_fd)) {
         log::error("descriptor %d is not a SOCK_SEQPACKET socket: pop3d-auth is started by pop3d-session",
                    auth::helper_fd);
-        return 2;
+        return exit_status::usage;
     }
     auto config = load_config(config_path);
     if (!config) {
         log::error("%s", config.error().message.c_str());
-        return 1;
+        return exit_status::config;
     }
     log::init("pop3d-auth", config->log.facility, config->log.level, false);
     // Opened while root: the directory is root's so no user can take or
@@ -63,18 +64,21 @@ int main(int argc, char** argv) {
         auto opened = authd::HashSlots::open(authd::hash_slot_dir, limits::hash_slots);
         if (!opened) {
             log::error("%s", opened.error().message.c_str());
-            return 1;
+            return exit_status::os_error;
         }
         slots = std::move(*opened);
     }
     if (auto s = authd::enter_sandbox(config->privsep); !s) {
         log::error("dropping privileges: %s", s.error().message.c_str());
-        return 1;
+        return exit_status::os_error;
     }
     const authd::Authenticator authenticator(config->auth);
     if (auto s = authd::install_syscall_filter(); !s) {
         log::error("%s", s.error().message.c_str());
-        return 1;
+        return exit_status::os_error;
     }
-    return authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay, slots);
+    // serve() ends with 0 when the monitor closed the socket, and otherwise
+    // on a frame it could not take: a protocol error.
+    int served = authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay, slots);
+    return served == 0 ? exit_status::ok : exit_status::protocol;
 }

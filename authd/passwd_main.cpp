@@ -15,6 +15,7 @@
 #include "authd/password_input.h"
 #include "authd/read_file.h"
 #include "common/config.h"
+#include "common/exit_status.h"
 #include "common/privileges.h"
 
 namespace {
@@ -22,9 +23,11 @@ namespace {
 using namespace pop3d;
 using namespace pop3d::authd;
 
-int fail(const std::string& why) {
+// Exit status 1 is a refusal (no such entry, no match, an entry that
+// exists already); the others come from sysexits.h.
+int fail(const std::string& why, int status = 1) {
     std::fprintf(stderr, "pop3d-passwd: %s\n", why.c_str());
-    return 1;
+    return status;
 }
 
 Result<Config> configuration(const PasswdOptions& o) {
@@ -134,7 +137,7 @@ int edit(const PasswdOptions& o, const Config& config, const std::string& path) 
             secret_or_hash = std::move(*pw);
         } else {
             auto h = hash_password(*pw, o.limits);
-            if (!h) return fail(h.error().message);
+            if (!h) return fail(h.error().message, exit_status::temporary);
             secret_or_hash.assign(*h);
         }
     }
@@ -167,12 +170,12 @@ int edit(const PasswdOptions& o, const Config& config, const std::string& path) 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (sodium_init() < 0) return fail("sodium_init failed");
+    if (sodium_init() < 0) return fail("sodium_init failed", exit_status::software);
     std::vector<std::string> args(argv + 1, argv + argc);
     auto opts = parse_passwd_options(args);
     if (!opts) {
         std::fprintf(stderr, "pop3d-passwd: %s\ntry 'pop3d-passwd --help'\n", opts.error().message.c_str());
-        return 2;
+        return exit_status::usage;
     }
     if (opts->help) {
         std::fputs(passwd_usage, stdout);
@@ -180,9 +183,9 @@ int main(int argc, char** argv) {
     }
     if (auto ok = check_account_name(opts->name); !ok) return fail("'" + opts->name + "': " + ok.error().message);
     auto config = configuration(*opts);
-    if (!config) return fail(config.error().message);
+    if (!config) return fail(config.error().message, exit_status::config);
     std::string path = opts->file ? *opts->file : opts->apop ? config->auth.apop_file : config->auth.users_file;
-    if (path.empty()) return fail("APOP is disabled: [auth] apop_file is empty");
+    if (path.empty()) return fail("APOP is disabled: [auth] apop_file is empty", exit_status::config);
     if (opts->command == PasswdCommand::verify) return verify(*opts, path);
     return edit(*opts, *config, path);
 }

@@ -29,7 +29,8 @@ const char* const passwd_usage =
     "The file is locked (FILE.lock), written to a temporary file, synced and\n"
     "renamed, keeping its owner and mode. A new users_file is made 0640 and a\n"
     "new APOP file 0600, owned so that pop3d-auth can read them.\n"
-    "Exit status: 0 done, 1 refused or no match, 2 usage error.\n";
+    "Exit status: 0 done, 1 refused or no match, 64 usage error, 78 configuration\n"
+    "error, 75 temporary failure (see pop3d-passwd(8)).\n";
 
 Result<PasswdOptions> parse_passwd_options(const std::vector<std::string>& args) {
     PasswdOptions o;

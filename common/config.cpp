@@ -110,6 +110,8 @@ void refuse_what_is_not_built(Loader& ld) {
     const Config& c = ld.config;
     if (!c.server.tls_listen.empty())
         ld.fail(line_of(ld, "server.tls_listen"), "tls_listen: TLS is not implemented yet");
+    if (!c.server.proxy_tls_listen.empty())
+        ld.fail(line_of(ld, "server.proxy_tls_listen"), "proxy_tls_listen: TLS is not implemented yet");
     if (c.tls.require_tls)
         ld.fail(line_of(ld, "tls.require_tls"), "require_tls: TLS is not implemented yet, so nobody could log in");
 }
@@ -117,13 +119,20 @@ void refuse_what_is_not_built(Loader& ld) {
 // Rules that tie several keys together, checked once the whole file is read.
 void check_whole(Loader& ld, const FileProbe& probe) {
     const Config& c = ld.config;
-    if (c.server.listen.empty() && c.server.tls_listen.empty())
+    if (c.server.listen.empty() && c.server.tls_listen.empty() && c.server.proxy_listen.empty() &&
+        c.server.proxy_tls_listen.empty())
         ld.fail(line_of(ld, "server.listen"), "listen: no address to listen on");
+    // Without proxy_from every peer could name any client address.
+    if ((!c.server.proxy_listen.empty() || !c.server.proxy_tls_listen.empty()) && c.server.proxy_from.empty())
+        ld.fail(line_of(ld, c.server.proxy_listen.empty() ? "server.proxy_tls_listen" : "server.proxy_listen"),
+                "proxy_listen: needs proxy_from, the networks of the load balancers");
     if (c.tls.cert.empty() != c.tls.key.empty())
         ld.fail(line_of(ld, c.tls.cert.empty() ? "tls.key" : "tls.cert"), "tls: cert and key go together");
     if (!c.tls_configured()) {
         if (!c.server.tls_listen.empty())
             ld.fail(line_of(ld, "server.tls_listen"), "tls_listen: needs [tls] cert and key");
+        if (!c.server.proxy_tls_listen.empty())
+            ld.fail(line_of(ld, "server.proxy_tls_listen"), "proxy_tls_listen: needs [tls] cert and key");
         if (c.tls.require_tls)
             ld.fail(line_of(ld, "tls.require_tls"), "require_tls: needs [tls] cert and key");
     } else {

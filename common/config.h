@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/network.h"
 #include "common/result.h"
 
 namespace pop3d {
@@ -33,6 +34,12 @@ enum class UidlSource { hash, x_uidl };
 struct ServerConfig {
     std::vector<Endpoint> listen{{"0.0.0.0", 110, false}, {"::", 110, true}};
     std::vector<Endpoint> tls_listen;
+    // Connections from a load balancer: a PROXY header (v1 or v2) first,
+    // from a peer in proxy_from, within proxy_header_timeout seconds.
+    std::vector<Endpoint> proxy_listen;
+    std::vector<Endpoint> proxy_tls_listen;
+    std::vector<Network> proxy_from;
+    unsigned proxy_header_timeout = 5;
     std::string hostname;  // empty: default_config() asks gethostname()
     unsigned max_sessions = 500;
     unsigned max_sessions_per_ip = 20;

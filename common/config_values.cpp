@@ -190,4 +190,25 @@ const Names<LockMethod> lock_names{
 const Names<MboxFormat> format_names{{"mboxo", MboxFormat::mboxo}, {"mboxrd", MboxFormat::mboxrd}};
 const Names<UidlSource> uidl_names{{"hash", UidlSource::hash}, {"x-uidl", UidlSource::x_uidl}};
 
+Result<std::vector<Network>> Networks::parse(std::string_view s) const {
+    std::vector<Network> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        std::size_t start = i;
+        while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+        if (i == start) break;
+        auto n = parse_network(s.substr(start, i - start));
+        if (!n) return n.error();
+        out.push_back(*n);
+    }
+    return out;
+}
+
+std::string Networks::print(const std::vector<Network>& networks) const {
+    std::string out;
+    for (const auto& n : networks) out += (out.empty() ? "" : " ") + format_network(n);
+    return out;
+}
+
 }  // namespace pop3d::config_values

@@ -35,6 +35,12 @@ struct Endpoints {
     std::string print(const std::vector<Endpoint>& eps) const;
 };
 
+// Space-separated networks in CIDR notation (common/network.h); may be empty.
+struct Networks {
+    Result<std::vector<Network>> parse(std::string_view s) const;
+    std::string print(const std::vector<Network>& networks) const;
+};
+
 // Names for the values of an enum.
 template <class T>
 using Names = std::vector<std::pair<std::string_view, T>>;

@@ -160,3 +160,24 @@ inline constexpr int passwd_lock_attempts = 100;
 inline constexpr int passwd_lock_retry_ms = 100;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// A PROXY protocol header (HAProxy's specification): version 1 is one text
+// line of at most 107 octets with its CRLF; version 2 is a 16-octet head and
+// the addresses (at most 216 octets, for AF_UNIX) plus TLVs, which the
+// server skips. 1024 leaves room for the usual TLVs (ALPN, authority,
+// unique id) and bounds what a connection may make the reader hold.
+inline constexpr std::size_t proxy_v1_line = 107;
+inline constexpr std::size_t proxy_header = 1024;
+
+}  // namespace pop3d::limits
+
+namespace pop3d::limits {
+
+// Connections on proxy_listen addresses whose PROXY header the listener is
+// still waiting for; more are closed at once (each costs a descriptor and
+// a buffer of at most proxy_header octets until its deadline).
+inline constexpr std::size_t proxy_headers_pending = 256;
+
+}  // namespace pop3d::limits

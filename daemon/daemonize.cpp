@@ -1,6 +1,8 @@
 #include "daemon/daemonize.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,7 +30,16 @@ Result<UniqueFd> daemonize() {
         do {
             n = read(read_end.get(), &byte, 1);
         } while (n < 0 && errno == EINTR);
-        _exit(n == 1 ? 0 : 1);
+        if (n == 1) _exit(0);
+        // The child failed before it was ready: its exit status (a
+        // configuration error, a pid file it could not create) is ours, so
+        // that whoever started pop3d sees why.
+        int status = 0;
+        pid_t waited;
+        do {
+            waited = waitpid(pid, &status, 0);
+        } while (waited < 0 && errno == EINTR);
+        _exit(waited == pid && WIFEXITED(status) ? WEXITSTATUS(status) : EX_OSERR);
     }
     read_end.reset();
     if (setsid() < 0) return sys_error("setsid");

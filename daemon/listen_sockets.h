@@ -15,6 +15,7 @@ struct ListenSocket {
     UniqueFd fd;
     std::string name;   // as configured: "127.0.0.1:110", "[::1]:110", "127.0.0.1:0"
     std::string bound;  // as bound, for logs: the name with the port the kernel chose for port 0
+    bool proxy = false;  // a proxy_listen address: a PROXY header comes first
 };
 
 // Binds and listens on every endpoint; fails (closing what it opened) if any

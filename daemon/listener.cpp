@@ -6,12 +6,14 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "common/config_handoff.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/peer_address.h"
+#include "common/proxy_reader.h"
 
 namespace pop3d::daemon {
 namespace {
@@ -53,7 +55,7 @@ Listener::Listener(std::string config_path, LoadedConfig config, std::vector<Lis
       original_mask_(original_mask) {}
 
 Status Listener::run() {
-    for (const auto& s : sockets_) log::info("listening on %s", s.bound.c_str());
+    for (const auto& s : sockets_) log::info("listening on %s%s", s.bound.c_str(), s.proxy ? " (PROXY protocol)" : "");
     for (;;) {
         std::vector<pollfd> fds;
         fds.push_back({signals_.get(), POLLIN, 0});
@@ -65,13 +67,21 @@ Status Listener::run() {
         else
             for (const auto& s : sockets_) fds.push_back({s.fd.get(), POLLIN, 0});
         out_of_descriptors_ = false;
+        const std::size_t listening_end = fds.size();
+        proxy_waits_.add_poll_fds(fds);
+        int header_timeout = proxy_waits_.next_timeout_ms(Clock::now());
+        if (header_timeout >= 0 && (timeout < 0 || header_timeout < timeout)) timeout = header_timeout;
         int n = poll(fds.data(), fds.size(), timeout);
         if (n < 0) {
             if (errno == EINTR) continue;
             return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
         }
-        for (std::size_t i = 1; i < fds.size(); ++i)
-            if (fds[i].revents & POLLIN) accept_from(fds[i].fd);
+        serve_proxied(proxy_waits_.advance(fds, Clock::now()));
+        for (std::size_t i = 1; i < listening_end; ++i) {
+            if (!(fds[i].revents & POLLIN)) continue;
+            for (const auto& s : sockets_)
+                if (s.fd.get() == fds[i].fd) accept_from(s);
+        }
         if (!(fds[0].revents & POLLIN)) continue;
         signalfd_siginfo info;
         while (read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -87,22 +97,51 @@ Status Listener::run() {
     }
 }
 
-void Listener::accept_from(int listen_fd) {
+void Listener::accept_from(const ListenSocket& socket) {
     for (int i = 0; i < limits::accepts_per_wakeup; ++i) {
         sockaddr_storage address{};
         socklen_t len = sizeof address;
-        UniqueFd conn(accept4(listen_fd, reinterpret_cast<sockaddr*>(&address), &len, SOCK_CLOEXEC));
+        // A connection that waits for its PROXY header is read from the
+        // event loop, so it must not block it.
+        int flags = SOCK_CLOEXEC | (socket.proxy ? SOCK_NONBLOCK : 0);
+        UniqueFd conn(accept4(socket.fd.get(), reinterpret_cast<sockaddr*>(&address), &len, flags));
         if (!conn.valid()) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) out_of_descriptors_ = true;
             if (errno != EAGAIN && errno != EWOULDBLOCK) log::warning("accept: %s", std::strerror(errno));
             return;
         }
-        serve(std::move(conn), format_address(address), limit_key(address));
+        if (socket.proxy)
+            await_proxy_header(std::move(conn), address, socket.bound);
+        else
+            serve(std::move(conn), format_address(address), limit_key(address));
     }
 }
 
-void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key) {
+void Listener::await_proxy_header(UniqueFd connection, const sockaddr_storage& peer, const std::string& socket_name) {
+    const auto& server = config_.config.server;
+    if (!proxy::trusted_proxy(server.proxy_from, peer)) {
+        log::notice("refused %s on %s: not in proxy_from", format_address(peer).c_str(), socket_name.c_str());
+        return;
+    }
+    auto deadline = Clock::now() + std::chrono::seconds(server.proxy_header_timeout);
+    if (!proxy_waits_.add(std::move(connection), peer, deadline))
+        log::notice("refused %s on %s: %zu connections wait for their PROXY header already",
+                    format_address(peer).c_str(), socket_name.c_str(), proxy_waits_.size());
+}
+
+void Listener::serve_proxied(std::vector<HeaderWait> done) {
+    for (auto& d : done) {
+        if (!d.header) {
+            log::notice("refused %s: %s", format_address(d.peer).c_str(), d.header.error().message.c_str());
+            continue;
+        }
+        sockaddr_storage client = proxy::client_address(*d.header, d.peer);
+        serve(std::move(d.connection), format_address(client), limit_key(client), d.header->proxied);
+    }
+}
+
+void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool told) {
     const auto& server = config_.config.server;
     switch (sessions_.admit(limit_key, server.max_sessions, server.max_sessions_per_ip)) {
         case Admission::too_many_sessions:
@@ -116,7 +155,8 @@ void Listener::serve(UniqueFd connection, const std::string& address, const std:
             return;
         case Admission::admitted: break;
     }
-    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_);
+    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_,
+                             told ? address : std::string());
     if (!pid) {
         log::error("cannot start a session for %s: %s", address.c_str(), pid.error().message.c_str());
         refuse(connection.get(), "-ERR [SYS/TEMP] cannot start a session, try again later\r\n");
@@ -149,23 +189,28 @@ void Listener::reload() {
     }
     // Addresses kept keep their sockets (no connection is dropped); new ones
     // are opened before anything is closed, so a failure changes nothing.
+    // An address that moves between listen and proxy_listen is a new one.
+    std::vector<std::pair<Endpoint, bool>> wanted_endpoints;
+    for (const auto& ep : fresh->config.server.listen) wanted_endpoints.emplace_back(ep, false);
+    for (const auto& ep : fresh->config.server.proxy_listen) wanted_endpoints.emplace_back(ep, true);
     std::vector<ListenSocket> next;
-    for (const auto& ep : fresh->config.server.listen) {
+    for (const auto& [ep, proxy] : wanted_endpoints) {
         std::string name = endpoint_name(ep);
         bool have = false;
-        for (const auto& s : sockets_) have = have || s.name == name;
+        for (const auto& s : sockets_) have = have || (s.name == name && s.proxy == proxy);
         if (have) continue;
         auto opened = open_listen_sockets({ep});
         if (!opened) {
             log::error("SIGHUP: keeping the old configuration: %s", opened.error().message.c_str());
             return;
         }
-        log::info("listening on %s", opened->front().bound.c_str());
+        log::info("listening on %s%s", opened->front().bound.c_str(), proxy ? " (PROXY protocol)" : "");
+        opened->front().proxy = proxy;
         next.push_back(std::move(opened->front()));
     }
     for (auto& s : sockets_) {
         bool wanted = false;
-        for (const auto& ep : fresh->config.server.listen) wanted = wanted || endpoint_name(ep) == s.name;
+        for (const auto& [ep, proxy] : wanted_endpoints) wanted = wanted || (endpoint_name(ep) == s.name && proxy == s.proxy);
         if (wanted)
             next.push_back(std::move(s));
         else

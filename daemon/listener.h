@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "common/unique_fd.h"
 #include "daemon/listen_sockets.h"
+#include "daemon/proxy_wait_list.h"
 #include "daemon/session_table.h"
 #include "daemon/spawn_session.h"
 
@@ -40,9 +41,14 @@ public:
     Status run();
 
 private:
-    void accept_from(int listen_fd);
-    // address: for logs; limit_key: what max_sessions_per_ip counts by.
-    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key);
+    void accept_from(const ListenSocket& socket);
+    // A connection on a proxy_listen address: from a peer in proxy_from, it
+    // waits for its header (daemon/proxy_wait_list.h).
+    void await_proxy_header(UniqueFd connection, const sockaddr_storage& peer, const std::string& socket_name);
+    void serve_proxied(std::vector<HeaderWait> done);
+    // address: for logs; limit_key: what max_sessions_per_ip counts by;
+    // told: whether a PROXY header gave the address (the session is told it).
+    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool told = false);
     void reap();
     void reload();
 
@@ -53,6 +59,7 @@ private:
     UniqueFd signals_;
     sigset_t original_mask_;
     SessionTable sessions_;
+    ProxyWaitList proxy_waits_;
     bool out_of_descriptors_ = false;
 };
 

@@ -13,6 +13,7 @@
 #include "common/capabilities.h"
 #include "common/config.h"
 #include "common/config_keys.h"
+#include "common/exit_status.h"
 #include "common/log.h"
 #include "daemon/daemonize.h"
 #include "daemon/listen_sockets.h"
@@ -25,13 +26,16 @@ using namespace pop3d;
 
 int usage() {
     std::fprintf(stderr, "usage: pop3d [-t] [-F] [-f FILE]\n");
-    return 2;
+    return exit_status::usage;
 }
 
-int fail(const std::string& message) {
+// Logs the reason and returns the exit status for it (common/exit_status.h).
+int fail(int status, const std::string& message) {
     log::error("%s", message.c_str());
-    return 1;
+    return status;
 }
+
+int fail(const Error& error) { return fail(exit_status::of(error.kind), error.message); }
 
 // Sessions get the connection on fd 0 and 1; if the listener were started
 // with one of 0-2 closed, an accepted socket could land there.
@@ -71,12 +75,12 @@ int main(int argc, char** argv) {
     if (key_text == "sample") return std::fputs(sample_config().c_str(), stdout) < 0;
     if (key_text == "reference") return std::fputs(key_reference().c_str(), stdout) < 0;
     if (key_text) return usage();
-    if (!standard_fds_open() || !close_inherited_fds()) return 1;
+    if (!standard_fds_open() || !close_inherited_fds()) return exit_status::os_error;
     if (test_only) {
         auto config = load_config(path);
         if (!config) {
             std::fprintf(stderr, "pop3d: %s\n", config.error().message.c_str());
-            return 1;
+            return exit_status::config;
         }
         std::fputs(format_config(*config).c_str(), stdout);
         std::fprintf(stderr, "pop3d: %s: configuration OK\n", path.c_str());
@@ -86,15 +90,16 @@ int main(int argc, char** argv) {
     // Until the configuration names a facility, errors go to stderr too.
     log::init("pop3d", "mail", "info", true);
     auto loaded = daemon::load_listener_config(path);
-    if (!loaded) return fail(loaded.error().message);
+    if (!loaded) return fail(exit_status::config, loaded.error().message);
     const Config& config = loaded->config;
     log::init("pop3d", config.log.facility, config.log.level, true);
 
     auto program = daemon::session_program_path();
-    if (!program) return fail("cannot find pop3d-session: " + program.error().message);
+    if (!program) return fail(exit_status::unavailable, "cannot find pop3d-session: " + program.error().message);
 
     if (geteuid() == 0) {
-        if (auto st = capabilities::keep_only(capabilities::listener); !st) return fail(st.error().message);
+        if (auto st = capabilities::keep_only(capabilities::listener); !st)
+            return fail(exit_status::os_error, st.error().message);
     } else {
         struct passwd* pw = getpwuid(geteuid());
         log::notice("not started as root: single-user mode, serving only the maildrop of %s",
@@ -102,21 +107,27 @@ int main(int argc, char** argv) {
     }
 
     auto sockets = daemon::open_listen_sockets(config.server.listen);
-    if (!sockets) return fail(sockets.error().message);
+    if (!sockets) return fail(sockets.error());
+    auto proxy_sockets = daemon::open_listen_sockets(config.server.proxy_listen);
+    if (!proxy_sockets) return fail(proxy_sockets.error());
+    for (auto& s : *proxy_sockets) {
+        s.proxy = true;
+        sockets->push_back(std::move(s));
+    }
 
     sigset_t wanted = daemon::listener_signals();
     sigset_t original;
-    if (sigprocmask(SIG_BLOCK, &wanted, &original) != 0) return fail("sigprocmask failed");
+    if (sigprocmask(SIG_BLOCK, &wanted, &original) != 0) return fail(exit_status::os_error, "sigprocmask failed");
     pop3d::UniqueFd signals(signalfd(-1, &wanted, SFD_NONBLOCK | SFD_CLOEXEC));
-    if (!signals.valid()) return fail("signalfd failed");
+    if (!signals.valid()) return fail(exit_status::os_error, "signalfd failed");
 
     std::optional<daemon::PidFile> pid_file;
     if (!foreground) {
         auto ready = daemon::daemonize();
-        if (!ready) return fail(ready.error().message);
+        if (!ready) return fail(exit_status::os_error, ready.error().message);
         log::init("pop3d", config.log.facility, config.log.level, false);
         auto created = daemon::PidFile::create(config.server.pid_file);
-        if (!created) return fail(created.error().message);
+        if (!created) return fail(exit_status::cannot_create, created.error().message);
         pid_file.emplace(std::move(*created));
         daemon::report_ready(std::move(*ready));
     }
@@ -125,6 +136,6 @@ int main(int argc, char** argv) {
     daemon::Listener listener(path, std::move(*loaded), std::move(*sockets), std::move(command),
                               std::move(signals), original);
     auto st = listener.run();
-    if (!st) return fail(st.error().message);
-    return 0;
+    if (!st) return fail(exit_status::os_error, st.error().message);
+    return exit_status::ok;
 }

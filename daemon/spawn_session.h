@@ -26,7 +26,8 @@ Result<std::string> session_program_path();
 
 // Returns the child's pid. signal_mask is restored in the child before exec
 // (the listener blocks the signals it reads from a signalfd).
+// client_address: what a PROXY header said (pop3d-session -a), or empty.
 Result<pid_t> spawn_session(const SessionCommand& command, int connection, int config_fd,
-                            const sigset_t& signal_mask);
+                            const sigset_t& signal_mask, const std::string& client_address = "");
 
 }  // namespace pop3d::daemon

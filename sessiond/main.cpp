@@ -1,6 +1,7 @@
 // pop3d-session: one POP3 session on stdin/stdout. Started by the listener
 // (pop3d), by inetd or xinetd, by a systemd socket unit with Accept=yes, or
 // by anything else that hands over a connection (socat EXEC:).
+#include <arpa/inet.h>
 #include <signal.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -14,8 +15,10 @@
 #include "common/config.h"
 #include "common/config_handoff.h"
 #include "common/limits.h"
+#include "common/exit_status.h"
 #include "common/log.h"
 #include "common/unique_fd.h"
+#include "sessiond/proxy_preamble.h"
 #include "sessiond/session.h"
 
 namespace {
@@ -23,17 +26,17 @@ namespace {
 using namespace pop3d;
 
 int usage() {
-    std::fprintf(stderr, "usage: pop3d-session [-f FILE] [-c FD] [-e]\n");
-    return 2;
+    std::fprintf(stderr, "usage: pop3d-session [-e] [-p] [-f FILE] [-c FD] [-a ADDRESS]\n");
+    return exit_status::usage;
 }
 
-// What the client sees when the session cannot even start.
-int refuse(const std::string& why) {
+// What the client sees when the session cannot even start; returns status.
+int refuse(int status, const std::string& why) {
     log::error("%s", why.c_str());
     const char line[] = "-ERR [SYS/PERM] server configuration error\r\n";
     ssize_t ignored = write(STDOUT_FILENO, line, sizeof line - 1);
     (void)ignored;
-    return 1;
+    return status;
 }
 
 // pop3d-auth lives next to this program.
@@ -45,14 +48,23 @@ std::string sibling(const char* name) {
     return path.substr(0, path.rfind('/') + 1) + name;
 }
 
+// -a comes from the listener; it goes into log lines, so it must be a
+// numeric address and nothing else.
+bool numeric_address(const char* text) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string path = default_config_path;
     int config_fd = -1;
     bool log_stderr = false;
+    bool expect_proxy = false;
+    std::string client;
     int opt;
-    while ((opt = getopt(argc, argv, "f:c:e")) != -1) {
+    while ((opt = getopt(argc, argv, "f:c:epa:")) != -1) {
         switch (opt) {
             case 'f': path = optarg; break;
             case 'c': {
@@ -63,6 +75,11 @@ int main(int argc, char** argv) {
                 break;
             }
             case 'e': log_stderr = true; break;
+            case 'p': expect_proxy = true; break;
+            case 'a':
+                if (!numeric_address(optarg)) return usage();
+                client = optarg;
+                break;
             default: return usage();
         }
     }
@@ -72,17 +89,27 @@ int main(int argc, char** argv) {
     // Started by inetd, xinetd or socat, the monitor is root with every
     // capability (the listener cuts its sessions' sets itself).
     if (geteuid() == 0) {
-        if (auto st = capabilities::keep_only(capabilities::session); !st) return refuse(st.error().message);
+        if (auto st = capabilities::keep_only(capabilities::session); !st)
+            return refuse(exit_status::os_error, st.error().message);
     }
-    if (sodium_init() < 0) return refuse("sodium_init failed");
+    if (sodium_init() < 0) return refuse(exit_status::software, "sodium_init failed");
     // A client that goes away must cost a failed write, not the process:
     // the session still logs its summary line.
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse("cannot ignore SIGPIPE");
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse(exit_status::os_error, "cannot ignore SIGPIPE");
     UniqueFd config_copy(config_fd);
     auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path) : load_config(path);
     config_copy.reset();
-    if (!config) return refuse(config.error().message);
+    if (!config) return refuse(exit_status::config, config.error().message);
     log::init("pop3d-session", config->log.facility, config->log.level, log_stderr);
-    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth")};
+    // Before anything is said to the client: a balancer's PROXY header.
+    if (expect_proxy && client.empty()) {
+        auto from = session::read_proxy_preamble(STDIN_FILENO, config->server);
+        if (!from) {
+            log::notice("%s", from.error().message.c_str());
+            return exit_status::ok;
+        }
+        client = *from;
+    }
+    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth"), client};
     return session::run_session(setup);
 }

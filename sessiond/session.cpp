@@ -14,6 +14,7 @@
 
 #include "common/auth/helper.h"
 #include "common/config_handoff.h"
+#include "common/exit_status.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/mbox/dotlock_keeper.h"
@@ -122,12 +123,12 @@ void log_summary(const std::string& user, const std::string& client, const pop3:
 int run_session(SessionSetup& setup) {
     const Config& config = setup.config;
     bool as_root = geteuid() == 0;
-    std::string client = peer_address(STDIN_FILENO);
+    std::string client = setup.client.empty() ? peer_address(STDIN_FILENO) : setup.client;
     send_without_delay(STDOUT_FILENO);
     for (int fd : {STDIN_FILENO, STDOUT_FILENO}) {
         if (Status st = stop_blocking(fd); !st) {
             log::error("client %s: %s", client.c_str(), st.error().message.c_str());
-            return 1;
+            return exit_status::os_error;
         }
     }
     if (!as_root) {
@@ -141,7 +142,7 @@ int run_session(SessionSetup& setup) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         log::error("socketpair: %s", std::strerror(errno));
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
-        return 1;
+        return exit_status::temporary;
     }
     UniqueFd monitor_end(sv[0]);
     FrontSettings front_settings{config.server.greeting, timestamp, config.server.autologout,
@@ -152,7 +153,7 @@ int run_session(SessionSetup& setup) {
     if (!front) {
         log::error("%s", front.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
-        return 1;
+        return exit_status::temporary;
     }
     // pop3d-auth opens its copy while it is still root; the monitor keeps
     // it open until pop3d-auth is gone.
@@ -191,7 +192,7 @@ int run_session(SessionSetup& setup) {
         log::error("user \"%s\": %s", login.user.c_str(), keeper.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
         log_summary(login.user, client, {}, "error");
-        return 1;
+        return exit_status::temporary;
     }
     // An account without a home gets a state directory root prepares now
     // (state_dir_fallback.h); without one UPDATE could not delete safely.
@@ -208,7 +209,7 @@ int run_session(SessionSetup& setup) {
                    st.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
         log_summary(login.user, client, {}, "error");
-        return 1;
+        return exit_status::temporary;
     }
     mbox::OpenRequest request{login.maildrop, state_dir, &config.mail, keeper->get()};
     auto maildrop = mbox::open_maildrop(request);

@@ -14,6 +14,9 @@ namespace pop3d::session {
 struct SessionSetup {
     Config config;  // pop3d-auth is handed its sections of it, sealed
     std::string auth_program;  // the path of pop3d-auth
+    // The client's address when a PROXY header gave it (pop3d-session -p,
+    // or -a from the listener); empty: the peer of the connection.
+    std::string client;
 };
 
 // Returns the process exit status.

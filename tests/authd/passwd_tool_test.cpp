@@ -1,5 +1,6 @@
 // The real pop3d-passwd binary on files in a temporary directory.
 #include <gtest/gtest.h>
+#include <sysexits.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -87,7 +88,7 @@ TEST_F(PasswdToolTest, OwnersAndLimits) {
     ASSERT_EQ(run("--stdin change alice", "pw2\n"), 0) << error;
     EXPECT_NE(slurp(users).find(":nobody\n"), std::string::npos);
     EXPECT_EQ(run("--stdin --owner p3a-no-such-account add carol", "pw\n"), 1);
-    EXPECT_EQ(run("--stdin --limits huge add carol", "pw\n"), 2);
+    EXPECT_EQ(run("--stdin --limits huge add carol", "pw\n"), EX_USAGE);
 }
 
 TEST_F(PasswdToolTest, RefusesMalformedNamesAndPasswords) {
@@ -103,8 +104,17 @@ TEST_F(PasswdToolTest, RefusesMalformedNamesAndPasswords) {
     EXPECT_EQ(access(users.c_str(), F_OK), -1);  // nothing was written
     EXPECT_EQ(run("add alice"), 1);             // no terminal here
     EXPECT_NE(error.find("--stdin"), std::string::npos) << error;
-    EXPECT_EQ(run("frobnicate alice"), 2);
-    EXPECT_EQ(run("--stdin --apop --owner nobody add alice", "pw\n"), 2);
+    EXPECT_EQ(run("frobnicate alice"), EX_USAGE);
+    EXPECT_EQ(run("--stdin --apop --owner nobody add alice", "pw\n"), EX_USAGE);
+}
+
+// A broken configuration is EX_CONFIG, not a refusal: scripts can tell them apart.
+TEST_F(PasswdToolTest, ABrokenConfigurationExitsWithExConfig) {
+    dir.write("pop3d.conf", "[auth]\nno_such_key = 1\n", 0644);
+    EXPECT_EQ(run("--stdin add alice", "pw\n"), EX_CONFIG);
+    EXPECT_NE(error.find("unknown key"), std::string::npos) << error;
+    dir.write("pop3d.conf", "[auth]\napop_file =\n", 0644);
+    EXPECT_EQ(run("--stdin --apop add alice", "pw\n"), EX_CONFIG);
 }
 
 TEST_F(PasswdToolTest, RefusesToRewriteAMalformedFile) {

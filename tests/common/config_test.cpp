@@ -148,6 +148,24 @@ level = debug
     EXPECT_EQ(c.log.level, "debug");
 }
 
+TEST(Config, ProxyKeys) {
+    auto r = parse("[server]\nlisten =\nproxy_listen = 127.0.0.1:1110 [::1]:1110\n"
+                   "proxy_from = 10.0.0.0/8 ::1 127.0.0.1\nproxy_header_timeout = 9\n");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->server.listen.empty());
+    ASSERT_EQ(r->server.proxy_listen.size(), 2u);
+    EXPECT_TRUE(r->server.proxy_listen[1].ipv6);
+    ASSERT_EQ(r->server.proxy_from.size(), 3u);
+    EXPECT_EQ(format_network(r->server.proxy_from[1]), "::1/128");
+    EXPECT_EQ(r->server.proxy_header_timeout, 9u);
+    std::string text = format_config(*r);
+    EXPECT_NE(text.find("proxy_from = 10.0.0.0/8 ::1/128 127.0.0.1/32\n"), std::string::npos) << text;
+    auto again = parse(text);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(format_config(*again), text);
+    EXPECT_EQ(parse("").value().server.proxy_header_timeout, 5u);
+}
+
 TEST(Config, FormatRoundTrips) {
     auto first = parse("[server]\nlisten = 127.0.0.1:1 [::1]:2\n[mail]\nlocking = flock\nlock_session = yes\n");
     ASSERT_TRUE(first.ok()) << first.error().message;
@@ -199,6 +217,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[server]\nlisten =\n", "test.conf:2: listen: no address to listen on"},
         BadCase{"[server]\ntls_listen = 1.2.3.4\n", "test.conf:2: tls_listen: bad address"},
         BadCase{"[server]\ntls_listen = 127.0.0.1:995\n", "test.conf:2: tls_listen: needs [tls] cert and key"},
+        BadCase{"[server]\nproxy_listen = 127.0.0.1:1110\n", "test.conf:2: proxy_listen: needs proxy_from"},
+        BadCase{"[server]\nproxy_from = 10.0.0.1/8\n", "test.conf:2: proxy_from: bad network '10.0.0.1/8'"},
+        BadCase{"[server]\nproxy_from = lb.example\n", "test.conf:2: proxy_from: bad network"},
+        BadCase{"[server]\nproxy_header_timeout = 0\n", "test.conf:2: proxy_header_timeout: must be between 1"},
+        BadCase{"[server]\nproxy_header_timeout = 61\n", "test.conf:2: proxy_header_timeout"},
+        BadCase{"[server]\nproxy_tls_listen = 127.0.0.1:1995\nproxy_from = 10.0.0.0/8\n",
+                "test.conf:2: proxy_tls_listen: needs [tls] cert and key"},
         BadCase{"[server]\nhostname = a b\n", "test.conf:2: hostname"},
         BadCase{"[server]\nhostname = a@b\n", "test.conf:2: hostname"},
         BadCase{"[server]\npid_file = run/p.pid\n", "test.conf:2: pid_file: must be an absolute path"},

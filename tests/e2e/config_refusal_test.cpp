@@ -5,6 +5,7 @@
 // takes no password in the clear). pop3d-auth is handed a copy the session
 // generated from a file it accepted (common/config_handoff.h).
 #include <gtest/gtest.h>
+#include <sysexits.h>
 
 #include <string>
 
@@ -23,21 +24,21 @@ std::string refusal(const std::string& output, const std::string& file) {
     return output.substr(at + 2, end == std::string::npos ? std::string::npos : end - at - 2);
 }
 
-// Runs the three programs on file; each must exit 1 naming the file with the
+// Runs the three programs on file; each must exit 78 (EX_CONFIG) naming the file with the
 // same message, which contains `reason`.
 void expect_refused_alike(const std::string& file, const std::string& reason) {
     int status = 0;
     std::string checked = shell(bin_dir() + "/pop3d -t -f " + file, &status);
-    EXPECT_EQ(status, 1) << checked;
+    EXPECT_EQ(status, EX_CONFIG) << checked;
     std::string said = refusal(checked, file);
     EXPECT_NE(said.find(reason), std::string::npos) << checked;
 
     std::string started = shell(bin_dir() + "/pop3d -F -f " + file + " </dev/null", &status);
-    EXPECT_EQ(status, 1) << started;
+    EXPECT_EQ(status, EX_CONFIG) << started;
     EXPECT_EQ(refusal(started, file), said) << started;
 
     std::string session = shell(bin_dir() + "/pop3d-session -e -f " + file + " </dev/null", &status);
-    EXPECT_EQ(status, 1) << session;
+    EXPECT_EQ(status, EX_CONFIG) << session;
     EXPECT_EQ(refusal(session, file), said) << session;
     EXPECT_NE(session.find("-ERR [SYS/PERM] server configuration error"), std::string::npos) << session;
 }

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "tests/e2e/accounts.h"
