@@ -92,7 +92,11 @@
 // it, so recover() could only find it by scanning the whole file at every
 // open, and a sender could mail a forged one. Deleting only the last
 // messages needs no journal (one ftruncate, then fsync: old or new size) and
-// works without a state directory.
+// works without a state directory; with one it still takes the journal's
+// path (markers and records, no step), because a kill between the
+// ftruncate and its fsync, a delivery, and a power cut before the delivery's
+// fsync can leave the old size with the delivery's bytes inside the old
+// tail, which only the markers reveal.
 //
 // TIMES. The writes set mtime. Mail readers say "new mail" when mtime > atime;
 // that stays true when it was true before the UPDATE (mail delivered during
@@ -369,12 +373,22 @@ std::uint64_t marker_length(const RewritePlan& plan) {
     return std::min<std::uint64_t>(limits::rewrite_marker, plan.old_size - plan.new_size);
 }
 
+// Whether the marker is also written at the old end (see tail_marker_in_place).
+bool has_tail_marker(const RewritePlan& plan) {
+    return plan.old_size - plan.new_size >= 2 * limits::rewrite_marker;
+}
+
 // The copy is complete and nothing was appended: commit by truncating.
 Status truncate_and_finish(Job& job, const Times& times) {
     const RewritePlan& plan = job.header.plan;
     auto s = write_mbox(job, reinterpret_cast<const char*>(job.header.marker.data()),
                         marker_length(plan), plan.new_size);
     if (!s) return s;
+    if (has_tail_marker(plan)) {
+        s = write_mbox(job, reinterpret_cast<const char*>(job.header.marker.data()),
+                       limits::rewrite_marker, plan.old_size - limits::rewrite_marker);
+        if (!s) return s;
+    }
     s = commit_record(job, Record{job.next_seq++, RecordState::marked, 0, 0, 0, {}});
     if (!s) return s;
     s = truncate_to(job.io, job.fd, plan.new_size);
@@ -440,6 +454,14 @@ Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHea
     return {};
 }
 
+// One ftruncate, atomic for every reader, then its fsync.
+Status truncate_only(RewriteIo& io, int fd, const RewritePlan& plan, const Times& times) {
+    auto s = truncate_to(io, fd, plan.new_size);
+    if (!s) return s;
+    set_times(io, fd, times);
+    return sync(io, fd);
+}
+
 Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& times,
            const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
            bool replace_journal) {
@@ -454,13 +476,10 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
         }
         if (errno != ENOENT) return io_error("open journal", errno);
     }
-    if (plan.moves.empty()) {
-        // Only the end goes: one ftruncate, atomic for every reader.
-        auto s = truncate_to(io, fd, plan.new_size);
-        if (!s) return s;
-        set_times(io, fd, times);
-        return sync(io, fd);
-    }
+    // Only the end goes: with a journal even this goes through it (no
+    // step, only the markers: see tail_marker_in_place for the crash it
+    // covers); without one, or without room for one, a bare truncation.
+    if (plan.moves.empty() && journal_path.empty()) return truncate_only(io, fd, plan, times);
     if (journal_path.empty()) {
         return make_error(ErrorKind::permanent,
                           "UPDATE needs a state directory for its journal to delete these messages");
@@ -477,6 +496,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     std::string tmp = journal_path + ".new";
     int jfd = -1;
     auto s = write_new_journal(io, tmp, header, buffer, jfd);
+    if (!s && plan.moves.empty()) return truncate_only(io, fd, plan, times);
     if (!s) return s;
     JournalFd journal(io, jfd);
     if (io.rename(tmp.c_str(), journal_path.c_str()) != 0) {
@@ -551,6 +571,21 @@ Result<bool> marker_in_place(Job& job, std::uint64_t size) {
     return std::memcmp(bytes.data(), job.header.marker.data(), n) == 0;
 }
 
+// A kill between the truncation and its fsync, a delivery (appending at the
+// new end in the page cache), then a power cut before that delivery's fsync
+// can leave the old size with the delivery's first bytes over the marker.
+// The marker at the old end then still shows that the truncation was lost
+// (a truncated file holds appended mail there, never the secret); the
+// delivery was not fsynced, so its agent did not report it delivered.
+Result<bool> tail_marker_in_place(Job& job, std::uint64_t size) {
+    const RewritePlan& plan = job.header.plan;
+    if (!has_tail_marker(plan) || size < plan.old_size) return false;
+    std::string bytes(limits::rewrite_marker, '\0');
+    auto s = read_full(job.io, job.fd, bytes.data(), bytes.size(), plan.old_size - limits::rewrite_marker);
+    if (!s) return s.error();
+    return std::memcmp(bytes.data(), job.header.marker.data(), bytes.size()) == 0;
+}
+
 Status redo_step(Job& job, const Record& record) {
     Step step = step_at(job.header.plan, record.dst, job.header.chunk);
     if (step.end != record.end || step.saved != record.saved) {
@@ -579,7 +614,9 @@ Status resume(Job& job, std::uint64_t size) {
     if (*found && newest.state == RecordState::marked) {
         auto in_place = marker_in_place(job, size);
         if (!in_place) return in_place.error();
-        if (!*in_place) {
+        auto tail_in_place = tail_marker_in_place(job, size);
+        if (!tail_in_place) return tail_in_place.error();
+        if (!*in_place && !*tail_in_place) {
             // Truncated: only the fsync and the journal's removal may be missing.
             auto s = sync(job.io, job.fd);
             if (!s) return s;

@@ -246,6 +246,13 @@ TEST(MboxRewriteFaults, FailedCallsAreReportedAndLeaveOldOrNew) {
                 f.check_old_or_new("", where);
                 continue;
             }
+            // Deleting only the end falls back to a bare truncation when
+            // its journal cannot be made: then the call that failed was in
+            // the journal, and the result is the new file.
+            if (s.ok() && f.old_.substr(0, f.new_.size()) == f.new_) {
+                EXPECT_TRUE(f.check_old_or_new("", where)) << where;
+                continue;
+            }
             ASSERT_FALSE(s.ok()) << where;
             EXPECT_NE(s.error().message.find(std::strerror(err)), std::string::npos)
                 << where << ": " << s.error().message;
