@@ -95,8 +95,10 @@ test:
 ASAN_BUILD := build-asan
 ifeq ($(SANITIZE),1)
 CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
+CPPFLAGS += -DPOP3D_SANITIZED
 CXXFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+PROGRAM_LDFLAGS += -Wl,--undefined=__asan_default_options
 endif
 .PHONY: test-asan
 test-asan:
