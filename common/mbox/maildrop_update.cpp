@@ -147,8 +147,12 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
         if (last_kept > 0) interim.last_uid = std::string(m_.index.uid(last_index_before(deleted, last_kept)));
         m_.saved_last.reset();
         if (auto st = save_state(m_.state_path, interim, true, *io_); !st) {
-            log::error("mbox: state file %s: %s; nothing deleted", m_.state_path.c_str(), st.error().message.c_str());
-            return st;
+            // A full disk: no state file at all is as safe, only LAST goes.
+            if (auto gone = remove_state(m_.state_path, *io_); !gone) {
+                log::error("mbox: state file %s: %s; nothing deleted", m_.state_path.c_str(),
+                           gone.error().message.c_str());
+                return gone;
+            }
         }
     }
     if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path, *io_); !st) {

@@ -164,6 +164,24 @@ std::optional<State> load_state(const std::string& path) {
     return parse_state(bytes);
 }
 
+namespace {
+
+Status sync_directory_of(const std::string& path, RewriteIo& io) {
+    const std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+    IoFd d{io, io.open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)};
+    if (d.fd < 0 || io.fsync(d.fd) != 0)
+        return make_error(ErrorKind::temporary, std::string("fsync state directory: ") + std::strerror(errno));
+    return {};
+}
+
+}  // namespace
+
+Status remove_state(const std::string& path, RewriteIo& io) {
+    if (io.unlink(path.c_str()) != 0 && errno != ENOENT)
+        return make_error(ErrorKind::temporary, "remove state file " + path + ": " + std::strerror(errno));
+    return sync_directory_of(path, io);
+}
+
 Status save_state(const std::string& path, const State& state, bool durable, RewriteIo& io) {
     const std::string bytes = serialize_state(state);
     const std::string temp = path + ".new";
@@ -190,11 +208,7 @@ Status save_state(const std::string& path, const State& state, bool durable, Rew
         return make_error(ErrorKind::temporary, std::string("rename state file: ") + std::strerror(e));
     }
     if (!durable) return {};
-    const std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
-    IoFd d{io, io.open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)};
-    if (d.fd < 0 || io.fsync(d.fd) != 0)
-        return make_error(ErrorKind::temporary, std::string("fsync state directory: ") + std::strerror(errno));
-    return {};
+    return sync_directory_of(path, io);
 }
 
 }  // namespace pop3d::mbox

@@ -44,5 +44,7 @@ std::optional<State> parse_state(std::string_view bytes);
 std::optional<State> load_state(const std::string& path);
 Status save_state(const std::string& path, const State& state, bool durable,
                   RewriteIo& io = system_io());
+// Removes the state file durably (the directory is fsynced); absent is fine.
+Status remove_state(const std::string& path, RewriteIo& io = system_io());
 
 }  // namespace pop3d::mbox
