@@ -121,6 +121,9 @@ bool decode_record(const std::string& bytes, const JournalHeader& h, Record& r) 
     unsigned char sum[record_hash];
     hash(sum, sizeof sum, bytes, record_body, h.marker.data(), h.marker.size());
     if (sodium_memcmp(sum, bytes.data() + record_body, sizeof sum) != 0) return false;
+    // The padding is zero: every byte of a record is checked.
+    for (std::size_t i = record_body + record_hash; i < record_size; ++i)
+        if (bytes[i] != '\0') return false;
     r.seq = get(bytes, 8);
     std::uint64_t state = get(bytes, 16);
     r.dst = get(bytes, 24);
