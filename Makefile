@@ -88,6 +88,32 @@ test:
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS) $(TEST_BINS)
 	@tests/run-suites $(TEST_BINS)
 
+# test-asan: the whole suite (unit and end-to-end) built with AddressSanitizer
+# and UndefinedBehaviorSanitizer in $(ASAN_BUILD), programs included (the
+# end-to-end tests start the programs beside their own binary). Any report
+# ends the process with an error, so it fails the test that started it.
+ASAN_BUILD := build-asan
+ifeq ($(SANITIZE),1)
+CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
+CPPFLAGS += -DPOP3D_SANITIZED
+CXXFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+PROGRAM_LDFLAGS += -Wl,--undefined=__asan_default_options
+endif
+.PHONY: test-asan
+test-asan:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SANITIZE=1 -j$(JOBS) \
+	    $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(PROGRAMS) $(TEST_BINS))
+	@ASAN_OPTIONS=abort_on_error=0:detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    tests/run-suites $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(TEST_BINS))
+
+# crash-harness: the UPDATE crash harness in full (every kill point, more
+# seeds and samples; minutes); `make test` runs a sample of it.
+.PHONY: crash-harness
+crash-harness: $(BUILD)/tests/unit
+	POP3D_CRASH_FULL=1 $(BUILD)/tests/unit --gtest_filter='MboxCrashHarness.*'
+
 # Debian packages the build and the tests need.
 DEB_PACKAGES := g++ make pkg-config libsodium-dev libcap-dev libinih-dev libgtest-dev \
 	libssl-dev libcrypt-dev liblockfile-dev liblockfile-bin libseccomp-dev openssl \
@@ -109,7 +135,7 @@ config-sample: $(BUILD)/bin/pop3d
 	$(BUILD)/bin/pop3d -K sample > etc/pop3d.conf
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -7,7 +7,9 @@
 #
 # Needs root. Environment: REPS (default 3), M1_SECONDS (default 4), POP3D
 # (another build of the listener), POP3D_LOCKING (pop3d's [mail] locking,
-# instead of its default; the table says so).
+# instead of its default; the table says so), SCENARIOS (only these, e.g.
+# "m4" or "m2 m4": a quick before/after of one change; the table then goes to
+# bench/results/selected-*.md, latest.md is left alone).
 # Every process it starts is recorded by pid and stopped on exit.
 set -euo pipefail
 
@@ -23,6 +25,7 @@ COMMAND="make bench"
 [ -n "${M1_SECONDS:-}" ] && COMMAND+=" M1_SECONDS=$M1_SECONDS"
 [ -n "${POP3D_LOCKING:-}" ] && COMMAND+=" POP3D_LOCKING='$POP3D_LOCKING'"
 [ -n "${POP3D:-}" ] && COMMAND+=" POP3D='$POP3D'"
+[ -n "${SCENARIOS:-}" ] && COMMAND+=" SCENARIOS='$SCENARIOS'"
 REPS=${REPS:-3}
 M1_SECONDS=${M1_SECONDS:-4}
 PASSWORD=p3b-bench-password
@@ -32,6 +35,9 @@ PORT_POP3D=12112
 PORT_LOOPBACK=12199
 SERVERS=(dovecot popa3d pop3d)
 
+want() {  # scenario: whether SCENARIOS (empty: all) names it
+    [ -z "${SCENARIOS:-}" ] || [[ " $SCENARIOS " == *" $1 "* ]]
+}
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
 [ "$(id -u)" = 0 ] || die "needs root (test users, /var/mail, the servers)"
@@ -144,9 +150,9 @@ setup_users() {
     check_hash p3b-y0 '$y$'
     mkdir -p "$DATA"
     generate small 1 20 $((256 << 10))
-    generate big 2 4000 $(((256 - 3) << 20))
-    generate huge 3 50000 $(((512 - 26) << 20))
-    generate dd 4 2000 $((32 << 20))
+    if want m2 || want m4; then generate big 2 4000 $(((256 - 3) << 20)); fi
+    if want m3; then generate huge 3 50000 $(((512 - 26) << 20)); fi
+    if want m5; then generate dd 4 2000 $((32 << 20)); fi
     for u in "${SMALL_USERS_SHA[@]}" "${SMALL_USERS_YES[@]}"; do
         restore "$u" small
         drop_caches_of "$u"
@@ -254,6 +260,7 @@ probe() {  # server: one login and STAT decide whether it serves mail
 # "REP SERVER SCENARIO na|fail REASON" to the raw results.
 record() {  # rep server scenario -- loadgen args...
     local rep=$1 server=$2 scenario=$3 out rc
+    want "${scenario%%-*}" || return 0
     shift 4
     set +e
     out=$(timeout 300 "$LOADGEN" "$@" 2>&1)
@@ -284,29 +291,35 @@ run_server() {  # rep server
 
     # M2: a fresh copy and no cache, as in every repetition; the open it
     # costs is outside the measured RETR time.
-    restore p3b-big big
+    if want m2; then restore p3b-big big
     drop_caches_of p3b-big
     record "$rep" "$s" m2 -- retr "${common[@]}" --users p3b-big \
         --manifest "$DATA/big.manifest" --mbox "$DATA/big.mbox"
+    fi
 
     # M4: a fresh copy, opened once so that every server has its cache.
+    if want m4; then
     restore p3b-big big
     drop_caches_of p3b-big
     "$LOADGEN" open "${common[@]}" --users p3b-big --expect "$(count_of big)" >/dev/null 2>&1 || true
+    fi
     record "$rep" "$s" m4 -- dele1 "${common[@]}" --users p3b-big --expect "$(count_of big)"
 
     # M3: first open of a changed file with no cache, then the second open.
-    restore p3b-huge huge
+    if want m3; then restore p3b-huge huge
     drop_caches_of p3b-huge
     record "$rep" "$s" m3-first -- open "${common[@]}" --users p3b-huge --expect "$(count_of huge)"
     # Whether the first open wrote to the mbox (Dovecot stores its UIDs there).
     echo "$rep $s m3-grew ok bytes=$(( $(stat -c %s /var/mail/p3b-huge) - $(stat -c %s "$DATA/huge.mbox") ))" >>"$RAW"
     record "$rep" "$s" m3-second -- open "${common[@]}" --users p3b-huge --expect "$(count_of huge)"
+    fi
 
     # M5: a fresh copy, opened once (cache built), then download-and-delete.
+    if want m5; then
     restore p3b-dd dd
     drop_caches_of p3b-dd
     "$LOADGEN" open "${common[@]}" --users p3b-dd --expect "$(count_of dd)" >/dev/null 2>&1 || true
+    fi
     record "$rep" "$s" m5 -- retr "${common[@]}" --users p3b-dd --delete \
         --manifest "$DATA/dd.manifest" --mbox "$DATA/dd.mbox"
 
@@ -342,15 +355,21 @@ done
 ELAPSED=$(( $(date +%s) - START ))
 mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
-python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$RESULTS/latest.md" \
+OUT=latest.md
+[ -z "${SCENARIOS:-}" ] || OUT=selected-$STAMP.md
+python3 "$ROOT/bench/report.py" --raw "$RAW" --out "$RESULTS/$OUT" \
     --command "$COMMAND" --nproc "$(nproc)" --reps "$REPS" --elapsed "$ELAPSED" \
     --dovecot-version "$(dovecot --version)" \
     --popa3d-version "$(zcat "$POPA3D_ROOT/usr/share/doc/popa3d/changelog.Debian.gz" | sed -n '1s/.*(\(.*\)).*/\1/p')" \
     --pop3d-locking "${POP3D_LOCKING:-default (dotlock fcntl)}" \
     --pop3d-version "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)${POP3D_SET:+ (the build at $POP3D)}" \
     --data "$DATA"
-cp "$RESULTS/latest.md" "$RESULTS/$STAMP.md"
-cp "$RAW" "$RESULTS/$STAMP.raw"
-say "wrote $RESULTS/latest.md and $RESULTS/$STAMP.md in ${ELAPSED}s"
-cat "$RESULTS/latest.md"
+if [ "$OUT" = latest.md ]; then
+    cp "$RESULTS/latest.md" "$RESULTS/$STAMP.md"
+    cp "$RAW" "$RESULTS/$STAMP.raw"
+else
+    cp "$RAW" "$RESULTS/selected-$STAMP.raw"
+fi
+say "wrote $RESULTS/$OUT in ${ELAPSED}s"
+cat "$RESULTS/$OUT"
 ! grep -q '^[0-9]* [a-z0-9]* [a-z0-9-]* fail ' "$RAW" || die "some runs FAILED (see the table)"

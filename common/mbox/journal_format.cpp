@@ -7,8 +7,9 @@
 namespace pop3d::mbox {
 namespace {
 
-constexpr char header_magic[8] = {'P', '3', 'D', 'J', 'R', 'N', '0', '1'};
-constexpr char record_magic[8] = {'P', '3', 'D', 'R', 'E', 'C', '0', '1'};
+constexpr char header_magic[8] = {'P', '3', 'D', 'J', 'R', 'N', '0', '2'};
+constexpr char record_magic[8] = {'P', '3', 'D', 'R', 'E', 'C', '0', '2'};
+constexpr std::size_t record_body = 8 + 5 * 8 + saved_sum_size;
 constexpr std::size_t record_hash = 16;
 
 void put(std::string& out, std::uint64_t v) {
@@ -107,6 +108,7 @@ std::string encode_record(const Record& r, const JournalHeader& h) {
     put(out, r.dst);
     put(out, r.end);
     put(out, r.saved);
+    out.append(reinterpret_cast<const char*>(r.saved_sum.data()), r.saved_sum.size());
     unsigned char sum[record_hash];
     hash(sum, sizeof sum, out, out.size(), h.marker.data(), h.marker.size());
     out.append(reinterpret_cast<const char*>(sum), sizeof sum);
@@ -117,13 +119,17 @@ std::string encode_record(const Record& r, const JournalHeader& h) {
 bool decode_record(const std::string& bytes, const JournalHeader& h, Record& r) {
     if (bytes.size() < record_size || std::memcmp(bytes.data(), record_magic, 8) != 0) return false;
     unsigned char sum[record_hash];
-    hash(sum, sizeof sum, bytes, 48, h.marker.data(), h.marker.size());
-    if (sodium_memcmp(sum, bytes.data() + 48, sizeof sum) != 0) return false;
+    hash(sum, sizeof sum, bytes, record_body, h.marker.data(), h.marker.size());
+    if (sodium_memcmp(sum, bytes.data() + record_body, sizeof sum) != 0) return false;
+    // The padding is zero: every byte of a record is checked.
+    for (std::size_t i = record_body + record_hash; i < record_size; ++i)
+        if (bytes[i] != '\0') return false;
     r.seq = get(bytes, 8);
     std::uint64_t state = get(bytes, 16);
     r.dst = get(bytes, 24);
     r.end = get(bytes, 32);
     r.saved = get(bytes, 40);
+    std::memcpy(r.saved_sum.data(), bytes.data() + 48, r.saved_sum.size());
     if (state == static_cast<std::uint64_t>(RecordState::copied) ||
         state == static_cast<std::uint64_t>(RecordState::marked)) {
         r.state = static_cast<RecordState>(state);
@@ -133,6 +139,13 @@ bool decode_record(const std::string& bytes, const JournalHeader& h, Record& r) 
     r.state = RecordState::step;
     return r.dst >= h.plan.prefix && r.dst < r.end && r.end <= h.plan.new_size &&
            r.saved <= r.end - r.dst && r.saved <= h.slot_size;
+}
+
+SavedSum saved_checksum(const char* bytes, std::uint64_t n, const JournalHeader& h) {
+    SavedSum sum;
+    crypto_generichash(sum.data(), sum.size(), reinterpret_cast<const unsigned char*>(bytes), n,
+                       h.marker.data(), h.marker.size());
+    return sum;
 }
 
 std::uint64_t slots_offset(const JournalHeader& h) {

@@ -38,18 +38,25 @@ Result<std::uint64_t> header_size(const std::string& fixed);
 // the marker is past the new end too, and the truncation may have happened.
 enum class RecordState : std::uint64_t { step = 1, copied = 2, marked = 3 };
 
+inline constexpr std::size_t saved_sum_size = 16;
+using SavedSum = std::array<unsigned char, saved_sum_size>;
+
 struct Record {
     std::uint64_t seq = 0;
     RecordState state = RecordState::step;
     std::uint64_t dst = 0;
     std::uint64_t end = 0;
     std::uint64_t saved = 0;
+    // Of the step's saved bytes: the record and its saved bytes reach the
+    // disk in either order, so a record is used only with its own bytes.
+    SavedSum saved_sum{};
 };
 
-inline constexpr std::size_t record_size = 64;
+inline constexpr std::size_t record_size = 128;
 std::string encode_record(const Record& record, const JournalHeader& header);
 // False for a torn, zeroed or foreign record.
 bool decode_record(const std::string& bytes, const JournalHeader& header, Record& record);
+SavedSum saved_checksum(const char* bytes, std::uint64_t n, const JournalHeader& header);
 
 // Where things are in the journal file.
 std::uint64_t slots_offset(const JournalHeader& header);

@@ -60,6 +60,16 @@ MessageIndex shifted_index(const MessageIndex& index, const std::vector<bool>& d
     return out;
 }
 
+// The message number, before the deletions, of message `kept` (1-based)
+// after them; 0-based.
+std::size_t last_index_before(const std::vector<bool>& deleted, std::size_t kept) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < deleted.size(); ++i) {
+        if (!deleted[i] && ++seen == kept) return i;
+    }
+    return 0;
+}
+
 }  // namespace
 
 // The part the session read is unchanged when the file is the same inode,
@@ -125,7 +135,27 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
         log_lock_wait(m_.path, "update", taken->wait());
     }
     if (auto st = check_unchanged(); !st) return st;
-    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path); !st) {
+    // The state file describes the file as it is; after the rewrite its
+    // offsets are wrong, and a crash (kill or power cut) may come between
+    // the rewrite and the save of the new index below. So first, durably,
+    // a state file with LAST and no index: the next open after such a crash
+    // indexes the file anew and keeps LAST.
+    if (!m_.state_path.empty()) {
+        State interim;
+        interim.mbox = m_.identity;
+        interim.options = m_.options;
+        if (last_kept > 0) interim.last_uid = std::string(m_.index.uid(last_index_before(deleted, last_kept)));
+        m_.saved_last.reset();
+        if (auto st = save_state(m_.state_path, interim, true, *io_); !st) {
+            // A full disk: no state file at all is as safe, only LAST goes.
+            if (auto gone = remove_state(m_.state_path, *io_); !gone) {
+                log::error("mbox: state file %s: %s; nothing deleted", m_.state_path.c_str(),
+                           gone.error().message.c_str());
+                return gone;
+            }
+        }
+    }
+    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path, *io_); !st) {
         log::error("mbox: rewriting %s: %s", m_.path.c_str(), st.error().message.c_str());
         return st;
     }
@@ -155,7 +185,7 @@ void MboxMaildrop::save_index(std::size_t last, bool durable) {
     if (last > 0) state.last_uid = std::string(m_.index.uid(last - 1));
     state.index = m_.index;
     m_.saved_last.reset();
-    if (auto st = save_state(m_.state_path, state, durable); !st)
+    if (auto st = save_state(m_.state_path, state, durable, *io_); !st)
         log::warning("mbox: state file %s not saved: %s", m_.state_path.c_str(), st.error().message.c_str());
     else if (durable)
         m_.saved_last = last;

@@ -59,12 +59,16 @@ public:
     // state file is a cache.
     void save_index(std::size_t last, bool durable);
 
+    // The calls UPDATE makes go through `io` (tests stop them at a chosen call).
+    void use_io(RewriteIo& io) { io_ = &io; }
+
 private:
     // maildrop_update.cpp
     Status apply_update(const std::vector<bool>& deleted, std::size_t last);
     Status check_unchanged();
 
     OpenMbox m_;
+    RewriteIo* io_ = &system_io();
 };
 
 }  // namespace pop3d::mbox

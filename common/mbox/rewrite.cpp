@@ -1,4 +1,5 @@
-// UPDATE in place, crash-safe.
+// UPDATE in place, safe against a kill at any instant and against a power
+// cut at any instant.
 //
 // THE MOVE. The new file is old[0, prefix) (the kept bytes before the first
 // deleted one, never touched) followed by the other kept ranges and the mail
@@ -9,42 +10,59 @@
 // from old offsets >= dst. The only source bytes a step destroys are the ones
 // that lie inside its own destination [dst, end): its first `saved` bytes.
 // When much is deleted ahead of a step (saved = 0) nothing needs saving.
-// Each step's writeback to disk is started at once (sync_file_range), so the
-// single fsync at the end overlaps the copy instead of following it.
 //
-// THE JOURNAL (journal_format.h), a file in the user's state directory:
-// a header (the mbox's dev/ino, the plan, a random marker, a checksum) and two
-// record slots. Each step first writes its `saved` bytes into slot k%2, then
-// the slot's record {seq k, dst, end, saved} (checksummed), and only then
-// writes the step into the mbox. The journal is built under a temporary name
-// with all its space written (so no later journal write needs a new block:
-// ENOSPC can only strike before the point of no return) and renamed into
-// place: the rename is the point of no return. Before it, the mbox is
-// untouched and recover() deletes a stray temporary; after it, recover()
-// always rolls forward, so the deletions happen all or not at all.
+// THE FAILURE MODEL. A kill stops the process between two calls; the page
+// cache survives it. A power cut keeps what was synced, plus ANY subset of
+// the writes, truncations and directory changes made since, in any order
+// (the kernel writes back pages when it likes; sync_file_range is only a
+// hint). An fsync of a file persists its data and size, not its name: a
+// create, rename or unlink is durable only after its directory is fsynced.
+// So the protocol below never relies on the order of two unsynced changes:
+// every "B only after A" is an fsync (or fdatasync) of A before B is issued.
+//
+// THE JOURNAL (journal_format.h), a file in the user's state directory: a
+// header (the mbox's dev/ino, the plan, a random marker, a checksum) and two
+// record slots. It is written in full under a temporary name (all its
+// blocks: ENOSPC can only strike now, while failing is harmless), synced,
+// renamed into place, and the directory synced: THE POINT OF NO RETURN. Until
+// then the mbox is untouched, and recover() deletes a stray temporary; from
+// then on recover() always rolls forward. A journal that is present is
+// therefore whole.
+//
+// EACH STEP k: (1) write the step's `saved` bytes into slot k%2 and the
+// record {seq k, dst, end, saved, checksum of the saved bytes} into the same
+// slot, (2) fdatasync the mbox (step k-1 is on disk), (3) fdatasync the
+// journal (record k and its bytes are on disk), (4) write the step into the
+// mbox. Step k's data thus reach the mbox only once record k is durable, and
+// record k+1 becomes durable only after step k's data. (1) for step k+1 is
+// done while step k's writeback runs, which is why (2) comes after (1).
 //
 // WHY ANY INTERRUPTION IS RECOVERABLE. Let k be the highest record whose
-// checksum holds. (a) Step k+1 has not written the mbox: its record is
-// written only after its data, and its data goes to the other slot, so the
-// data of record k is intact and step k+1's record is either absent or
-// invalid. (b) The mbox holds the new bytes below record k's dst (steps < k
-// completed before step k's record was written), possibly a torn step k, and
-// old bytes from record k's end on (nothing beyond end was ever written, and
-// the size did not change). Redoing step k takes its first `saved` bytes from
-// the journal and the rest from old offsets >= end, which are intact; it is
-// idempotent, so a kill during recovery is recovered the same way. With no
-// valid record, nothing was written and the copy starts at prefix.
+// checksums hold, its saved bytes included (a record that reached the disk
+// without its bytes fails, and then its step never touched the mbox, by
+// (3)-(4)). (a) Step k+1 has not written the mbox: that needs record k+1
+// durable. Slot k%2 is not overwritten before record k+1 is durable
+// (record k+1 goes to the other slot; record k+2's bytes come after). (b)
+// The mbox holds the new bytes below record k's dst (step k-1 was synced
+// before record k, by (2)), possibly a torn step k, and old bytes from
+// record k's end on (nothing beyond end was written). Redoing step k takes
+// its first `saved` bytes from the journal and the rest from old offsets >=
+// end, which are intact; it is idempotent, so an interruption of the
+// recovery is recovered the same way. With no valid record, nothing was
+// written and the copy starts at prefix.
 //
-// THE END. After the last step the rewriter writes a "copied" record (no
-// step will be redone, so the bytes past the new end are free), then the
-// marker (random bytes from the header) just past the new end, then a
-// "marked" record, truncates, fsyncs the mbox (the one fsync of the data),
-// and only then removes the journal (and fsyncs its directory, so a power cut
-// cannot bring it back stale). Before "marked" the file is certainly
-// not truncated. For a "marked" record, recover() tells whether the
-// truncation happened by reading the marker at the new end: a truncated file
-// cannot hold it there (the size only grows by appends, and appended mail
-// cannot contain a secret random string from the user's 0700 state directory).
+// THE END. After the last step the rewriter syncs the mbox and writes a
+// "copied" record (synced: no step will be redone, so the bytes past the new
+// end are free), then the marker (random bytes from the header) just past
+// the new end, syncs the mbox, writes a "marked" record and syncs the
+// journal, and only then truncates, fsyncs the mbox, removes the journal and
+// fsyncs its directory. A truncation thus never reaches the disk before the
+// "marked" record, and a durable "marked" record implies a durable marker.
+// For a "marked" record, recover() tells whether the truncation happened by
+// reading the marker at the new end: a truncated file cannot hold it there
+// (the size only grows by appends, and appended mail cannot contain a secret
+// random string from the user's 0700 state directory). A journal that comes
+// back after its removal was lost finds the truncation done and is removed.
 //
 // MAIL APPENDED AFTER A CRASH. The fcntl lock dies with the process and a
 // dotlock goes stale, so a delivery agent may append before the next open.
@@ -52,17 +70,20 @@
 // mail: recover() first finishes the copy (which never reads past the old
 // size), then, instead of truncating, runs a second rewrite that keeps
 // [0, new size) and moves the appended mail down; its journal replaces the
-// first one by rename, so the hand-over is itself atomic.
+// first one by rename (synced before the second rewrite touches the mbox),
+// so the hand-over is itself atomic. Mail appended during the session is
+// part of the plan: it is moved like any kept range.
 //
-// WHAT IS NOT COVERED. The failure model is the brief's: a SIGKILL at any
-// instant, and any call failing (ENOSPC, EIO). The page cache is the file
-// every process sees, and the journal is never fsynced: journaling every
-// moved byte to disk before overwriting it would double the disk writes and
-// take the M4 benchmark past its budget. A power cut during an UPDATE can
-// therefore leave a mixed file; after rewrite() returns, the result is on
-// disk. Another program that rewrites the mbox after a crash and before the
-// next open defeats any journal; recover() checks dev/ino and the sizes it
-// can check, and refuses (ErrorKind::permanent) what it cannot reconcile.
+// THE COST. Bytes a step saves are written twice (journal and mbox); a step
+// costs two fdatasyncs, and the end four more. With 8 MiB steps that is what
+// the M4 benchmark measures (README). The proof is the crash harness
+// (tests/common/mbox/crash_*): it records every call of real UPDATEs through
+// RewriteIo and recovers every disk state a power cut may leave.
+//
+// WHAT IS NOT COVERED. Another program that rewrites the mbox after a crash
+// and before the next open defeats any journal; recover() checks dev/ino and
+// the sizes it can check, and refuses (ErrorKind::permanent) what it cannot
+// reconcile. A disk that lies about fsync defeats any protocol.
 //
 // WITHOUT A STATE DIRECTORY (empty journal_path) an UPDATE that must move
 // bytes is refused with ErrorKind::permanent (the caller answers -ERR
@@ -70,8 +91,12 @@
 // was considered and rejected: after a crash a delivery agent appends behind
 // it, so recover() could only find it by scanning the whole file at every
 // open, and a sender could mail a forged one. Deleting only the last
-// messages needs no journal (one ftruncate) and works without a state
-// directory.
+// messages needs no journal (one ftruncate, then fsync: old or new size) and
+// works without a state directory; with one it still takes the journal's
+// path (markers and records, no step), because a kill between the
+// ftruncate and its fsync, a delivery, and a power cut before the delivery's
+// fsync can leave the old size with the delivery's bytes inside the old
+// tail, which only the markers reveal.
 //
 // TIMES. The writes set mtime. Mail readers say "new mail" when mtime > atime;
 // that stays true when it was true before the UPDATE (mail delivered during
@@ -108,6 +133,13 @@ public:
         return ::pwrite(fd, buf, n, static_cast<off_t>(off));
     }
     int fsync(int fd) override { return ::fsync(fd); }
+    int fdatasync(int fd) override { return ::fdatasync(fd); }
+    int sync_file_range(int fd, std::uint64_t off, std::uint64_t n) override {
+        return ::sync_file_range(fd, static_cast<off_t>(off), static_cast<off_t>(n),
+                                 SYNC_FILE_RANGE_WRITE);
+    }
+    int fstat(int fd, struct stat* st) override { return ::fstat(fd, st); }
+    int futimens(int fd, const struct timespec times[2]) override { return ::futimens(fd, times); }
     int ftruncate(int fd, std::uint64_t size) override {
         return ::ftruncate(fd, static_cast<off_t>(size));
     }
@@ -156,6 +188,13 @@ Status sync(RewriteIo& io, int fd) {
     return {};
 }
 
+Status datasync(RewriteIo& io, int fd) {
+    while (io.fdatasync(fd) != 0) {
+        if (errno != EINTR) return io_error("fdatasync", errno);
+    }
+    return {};
+}
+
 Status truncate_to(RewriteIo& io, int fd, std::uint64_t size) {
     while (io.ftruncate(fd, size) != 0) {
         if (errno != EINTR) return io_error("ftruncate", errno);
@@ -168,11 +207,7 @@ Status remove_file(RewriteIo& io, const std::string& path) {
     return {};
 }
 
-// Makes the journal's removal durable: a journal that came back after a
-// power cut, stale and perhaps empty, would keep the maildrop closed.
-Status remove_journal_durably(RewriteIo& io, const std::string& path) {
-    auto s = remove_file(io, path);
-    if (!s) return s;
+Status sync_directory_of(RewriteIo& io, const std::string& path) {
     std::size_t slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
     int dfd = io.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -186,6 +221,14 @@ Status remove_journal_durably(RewriteIo& io, const std::string& path) {
     }
     if (io.close(dfd) != 0 && errno != EINTR) return io_error("close " + dir, errno);
     return {};
+}
+
+// Makes the journal's removal durable, so that the next UPDATE does not find
+// it (a journal that comes back is harmless to recover(): see THE END).
+Status remove_journal_durably(RewriteIo& io, const std::string& path) {
+    auto s = remove_file(io, path);
+    if (!s) return s;
+    return sync_directory_of(io, path);
 }
 
 // A journal descriptor closed through the same io on every path.
@@ -232,17 +275,17 @@ Times times_of(const struct stat& st) {
     return t;
 }
 
-void set_times(int fd, const Times& t) {
+void set_times(RewriteIo& io, int fd, const Times& t) {
     struct timespec ts[2];
     ts[0] = t.new_mail ? t.atime : timespec{0, UTIME_NOW};
     ts[1] = timespec{0, UTIME_OMIT};
-    if (::futimens(fd, ts) != 0) {
+    if (io.futimens(fd, ts) != 0) {
         log::warning("UPDATE: cannot set the mbox access time: %s", std::strerror(errno));
     }
 }
 
-Status fstat_of(int fd, struct stat& st) {
-    if (::fstat(fd, &st) != 0) return io_error("fstat", errno);
+Status fstat_of(RewriteIo& io, int fd, struct stat& st) {
+    if (io.fstat(fd, &st) != 0) return io_error("fstat", errno);
     return {};
 }
 
@@ -255,6 +298,7 @@ struct Job {
     JournalFd& journal;
     Buffer& buffer;
     std::uint64_t next_seq = 0;
+    bool mbox_unsynced = false;  // a step was written and not fdatasynced yet
 };
 
 Status read_pieces(Job& job, const Step& step, std::uint64_t skip) {
@@ -273,18 +317,31 @@ Status read_pieces(Job& job, const Step& step, std::uint64_t skip) {
     return {};
 }
 
-// Lets the disk write a step while the next ones are copied, so the final
-// fsync finds little left to do. Only a hint: the fsync is what counts.
-void start_writeback(int fd, const Step& step) {
-    // A failure here costs only speed; the fsync reports real trouble.
-    (void)::sync_file_range(fd, static_cast<off_t>(step.dst), static_cast<off_t>(step.end - step.dst),
-                      SYNC_FILE_RANGE_WRITE);
+// Lets the disk write a step while the next step's bytes are saved, so the
+// fdatasync before the next record finds less to do. Only a hint.
+void start_writeback(Job& job, std::uint64_t from, std::uint64_t to) {
+    // A failure here costs only speed; the fdatasync reports real trouble.
+    (void)job.io.sync_file_range(job.fd, from, to - from);
 }
 
-Status write_record(Job& job, const Record& record) {
+// Makes `record` durable, after everything written to the mbox so far:
+// the order the recovery argument rests on.
+Status commit_record(Job& job, const Record& record) {
+    if (job.mbox_unsynced) {
+        auto s = datasync(job.io, job.fd);
+        if (!s) return s;
+        job.mbox_unsynced = false;
+    }
     std::string bytes = encode_record(record, job.header);
-    return write_full(job.io, job.journal.get(), bytes.data(), bytes.size(),
-                      slot_record_offset(job.header, record.seq));
+    auto s = write_full(job.io, job.journal.get(), bytes.data(), bytes.size(),
+                        slot_record_offset(job.header, record.seq));
+    if (!s) return s;
+    return datasync(job.io, job.journal.get());
+}
+
+Status write_mbox(Job& job, const char* bytes, std::uint64_t n, std::uint64_t at) {
+    job.mbox_unsynced = true;
+    return write_full(job.io, job.fd, bytes, n, at);
 }
 
 Status copy_from(Job& job, std::uint64_t dst) {
@@ -293,39 +350,50 @@ Status copy_from(Job& job, std::uint64_t dst) {
         Step step = step_at(plan, dst, job.header.chunk);
         auto s = read_pieces(job, step, 0);
         if (!s) return s;
-        Record record{job.next_seq, RecordState::step, step.dst, step.end, step.saved};
+        Record record{job.next_seq, RecordState::step, step.dst, step.end, step.saved, {}};
+        record.saved_sum = saved_checksum(job.buffer.bytes.get(), step.saved, job.header);
         if (step.saved > 0) {
             s = write_full(job.io, job.journal.get(), job.buffer.bytes.get(), step.saved,
                            slot_data_offset(job.header, record.seq));
             if (!s) return s;
         }
-        s = write_record(job, record);
+        s = commit_record(job, record);
         if (!s) return s;
-        s = write_full(job.io, job.fd, job.buffer.bytes.get(), step.end - step.dst, step.dst);
+        s = write_mbox(job, job.buffer.bytes.get(), step.end - step.dst, step.dst);
         if (!s) return s;
-        start_writeback(job.fd, step);
+        start_writeback(job, step.dst, step.end);
         ++job.next_seq;
         dst = step.end;
     }
     // From here on no step is redone: the bytes past the new end are free.
-    return write_record(job, Record{job.next_seq++, RecordState::copied, 0, 0, 0});
+    return commit_record(job, Record{job.next_seq++, RecordState::copied, 0, 0, 0, {}});
 }
 
 std::uint64_t marker_length(const RewritePlan& plan) {
     return std::min<std::uint64_t>(limits::rewrite_marker, plan.old_size - plan.new_size);
 }
 
+// Whether the marker is also written at the old end (see tail_marker_in_place).
+bool has_tail_marker(const RewritePlan& plan) {
+    return plan.old_size - plan.new_size >= 2 * limits::rewrite_marker;
+}
+
 // The copy is complete and nothing was appended: commit by truncating.
 Status truncate_and_finish(Job& job, const Times& times) {
     const RewritePlan& plan = job.header.plan;
-    auto s = write_full(job.io, job.fd, reinterpret_cast<const char*>(job.header.marker.data()),
+    auto s = write_mbox(job, reinterpret_cast<const char*>(job.header.marker.data()),
                         marker_length(plan), plan.new_size);
     if (!s) return s;
-    s = write_record(job, Record{job.next_seq++, RecordState::marked, 0, 0, 0});
+    if (has_tail_marker(plan)) {
+        s = write_mbox(job, reinterpret_cast<const char*>(job.header.marker.data()),
+                       limits::rewrite_marker, plan.old_size - limits::rewrite_marker);
+        if (!s) return s;
+    }
+    s = commit_record(job, Record{job.next_seq++, RecordState::marked, 0, 0, 0, {}});
     if (!s) return s;
     s = truncate_to(job.io, job.fd, plan.new_size);
     if (!s) return s;
-    set_times(job.fd, times);
+    set_times(job.io, job.fd, times);
     s = sync(job.io, job.fd);
     if (!s) return s;
     s = job.journal.close();
@@ -341,7 +409,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
 // appended after a crash). Ends the UPDATE either way.
 Status finish_after_copy(Job& job) {
     struct stat st;
-    auto s = fstat_of(job.fd, st);
+    auto s = fstat_of(job.io, job.fd, st);
     if (!s) return s;
     const RewritePlan& plan = job.header.plan;
     std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
@@ -374,6 +442,8 @@ Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHea
         s = write_full(io, jfd, buffer.bytes.get(), n, at);
         at += n;
     }
+    // The journal is whole on disk before its name can be.
+    if (s) s = datasync(io, jfd);
     if (!s) {
         // Best effort: recover() removes a leftover temporary journal anyway.
         guard.close().ok();
@@ -382,6 +452,14 @@ Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHea
     }
     out_fd = guard.release();
     return {};
+}
+
+// One ftruncate, atomic for every reader, then its fsync.
+Status truncate_only(RewriteIo& io, int fd, const RewritePlan& plan, const Times& times) {
+    auto s = truncate_to(io, fd, plan.new_size);
+    if (!s) return s;
+    set_times(io, fd, times);
+    return sync(io, fd);
 }
 
 Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& times,
@@ -398,13 +476,10 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
         }
         if (errno != ENOENT) return io_error("open journal", errno);
     }
-    if (plan.moves.empty()) {
-        // Only the end goes: one ftruncate, atomic for every reader.
-        auto s = truncate_to(io, fd, plan.new_size);
-        if (!s) return s;
-        set_times(fd, times);
-        return sync(io, fd);
-    }
+    // Only the end goes: with a journal even this goes through it (no
+    // step, only the markers: see tail_marker_in_place for the crash it
+    // covers); without one, or without room for one, a bare truncation.
+    if (plan.moves.empty() && journal_path.empty()) return truncate_only(io, fd, plan, times);
     if (journal_path.empty()) {
         return make_error(ErrorKind::permanent,
                           "UPDATE needs a state directory for its journal to delete these messages");
@@ -421,6 +496,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     std::string tmp = journal_path + ".new";
     int jfd = -1;
     auto s = write_new_journal(io, tmp, header, buffer, jfd);
+    if (!s && plan.moves.empty()) return truncate_only(io, fd, plan, times);
     if (!s) return s;
     JournalFd journal(io, jfd);
     if (io.rename(tmp.c_str(), journal_path.c_str()) != 0) {
@@ -428,6 +504,10 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
         io.unlink(tmp.c_str());  // best effort, as above
         return io_error("rename journal", err);
     }
+    // The point of no return: the mbox is written only once the journal's
+    // name is on disk too.
+    s = sync_directory_of(io, journal_path);
+    if (!s) return s;
     Job job{io, fd, journal_path, header, journal, buffer};
     s = copy_from(job, plan.prefix);
     if (!s) return s;
@@ -441,7 +521,7 @@ Status read_journal_header(RewriteIo& io, int jfd, JournalHeader& out) {
     auto size = header_size(fixed);
     if (!size) return size.error();
     struct stat st;
-    s = fstat_of(jfd, st);
+    s = fstat_of(io, jfd, st);
     if (!s) return s;
     if (*size > static_cast<std::uint64_t>(st.st_size)) {
         return make_error(ErrorKind::permanent, "UPDATE journal is cut short");
@@ -465,6 +545,14 @@ Result<bool> newest_record(Job& job, Record& newest) {
         if (!s) return s.error();
         Record record;
         if (!decode_record(bytes, job.header, record) || record.seq % 2 != slot) continue;
+        if (record.state == RecordState::step) {
+            s = read_full(job.io, job.journal.get(), job.buffer.bytes.get(), record.saved,
+                          slot_data_offset(job.header, record.seq));
+            if (!s) return s.error();
+            // The record reached the disk without its bytes: its step never began.
+            if (saved_checksum(job.buffer.bytes.get(), record.saved, job.header) != record.saved_sum)
+                continue;
+        }
         if (!found || record.seq > newest.seq) newest = record;
         found = true;
     }
@@ -483,6 +571,21 @@ Result<bool> marker_in_place(Job& job, std::uint64_t size) {
     return std::memcmp(bytes.data(), job.header.marker.data(), n) == 0;
 }
 
+// A kill between the truncation and its fsync, a delivery (appending at the
+// new end in the page cache), then a power cut before that delivery's fsync
+// can leave the old size with the delivery's first bytes over the marker.
+// The marker at the old end then still shows that the truncation was lost
+// (a truncated file holds appended mail there, never the secret); the
+// delivery was not fsynced, so its agent did not report it delivered.
+Result<bool> tail_marker_in_place(Job& job, std::uint64_t size) {
+    const RewritePlan& plan = job.header.plan;
+    if (!has_tail_marker(plan) || size < plan.old_size) return false;
+    std::string bytes(limits::rewrite_marker, '\0');
+    auto s = read_full(job.io, job.fd, bytes.data(), bytes.size(), plan.old_size - limits::rewrite_marker);
+    if (!s) return s.error();
+    return std::memcmp(bytes.data(), job.header.marker.data(), bytes.size()) == 0;
+}
+
 Status redo_step(Job& job, const Record& record) {
     Step step = step_at(job.header.plan, record.dst, job.header.chunk);
     if (step.end != record.end || step.saved != record.saved) {
@@ -491,9 +594,12 @@ Status redo_step(Job& job, const Record& record) {
     auto s = read_full(job.io, job.journal.get(), job.buffer.bytes.get(), step.saved,
                        slot_data_offset(job.header, record.seq));
     if (!s) return s;
+    if (saved_checksum(job.buffer.bytes.get(), step.saved, job.header) != record.saved_sum) {
+        return make_error(ErrorKind::permanent, "UPDATE journal lost the bytes of its last step");
+    }
     s = read_pieces(job, step, step.saved);
     if (!s) return s;
-    return write_full(job.io, job.fd, job.buffer.bytes.get(), step.end - step.dst, step.dst);
+    return write_mbox(job, job.buffer.bytes.get(), step.end - step.dst, step.dst);
 }
 
 Status resume(Job& job, std::uint64_t size) {
@@ -508,7 +614,9 @@ Status resume(Job& job, std::uint64_t size) {
     if (*found && newest.state == RecordState::marked) {
         auto in_place = marker_in_place(job, size);
         if (!in_place) return in_place.error();
-        if (!*in_place) {
+        auto tail_in_place = tail_marker_in_place(job, size);
+        if (!tail_in_place) return tail_in_place.error();
+        if (!*in_place && !*tail_in_place) {
             // Truncated: only the fsync and the journal's removal may be missing.
             auto s = sync(job.io, job.fd);
             if (!s) return s;
@@ -547,7 +655,7 @@ Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t re
         return make_error(ErrorKind::invalid, "UPDATE: step size must be a multiple of a page");
     }
     struct stat st;
-    auto s = fstat_of(fd, st);
+    auto s = fstat_of(io, fd, st);
     if (!s) return s;
     auto plan = make_plan(keep, read_size, static_cast<std::uint64_t>(st.st_size));
     if (!plan) return plan.error();
@@ -575,7 +683,7 @@ Status recover(int fd, const std::string& journal_path, RewriteIo& io) {
     s = read_journal_header(io, jfd, header);
     if (!s) return s;
     struct stat st;
-    s = fstat_of(fd, st);
+    s = fstat_of(io, fd, st);
     if (!s) return s;
     if (header.dev != static_cast<std::uint64_t>(st.st_dev) ||
         header.ino != static_cast<std::uint64_t>(st.st_ino)) {
@@ -583,6 +691,13 @@ Status recover(int fd, const std::string& journal_path, RewriteIo& io) {
                           "UPDATE journal " + journal_path + " belongs to another mbox file");
     }
     log::notice("UPDATE: finishing an interrupted update");
+    // A killed rewriter leaves in the page cache what it had not synced yet
+    // (a record, a step, the journal's very name): the recovery reasons from
+    // what it sees, so that must be on disk before it writes anything.
+    s = datasync(io, jfd);
+    if (s) s = datasync(io, fd);
+    if (s) s = sync_directory_of(io, journal_path);
+    if (!s) return s;
     Buffer buffer(header.chunk);
     Job job{io, fd, journal_path, std::move(header), journal, buffer};
     return resume(job, static_cast<std::uint64_t>(st.st_size));

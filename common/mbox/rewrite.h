@@ -4,6 +4,9 @@
 // rewrite.cpp.
 #pragma once
 
+#include <sys/stat.h>
+#include <time.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,15 +21,22 @@ struct Range {
     std::uint64_t length = 0;
 };
 
-// The few system calls the rewriter makes, behind an interface so a test can
-// count them and stop the process (SIGKILL) or fail one (ENOSPC, EIO) at any
-// chosen call. Production uses system_io().
+// Every system call the rewriter (and the state file's save) makes on a
+// file, behind an interface so a test can count them and stop the process
+// (SIGKILL) or fail one (ENOSPC, EIO) at any chosen call, or record them all
+// to rebuild the states a power cut may leave (crash_harness.h).
+// Production uses system_io().
 class RewriteIo {
 public:
     virtual ~RewriteIo() = default;
     virtual ssize_t pread(int fd, void* buf, std::size_t n, std::uint64_t off) = 0;
     virtual ssize_t pwrite(int fd, const void* buf, std::size_t n, std::uint64_t off) = 0;
     virtual int fsync(int fd) = 0;
+    virtual int fdatasync(int fd) = 0;
+    // Starts the writeback of a range; persists nothing by itself.
+    virtual int sync_file_range(int fd, std::uint64_t off, std::uint64_t n) = 0;
+    virtual int fstat(int fd, struct stat* st) = 0;
+    virtual int futimens(int fd, const struct timespec times[2]) = 0;
     virtual int ftruncate(int fd, std::uint64_t size) = 0;
     virtual int open(const char* path, int flags, int mode) = 0;
     virtual int close(int fd) = 0;

@@ -64,12 +64,22 @@ struct Fd {
     }
 };
 
-Status write_all(int fd, std::string_view bytes) {
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+// A descriptor closed through the io that opened it.
+struct IoFd {
+    RewriteIo& io;
+    int fd = -1;
+    ~IoFd() {
+        if (fd >= 0) io.close(fd);
+    }
+};
+
+Status write_all(RewriteIo& io, int fd, std::string_view bytes) {
+    std::uint64_t at = 0;
+    while (at < bytes.size()) {
+        const ssize_t n = io.pwrite(fd, bytes.data() + at, bytes.size() - at, at);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return make_error(ErrorKind::temporary, std::string("write: ") + std::strerror(errno));
-        bytes.remove_prefix(static_cast<std::size_t>(n));
+        if (n <= 0) return make_error(ErrorKind::temporary, std::string("write: ") + std::strerror(n < 0 ? errno : ENOSPC));
+        at += static_cast<std::uint64_t>(n);
     }
     return {};
 }
@@ -154,36 +164,51 @@ std::optional<State> load_state(const std::string& path) {
     return parse_state(bytes);
 }
 
-Status save_state(const std::string& path, const State& state, bool durable) {
+namespace {
+
+Status sync_directory_of(const std::string& path, RewriteIo& io) {
+    const std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+    IoFd d{io, io.open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)};
+    if (d.fd < 0 || io.fsync(d.fd) != 0)
+        return make_error(ErrorKind::temporary, std::string("fsync state directory: ") + std::strerror(errno));
+    return {};
+}
+
+}  // namespace
+
+Status remove_state(const std::string& path, RewriteIo& io) {
+    if (io.unlink(path.c_str()) != 0 && errno != ENOENT)
+        return make_error(ErrorKind::temporary, "remove state file " + path + ": " + std::strerror(errno));
+    return sync_directory_of(path, io);
+}
+
+Status save_state(const std::string& path, const State& state, bool durable, RewriteIo& io) {
     const std::string bytes = serialize_state(state);
     const std::string temp = path + ".new";
     {
-        Fd f;
-        f.fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        // A leftover temporary (a crash) is replaced, not appended to.
+        if (io.unlink(temp.c_str()) != 0 && errno != ENOENT)
+            return make_error(ErrorKind::temporary, "state file " + temp + ": " + std::strerror(errno));
+        IoFd f{io, io.open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
         if (f.fd < 0)
             return make_error(ErrorKind::temporary, "state file " + temp + ": " + std::strerror(errno));
-        if (auto st = write_all(f.fd, bytes); !st) {
-            ::unlink(temp.c_str());
+        if (auto st = write_all(io, f.fd, bytes); !st) {
+            io.unlink(temp.c_str());
             return st;
         }
-        if (durable && ::fsync(f.fd) != 0) {
+        if (durable && io.fdatasync(f.fd) != 0) {
             const int e = errno;
-            ::unlink(temp.c_str());
+            io.unlink(temp.c_str());
             return make_error(ErrorKind::temporary, std::string("fsync state file: ") + std::strerror(e));
         }
     }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
+    if (io.rename(temp.c_str(), path.c_str()) != 0) {
         const int e = errno;
-        ::unlink(temp.c_str());
+        io.unlink(temp.c_str());
         return make_error(ErrorKind::temporary, std::string("rename state file: ") + std::strerror(e));
     }
     if (!durable) return {};
-    const std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
-    Fd d;
-    d.fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d.fd < 0 || ::fsync(d.fd) != 0)
-        return make_error(ErrorKind::temporary, std::string("fsync state directory: ") + std::strerror(errno));
-    return {};
+    return sync_directory_of(path, io);
 }
 
 }  // namespace pop3d::mbox

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/mbox/message_index.h"
+#include "common/mbox/rewrite.h"
 #include "common/result.h"
 
 namespace pop3d::mbox {
@@ -36,8 +37,14 @@ std::optional<State> parse_state(std::string_view bytes);
 
 // I/O. load: nullopt when the file is absent, unreadable or damaged (the
 // caller then rebuilds). save: temp file, mode 0600, renamed over the old
-// one; durable: fsync of the file before and of the directory after.
+// one; durable: fsync of the file before the rename (so a power cut leaves
+// the old file or the whole new one, never a short one under the name) and
+// of the directory after. Its calls go through `io`, like UPDATE's, so the
+// crash harness checks them too.
 std::optional<State> load_state(const std::string& path);
-Status save_state(const std::string& path, const State& state, bool durable);
+Status save_state(const std::string& path, const State& state, bool durable,
+                  RewriteIo& io = system_io());
+// Removes the state file durably (the directory is fsynced); absent is fine.
+Status remove_state(const std::string& path, RewriteIo& io = system_io());
 
 }  // namespace pop3d::mbox

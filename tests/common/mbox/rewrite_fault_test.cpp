@@ -220,7 +220,8 @@ TEST(MboxRewriteFaults, KilledDuringRecoveryThenRecovered) {
                     });
                 } else {
                     FaultIo io(in, FaultIo::Action::fail, EIO);
-                    EXPECT_FALSE(f.recover_with(io).ok()) << where;
+                    bool ok = f.recover_with(io).ok();
+                    EXPECT_EQ(ok, io.hit_a_hint()) << where;
                 }
                 f.check_old_or_new(with_mail ? mda_mail : "", where);
                 ++checked;
@@ -240,6 +241,18 @@ TEST(MboxRewriteFaults, FailedCallsAreReportedAndLeaveOldOrNew) {
             FaultIo io(at, FaultIo::Action::fail, err);
             auto s = f.rewrite_with(io);
             std::string where = sc.name + " fail at " + std::to_string(at);
+            if (io.hit_a_hint()) {
+                EXPECT_TRUE(s.ok() || !sc.journal) << where;
+                f.check_old_or_new("", where);
+                continue;
+            }
+            // Deleting only the end falls back to a bare truncation when
+            // its journal cannot be made: then the call that failed was in
+            // the journal, and the result is the new file.
+            if (s.ok() && f.old_.substr(0, f.new_.size()) == f.new_) {
+                EXPECT_TRUE(f.check_old_or_new("", where)) << where;
+                continue;
+            }
             ASSERT_FALSE(s.ok()) << where;
             EXPECT_NE(s.error().message.find(std::strerror(err)), std::string::npos)
                 << where << ": " << s.error().message;

@@ -101,9 +101,10 @@ std::string expected_after(const std::string& old, const std::vector<Range>& kee
     return out + old.substr(read_size);
 }
 
-bool FaultIo::hit() {
+bool FaultIo::hit(bool hint) {
     ++calls_;
     if (calls_ != at_) return false;
+    hit_hint_ = hint;
     if (action_ == Action::kill) ::raise(SIGKILL);
     if (action_ == Action::fail) {
         errno = err_;
@@ -119,6 +120,14 @@ ssize_t FaultIo::pwrite(int fd, const void* buf, std::size_t n, std::uint64_t of
     return hit() ? -1 : system_io().pwrite(fd, buf, n, off);
 }
 int FaultIo::fsync(int fd) { return hit() ? -1 : system_io().fsync(fd); }
+int FaultIo::fdatasync(int fd) { return hit() ? -1 : system_io().fdatasync(fd); }
+int FaultIo::sync_file_range(int fd, std::uint64_t off, std::uint64_t n) {
+    return hit(true) ? -1 : system_io().sync_file_range(fd, off, n);
+}
+int FaultIo::fstat(int fd, struct stat* st) { return hit() ? -1 : system_io().fstat(fd, st); }
+int FaultIo::futimens(int fd, const struct timespec times[2]) {
+    return hit(true) ? -1 : system_io().futimens(fd, times);
+}
 int FaultIo::ftruncate(int fd, std::uint64_t size) {
     return hit() ? -1 : system_io().ftruncate(fd, size);
 }

@@ -70,10 +70,17 @@ public:
     FaultIo(long at = 0, Action action = Action::count, int err = 0)
         : at_(at), action_(action), err_(err) {}
     long calls() const { return calls_; }
+    // Whether the call at `at` was one whose failure the rewriter only logs
+    // (sync_file_range, a hint; futimens, the access time).
+    bool hit_a_hint() const { return hit_hint_; }
 
     ssize_t pread(int fd, void* buf, std::size_t n, std::uint64_t off) override;
     ssize_t pwrite(int fd, const void* buf, std::size_t n, std::uint64_t off) override;
     int fsync(int fd) override;
+    int fdatasync(int fd) override;
+    int sync_file_range(int fd, std::uint64_t off, std::uint64_t n) override;
+    int fstat(int fd, struct stat* st) override;
+    int futimens(int fd, const struct timespec times[2]) override;
     int ftruncate(int fd, std::uint64_t size) override;
     int open(const char* path, int flags, int mode) override;
     int close(int fd) override;
@@ -81,7 +88,8 @@ public:
     int rename(const char* from, const char* to) override;
 
 private:
-    bool hit();
+    bool hit(bool hint = false);
+    bool hit_hint_ = false;
     long at_;
     Action action_;
     int err_;
