@@ -64,4 +64,28 @@ Result<std::vector<ListenSocket>> open_listen_sockets(const std::vector<Endpoint
     return out;
 }
 
+std::string socket_name(const Endpoint& endpoint, bool implicit_tls) {
+    return endpoint_name(endpoint) + (implicit_tls ? " (TLS)" : "");
+}
+
+std::vector<WantedSocket> wanted_sockets(const ServerConfig& server) {
+    std::vector<WantedSocket> all;
+    for (const auto& ep : server.listen) all.push_back({ep, false});
+    for (const auto& ep : server.tls_listen) all.push_back({ep, true});
+    return all;
+}
+
+Result<std::vector<ListenSocket>> open_server_sockets(const ServerConfig& server) {
+    std::vector<Endpoint> endpoints;
+    auto wanted = wanted_sockets(server);
+    for (const auto& w : wanted) endpoints.push_back(w.endpoint);
+    auto sockets = open_listen_sockets(endpoints);
+    if (!sockets) return sockets.error();
+    for (std::size_t i = 0; i < sockets->size(); ++i) {
+        (*sockets)[i].implicit_tls = wanted[i].implicit_tls;
+        (*sockets)[i].name = socket_name(wanted[i].endpoint, wanted[i].implicit_tls);
+    }
+    return sockets;
+}
+
 }  // namespace pop3d::daemon

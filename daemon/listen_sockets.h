@@ -13,7 +13,8 @@ namespace pop3d::daemon {
 
 struct ListenSocket {
     UniqueFd fd;
-    std::string name;  // "127.0.0.1:110", "[::1]:110", for logs
+    std::string name;  // "127.0.0.1:110", "[::1]:110", "127.0.0.1:995 (TLS)", for logs
+    bool implicit_tls = false;  // a tls_listen address: sessions start with a handshake
 };
 
 // Binds and listens on every endpoint; fails (closing what it opened) if any
@@ -21,5 +22,18 @@ struct ListenSocket {
 Result<std::vector<ListenSocket>> open_listen_sockets(const std::vector<Endpoint>& endpoints);
 
 std::string endpoint_name(const Endpoint& endpoint);
+
+// The name a socket has in logs and across reloads.
+std::string socket_name(const Endpoint& endpoint, bool implicit_tls);
+
+// Every address of [server]: `listen`, then `tls_listen` (marked).
+struct WantedSocket {
+    Endpoint endpoint;
+    bool implicit_tls = false;
+};
+std::vector<WantedSocket> wanted_sockets(const ServerConfig& server);
+
+// Opens every wanted socket (open_listen_sockets' rules), named and marked.
+Result<std::vector<ListenSocket>> open_server_sockets(const ServerConfig& server);
 
 }  // namespace pop3d::daemon

@@ -76,7 +76,7 @@ Status Listener::run() {
             return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
         }
         for (std::size_t i = 1; i < fds.size(); ++i)
-            if (fds[i].revents & POLLIN) accept_from(fds[i].fd);
+            if (fds[i].revents & POLLIN) accept_from(sockets_[i - 1]);
         if (!(fds[0].revents & POLLIN)) continue;
         signalfd_siginfo info;
         while (read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -92,7 +92,8 @@ Status Listener::run() {
     }
 }
 
-void Listener::accept_from(int listen_fd) {
+void Listener::accept_from(const ListenSocket& socket) {
+    int listen_fd = socket.fd.get();
     for (int i = 0; i < accepts_per_wakeup; ++i) {
         sockaddr_storage address{};
         socklen_t len = sizeof address;
@@ -103,11 +104,12 @@ void Listener::accept_from(int listen_fd) {
             if (errno != EAGAIN && errno != EWOULDBLOCK) log::warning("accept: %s", std::strerror(errno));
             return;
         }
-        serve(std::move(conn), format_address(address), limit_key(address));
+        serve(std::move(conn), format_address(address), limit_key(address), socket.implicit_tls);
     }
 }
 
-void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key) {
+void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key,
+                     bool implicit_tls) {
     const auto& server = config_.config.server;
     switch (sessions_.admit(limit_key, server.max_sessions, server.max_sessions_per_ip)) {
         case Admission::too_many_sessions:
@@ -121,7 +123,7 @@ void Listener::serve(UniqueFd connection, const std::string& address, const std:
             return;
         case Admission::admitted: break;
     }
-    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_);
+    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_, implicit_tls);
     if (!pid) {
         log::error("cannot start a session for %s: %s", address.c_str(), pid.error().message.c_str());
         refuse(connection.get(), "-ERR [SYS/TEMP] cannot start a session, try again later\r\n");
@@ -155,22 +157,26 @@ void Listener::reload() {
     // Addresses kept keep their sockets (no connection is dropped); new ones
     // are opened before anything is closed, so a failure changes nothing.
     std::vector<ListenSocket> next;
-    for (const auto& ep : fresh->config.server.listen) {
-        std::string name = endpoint_name(ep);
+    auto want = wanted_sockets(fresh->config.server);
+    for (const auto& w : want) {
+        std::string name = socket_name(w.endpoint, w.implicit_tls);
         bool have = false;
         for (const auto& s : sockets_) have = have || s.name == name;
         if (have) continue;
-        auto opened = open_listen_sockets({ep});
+        auto opened = open_listen_sockets({w.endpoint});
         if (!opened) {
             log::error("SIGHUP: keeping the old configuration: %s", opened.error().message.c_str());
             return;
         }
         log::info("listening on %s", name.c_str());
+        opened->front().name = name;
+        opened->front().implicit_tls = w.implicit_tls;
         next.push_back(std::move(opened->front()));
     }
     for (auto& s : sockets_) {
         bool wanted = false;
-        for (const auto& ep : fresh->config.server.listen) wanted = wanted || endpoint_name(ep) == s.name;
+        for (const auto& w : wanted_sockets(fresh->config.server))
+            wanted = wanted || socket_name(w.endpoint, w.implicit_tls) == s.name;
         if (wanted)
             next.push_back(std::move(s));
         else

@@ -23,8 +23,7 @@ struct LoadedConfig {
     UniqueFd sealed_text;
 };
 
-// Reads, validates and seals the file. TLS is not built yet, so a
-// configuration that asks for implicit TLS is refused here.
+// Reads, validates and seals the file.
 Result<LoadedConfig> load_listener_config(const std::string& path);
 
 // The signals the loop reads from its signalfd (blocked otherwise).
@@ -41,9 +40,9 @@ public:
     Status run();
 
 private:
-    void accept_from(int listen_fd);
+    void accept_from(const ListenSocket& socket);
     // address: for logs; limit_key: what max_sessions_per_ip counts by.
-    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key);
+    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool implicit_tls);
     void reap();
     void reload();
 

@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
                     pw ? pw->pw_name : std::to_string(geteuid()).c_str());
     }
 
-    auto sockets = daemon::open_listen_sockets(config.server.listen);
+    auto sockets = daemon::open_server_sockets(config.server);
     if (!sockets) return fail(sockets.error().message);
 
     sigset_t wanted = daemon::listener_signals();

@@ -26,7 +26,8 @@ Result<std::string> session_program_path();
 
 // Returns the child's pid. signal_mask is restored in the child before exec
 // (the listener blocks the signals it reads from a signalfd).
+// implicit_tls: the connection came to a tls_listen address (pop3d-session -T).
 Result<pid_t> spawn_session(const SessionCommand& command, int connection, int config_fd,
-                            const sigset_t& signal_mask);
+                            const sigset_t& signal_mask, bool implicit_tls = false);
 
 }  // namespace pop3d::daemon

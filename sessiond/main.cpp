@@ -22,7 +22,7 @@ namespace {
 using namespace pop3d;
 
 int usage() {
-    std::fprintf(stderr, "usage: pop3d-session [-f FILE] [-c FD] [-e]\n");
+    std::fprintf(stderr, "usage: pop3d-session [-f FILE] [-c FD] [-e] [-T]\n");
     return 2;
 }
 
@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
     std::string path = default_config_path;
     int config_fd = -1;
     bool log_stderr = false;
+    bool implicit_tls = false;
     int opt;
-    while ((opt = getopt(argc, argv, "f:c:e")) != -1) {
+    while ((opt = getopt(argc, argv, "f:c:eT")) != -1) {
         switch (opt) {
             case 'f': path = optarg; break;
             case 'c': {
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
                 break;
             }
             case 'e': log_stderr = true; break;
+            case 'T': implicit_tls = true; break;
             default: return usage();
         }
     }
@@ -78,10 +80,16 @@ int main(int argc, char** argv) {
     // the session still logs its summary line.
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse("cannot ignore SIGPIPE");
     UniqueFd config_copy(config_fd);
-    auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path) : load_config(path);
+    // Certificate and key are read for each connection when TLS is offered
+    // (tls_session.h): one that cannot be read costs that session its TLS,
+    // not the whole session.
+    auto any_file = [](const std::string&) { return true; };
+    auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path, any_file)
+                                      : load_config(path, any_file);
     config_copy.reset();
     if (!config) return refuse(config.error().message);
     log::init("pop3d-session", config->log.facility, config->log.level, log_stderr);
-    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth")};
+    if (implicit_tls && !config->tls_configured()) return refuse(path + ": -T: implicit TLS needs [tls] cert and key");
+    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth"), implicit_tls};
     return session::run_session(setup);
 }

@@ -14,6 +14,9 @@ namespace pop3d::session {
 struct SessionSetup {
     Config config;  // pop3d-auth is handed its sections of it, sealed
     std::string auth_program;  // the path of pop3d-auth
+    // The connection starts with a TLS handshake (port 995, RFC 8314):
+    // pop3d-session -T, given by the listener for tls_listen addresses.
+    bool implicit_tls = false;
 };
 
 // Returns the process exit status.
