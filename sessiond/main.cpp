@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/unique_fd.h"
 #include "sessiond/session.h"
+#include "sessiond/tls_clearing_allocator.h"
 
 namespace {
 
@@ -47,6 +48,11 @@ std::string sibling(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything can call into OpenSSL.
+    if (auto st = session::clear_openssl_frees(); !st) {
+        std::fprintf(stderr, "pop3d-session: %s\n", st.error().message.c_str());
+        return 1;
+    }
     std::string path = default_config_path;
     int config_fd = -1;
     bool log_stderr = false;
