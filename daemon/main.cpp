@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "daemon/daemonize.h"
 #include "daemon/listen_sockets.h"
 #include "daemon/listener.h"
+#include "daemon/tls_check.h"
 #include "daemon/spawn_session.h"
 
 namespace {
@@ -79,6 +81,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::fputs(format_config(*config).c_str(), stdout);
+        auto tls = daemon::check_tls(*config, static_cast<long long>(std::time(nullptr)));
+        for (const auto& w : tls.warnings) std::fprintf(stderr, "pop3d: %s: warning: %s\n", path.c_str(), w.c_str());
+        for (const auto& e : tls.errors) std::fprintf(stderr, "pop3d: %s: %s\n", path.c_str(), e.c_str());
+        if (!tls.errors.empty()) return 1;
         std::fprintf(stderr, "pop3d: %s: configuration OK\n", path.c_str());
         return 0;
     }

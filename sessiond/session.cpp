@@ -28,7 +28,7 @@
 #include "sessiond/client_io.h"
 #include "sessiond/front.h"
 #include "sessiond/monitor.h"
-#include "sessiond/plaintext_policy.h"
+#include "common/plaintext_policy.h"
 #include "sessiond/tls_session.h"
 #include "sessiond/transaction_driver.h"
 

@@ -352,6 +352,53 @@ TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
     EXPECT_EQ(c.line(), "<eof>");
 }
 
+class TlsRequired : public ServedSuite<TlsRequired> {
+protected:
+    static void SetUpTestSuite() {
+        if (!certs) certs = new Certs();
+        start_server(required_port, certs->tls_section("require_tls = yes\n"));
+    }
+    static void TearDownTestSuite() {
+        ServedSuite::TearDownTestSuite();
+        delete certs;
+        certs = nullptr;
+    }
+    static constexpr int required_port = 11172;
+};
+
+TEST_F(TlsRequired, NoCredentialsBeforeTlsAndAllAfter) {
+    certs->use(KeyKind::ecdsa);
+    ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
+    TlsClient c("127.0.0.1", required_port);
+    std::string greeting = c.line();
+    ASSERT_EQ(greeting.rfind("+OK", 0), 0u);
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto before = c.multiline();
+    EXPECT_NE(std::find(before.begin(), before.end(), "STLS"), before.end());
+    EXPECT_EQ(std::find(before.begin(), before.end(), "USER"), before.end());
+    for (const auto& l : before) EXPECT_NE(l.rfind("SASL", 0), 0u) << l;
+    for (const std::string command : {"USER p3s-alice", "AUTH PLAIN", "APOP p3s-bob 0123456789abcdef0123456789abcdef"}) {
+        c.send(command + "\r\n");
+        std::string reply = c.line();
+        EXPECT_EQ(reply.rfind("-ERR [AUTH] ", 0), 0u) << command << ": " << reply;
+        EXPECT_NE(reply.find("TLS"), std::string::npos) << reply;
+    }
+    c.send("STLS\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(c.start_tls()) << c.error();
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto after = c.multiline();
+    EXPECT_NE(std::find(after.begin(), after.end(), "USER"), after.end());
+    EXPECT_NE(std::find(after.begin(), after.end(), "SASL PLAIN"), after.end());
+    EXPECT_EQ(std::find(after.begin(), after.end(), "STLS"), after.end());
+    c.send("AUTH PLAIN " + sasl_plain("p3s-alice", alice_password) + "\r\n");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+}
+
 // Whether the process's memory holds `needle` (read as root through
 // /proc/PID/mem, every readable mapping).
 bool memory_holds(pid_t pid, const std::string& needle) {

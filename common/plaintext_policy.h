@@ -6,7 +6,7 @@
 
 #include "common/config.h"
 
-namespace pop3d::session {
+namespace pop3d {
 
 // 127.0.0.0/8 and ::1, as peer_address() writes them (IPv4-mapped IPv6
 // addresses are written as IPv4 there).
@@ -18,4 +18,4 @@ bool is_loopback_address(std::string_view address);
 // clear from a connection whose origin it cannot see.
 bool tls_required_for(RequireTls setting, std::string_view address);
 
-}  // namespace pop3d::session
+}  // namespace pop3d

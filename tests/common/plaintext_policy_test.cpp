@@ -1,8 +1,8 @@
-#include "sessiond/plaintext_policy.h"
+#include "common/plaintext_policy.h"
 
 #include <gtest/gtest.h>
 
-namespace pop3d::session {
+namespace pop3d {
 namespace {
 
 TEST(PlaintextPolicy, LoopbackAddresses) {
@@ -27,4 +27,4 @@ TEST(PlaintextPolicy, EachSetting) {
 }
 
 }  // namespace
-}  // namespace pop3d::session
+}  // namespace pop3d

@@ -1,10 +1,10 @@
-#include "sessiond/plaintext_policy.h"
+#include "common/plaintext_policy.h"
 
 #include <arpa/inet.h>
 
 #include <string>
 
-namespace pop3d::session {
+namespace pop3d {
 
 bool is_loopback_address(std::string_view address) {
     std::string text(address);
@@ -24,4 +24,4 @@ bool tls_required_for(RequireTls setting, std::string_view address) {
     return !is_loopback_address(address);
 }
 
-}  // namespace pop3d::session
+}  // namespace pop3d
