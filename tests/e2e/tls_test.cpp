@@ -352,6 +352,24 @@ TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
     EXPECT_EQ(c.line(), "<eof>");
 }
 
+// Under inetd, pop3d-session -T (the shipped pop3s line) starts with the
+// handshake, as the listener's tls_listen sessions do.
+TEST_F(Tls, InetdPop3sWithDashT) {
+    constexpr int inetd_port = 11174;
+    std::string session = bin_dir() + "/pop3d-session";
+    std::string conf = accounts_->dir().write("pop3d.conf", config_text_);
+    std::string inetd_conf = accounts_->dir().write(
+        "inetd-tls.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
+                              " pop3d-session -T -f " + conf + "\n");
+    Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, dir() + "/inetd-tls.log");
+    ASSERT_TRUE(eventually(5000, [] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
+        << read_file(dir() + "/inetd-tls.log");
+    accounts_->dir().write("script.txt", session_script());
+    std::string out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" +
+                          std::to_string(inetd_port) + " < " + dir() + "/script.txt 2>&1");
+    expect_retrieved_and_deleted(out, out);
+}
+
 class TlsRequired : public ServedSuite<TlsRequired> {
 protected:
     static void SetUpTestSuite() {
