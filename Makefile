@@ -179,12 +179,14 @@ fuzz: $(FUZZ_TARGETS)
 .DEFAULT_GOAL := all
 
 # run: installs what is missing (make deps), builds, and serves a demo
-# maildrop on 127.0.0.1:$(RUN_PORT) in the foreground (etc/make-run.sh).
+# maildrop on 127.0.0.1:$(RUN_PORT) (STLS) and 127.0.0.1:$(RUN_TLS_PORT)
+# (POP3S) in the foreground (etc/make-run.sh).
 RUN_PORT := 1110
+RUN_TLS_PORT := 1995
 run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
-	@etc/make-run.sh $(BUILD)/bin run $(RUN_PORT)
+	@etc/make-run.sh $(BUILD)/bin run $(RUN_PORT) $(RUN_TLS_PORT)
 
 # install: the daemons to $(PREFIX)/sbin (pop3d-session finds pop3d-auth
 # next to itself), the man pages, the README and the example files; the

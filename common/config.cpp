@@ -103,19 +103,6 @@ int line_of(const Loader& ld, const char* id) {
     return it == ld.lines.end() ? 0 : it->second;
 }
 
-// TLS is not built yet. A file that asks for it (and is otherwise valid) is
-// refused here, where every program sees the same rule, and not by one of
-// them at start; the session would otherwise take no credentials at all.
-void refuse_what_is_not_built(Loader& ld) {
-    const Config& c = ld.config;
-    if (!c.server.tls_listen.empty())
-        ld.fail(line_of(ld, "server.tls_listen"), "tls_listen: TLS is not implemented yet");
-    if (!c.server.proxy_tls_listen.empty())
-        ld.fail(line_of(ld, "server.proxy_tls_listen"), "proxy_tls_listen: TLS is not implemented yet");
-    if (c.tls.require_tls)
-        ld.fail(line_of(ld, "tls.require_tls"), "require_tls: TLS is not implemented yet, so nobody could log in");
-}
-
 // Rules that tie several keys together, checked once the whole file is read.
 void check_whole(Loader& ld, const FileProbe& probe) {
     const Config& c = ld.config;
@@ -133,12 +120,12 @@ void check_whole(Loader& ld, const FileProbe& probe) {
             ld.fail(line_of(ld, "server.tls_listen"), "tls_listen: needs [tls] cert and key");
         if (!c.server.proxy_tls_listen.empty())
             ld.fail(line_of(ld, "server.proxy_tls_listen"), "proxy_tls_listen: needs [tls] cert and key");
-        if (c.tls.require_tls)
+        if (c.tls.require_tls == RequireTls::yes)
             ld.fail(line_of(ld, "tls.require_tls"), "require_tls: needs [tls] cert and key");
     } else {
         if (!probe(c.tls.cert)) ld.fail(line_of(ld, "tls.cert"), "cert: cannot read " + c.tls.cert);
         if (!probe(c.tls.key)) ld.fail(line_of(ld, "tls.key"), "key: cannot read " + c.tls.key);
-        if (c.tls.require_tls && !c.tls.stls && c.server.tls_listen.empty())
+        if (c.tls.require_tls == RequireTls::yes && !c.tls.stls && c.server.tls_listen.empty())
             ld.fail(line_of(ld, "tls.require_tls"),
                     "require_tls: with stls = no, needs tls_listen, or nobody can log in");
     }
@@ -185,15 +172,14 @@ Result<Config> parse_config(std::string_view text, const std::string& name, cons
     if (!ld.first_error.empty()) return fail_at(ld.first_error_line, ld.first_error);
     if (rc > 0) return fail_at(rc, "syntax error (want [section] or key = value)");
     check_whole(ld, probe);
-    refuse_what_is_not_built(ld);
     if (!ld.first_error.empty()) return fail_at(ld.first_error_line, ld.first_error);
     return ld.config;
 }
 
-Result<Config> load_config(const std::string& path) {
+Result<Config> load_config(const std::string& path, const FileProbe& probe) {
     auto text = read_config_text(path);
     if (!text) return text.error();
-    return parse_config(*text, path);
+    return parse_config(*text, path, probe);
 }
 
 Result<std::string> expand_path_template(std::string_view tmpl, std::string_view user,

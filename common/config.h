@@ -29,6 +29,9 @@ enum class AuthBackend { shadow, passwd_file };
 enum class LockMethod { fcntl, dotlock, flock };
 enum class MboxFormat { mboxo, mboxrd };
 enum class UidlSource { hash, x_uidl };
+// Whether credentials may be sent before TLS: except_loopback takes them in
+// the clear only from 127.0.0.0/8 and ::1.
+enum class RequireTls { no, yes, except_loopback };
 
 // Each field's initializer is its key's default (common/config_keys.h).
 struct ServerConfig {
@@ -81,7 +84,8 @@ struct TlsConfig {
     std::string cert;
     std::string key;
     bool stls = true;
-    bool require_tls = false;
+    RequireTls require_tls = RequireTls::except_loopback;
+    unsigned handshake_timeout = 30;  // seconds for a TLS handshake
 };
 
 struct LogConfig {
@@ -115,7 +119,7 @@ Result<Config> parse_config(std::string_view text, const std::string& name,
                             const FileProbe& probe = file_is_readable);
 
 // Reads (at most limits::config_file bytes) and parses the file at path.
-Result<Config> load_config(const std::string& path);
+Result<Config> load_config(const std::string& path, const FileProbe& probe = file_is_readable);
 
 // The effective configuration as an ini file that parse_config accepts.
 std::string format_config(const Config& config);

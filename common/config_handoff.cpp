@@ -63,10 +63,10 @@ Result<UniqueFd> seal_auth_config(const Config& config) {
 
 std::string descriptor_path(int fd) { return "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd); }
 
-Result<Config> load_config_from_fd(int fd, const std::string& name) {
+Result<Config> load_config_from_fd(int fd, const std::string& name, const FileProbe& probe) {
     auto text = read_all(fd, name);
     if (!text) return text.error();
-    return parse_config(*text, name);
+    return parse_config(*text, name, probe);
 }
 
 }  // namespace pop3d

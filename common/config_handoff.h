@@ -34,6 +34,6 @@ std::string descriptor_path(int fd);
 
 // Parses the configuration held by fd (from offset 0); `name` is the file
 // name used in error messages.
-Result<Config> load_config_from_fd(int fd, const std::string& name);
+Result<Config> load_config_from_fd(int fd, const std::string& name, const FileProbe& probe = file_is_readable);
 
 }  // namespace pop3d

@@ -28,7 +28,7 @@ const std::vector<ConfigSection> sections{
     {"privsep", "Who the unprivileged parts run as."},
     {"auth", "How credentials are checked (by pop3d-auth)."},
     {"mail", "The maildrops: where they are, how they are locked and read."},
-    {"tls", "TLS (not built yet: tls_listen and require_tls are refused)."},
+    {"tls", "TLS: cert and key are read for every connection (a renewed pair needs no reload); the key never reaches the front."},
     {"log", "Where the log goes (syslog)."},
 };
 
@@ -110,13 +110,15 @@ std::vector<ConfigKey> make_keys() {
             "A larger maildrop is refused; 0 = no limit."),
 
         key("tls", "cert", &C::tls, &T::cert, Text{absolute_path_or_empty},
-            "The certificate chain (PEM); goes with key.", "/etc/pop3d/cert.pem"),
+            "The certificate chain (PEM, leaf first); goes with key.", "/etc/pop3d/cert.pem"),
         key("tls", "key", &C::tls, &T::key, Text{absolute_path_or_empty},
-            "The private key (PEM); goes with cert.", "/etc/pop3d/key.pem"),
+            "The private key (PEM, RSA or ECDSA, mode 0600); goes with cert.", "/etc/pop3d/key.pem"),
         key("tls", "stls", &C::tls, &T::stls, Bool{},
             "Offer STLS (RFC 2595) on the plain listen addresses."),
-        key("tls", "require_tls", &C::tls, &T::require_tls, Bool{},
-            "yes: take no credentials over a connection without TLS."),
+        key("tls", "require_tls", &C::tls, &T::require_tls, Choice<RequireTls>{require_tls_names},
+            "Credentials before TLS: yes (never), no (always), except-loopback (only from 127.0.0.0/8 and ::1)."),
+        key("tls", "handshake_timeout", &C::tls, &T::handshake_timeout, Number{1, 600},
+            "Seconds a client has to complete a TLS handshake."),
 
         key("log", "facility", &C::log, &L::facility, Text{syslog_facility_name},
             "The syslog facility."),

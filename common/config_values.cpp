@@ -189,6 +189,8 @@ const Names<LockMethod> lock_names{
     {"fcntl", LockMethod::fcntl}, {"dotlock", LockMethod::dotlock}, {"flock", LockMethod::flock}};
 const Names<MboxFormat> format_names{{"mboxo", MboxFormat::mboxo}, {"mboxrd", MboxFormat::mboxrd}};
 const Names<UidlSource> uidl_names{{"hash", UidlSource::hash}, {"x-uidl", UidlSource::x_uidl}};
+const Names<RequireTls> require_tls_names{
+    {"no", RequireTls::no}, {"yes", RequireTls::yes}, {"except-loopback", RequireTls::except_loopback}};
 
 Result<std::vector<Network>> Networks::parse(std::string_view s) const {
     std::vector<Network> out;

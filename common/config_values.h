@@ -118,5 +118,6 @@ extern const Names<AuthBackend> backend_names;
 extern const Names<LockMethod> lock_names;
 extern const Names<MboxFormat> format_names;
 extern const Names<UidlSource> uidl_names;
+extern const Names<RequireTls> require_tls_names;
 
 }  // namespace pop3d::config_values

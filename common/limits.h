@@ -181,3 +181,19 @@ namespace pop3d::limits {
 inline constexpr std::size_t proxy_headers_pending = 256;
 
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+// TLS (sessiond/tls_*). A certificate chain as the monitor hands it to the
+// front (PEM; real chains are a few kilobytes), within one frame.
+inline constexpr std::size_t tls_chain = 48 * 1024;
+// What the front may ask the monitor to sign, and a signature: an RSA block
+// of up to 16384 bits, a digest, or a DER ECDSA signature.
+inline constexpr std::size_t tls_sign_input = 2048;
+// A TLS version or cipher name in the tls_started frame.
+inline constexpr std::size_t tls_name = 64;
+// Why a handshake failed, as the front tells the monitor.
+inline constexpr std::size_t tls_reason = 200;
+// The relay between a TLS client and the session after login: at most this
+// much is held in each direction.
+inline constexpr std::size_t tls_relay_buffer = 64 * 1024;
+}  // namespace pop3d::limits

@@ -68,4 +68,40 @@ Result<std::vector<ListenSocket>> open_listen_sockets(const std::vector<Endpoint
     return out;
 }
 
+namespace {
+std::string marks(bool implicit_tls, bool proxy) {
+    return std::string(implicit_tls ? " (TLS)" : "") + (proxy ? " (PROXY protocol)" : "");
+}
+}  // namespace
+
+std::string socket_name(const Endpoint& endpoint, bool implicit_tls, bool proxy) {
+    return endpoint_name(endpoint) + marks(implicit_tls, proxy);
+}
+
+void mark(ListenSocket& socket, const WantedSocket& wanted) {
+    socket.implicit_tls = wanted.implicit_tls;
+    socket.proxy = wanted.proxy;
+    socket.name = socket_name(wanted.endpoint, wanted.implicit_tls, wanted.proxy);
+    socket.bound += marks(wanted.implicit_tls, wanted.proxy);
+}
+
+std::vector<WantedSocket> wanted_sockets(const ServerConfig& server) {
+    std::vector<WantedSocket> all;
+    for (const auto& ep : server.listen) all.push_back({ep, false});
+    for (const auto& ep : server.tls_listen) all.push_back({ep, true});
+    for (const auto& ep : server.proxy_listen) all.push_back({ep, false, true});
+    for (const auto& ep : server.proxy_tls_listen) all.push_back({ep, true, true});
+    return all;
+}
+
+Result<std::vector<ListenSocket>> open_server_sockets(const ServerConfig& server) {
+    std::vector<Endpoint> endpoints;
+    auto wanted = wanted_sockets(server);
+    for (const auto& w : wanted) endpoints.push_back(w.endpoint);
+    auto sockets = open_listen_sockets(endpoints);
+    if (!sockets) return sockets.error();
+    for (std::size_t i = 0; i < sockets->size(); ++i) mark((*sockets)[i], wanted[i]);
+    return sockets;
+}
+
 }  // namespace pop3d::daemon

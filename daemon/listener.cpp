@@ -55,7 +55,7 @@ Listener::Listener(std::string config_path, LoadedConfig config, std::vector<Lis
       original_mask_(original_mask) {}
 
 Status Listener::run() {
-    for (const auto& s : sockets_) log::info("listening on %s%s", s.bound.c_str(), s.proxy ? " (PROXY protocol)" : "");
+    for (const auto& s : sockets_) log::info("listening on %s", s.bound.c_str());
     for (;;) {
         std::vector<pollfd> fds;
         fds.push_back({signals_.get(), POLLIN, 0});
@@ -112,20 +112,21 @@ void Listener::accept_from(const ListenSocket& socket) {
             return;
         }
         if (socket.proxy)
-            await_proxy_header(std::move(conn), address, socket.bound);
+            await_proxy_header(std::move(conn), address, socket);
         else
-            serve(std::move(conn), format_address(address), limit_key(address));
+            serve(std::move(conn), format_address(address), limit_key(address), false, socket.implicit_tls);
     }
 }
 
-void Listener::await_proxy_header(UniqueFd connection, const sockaddr_storage& peer, const std::string& socket_name) {
+void Listener::await_proxy_header(UniqueFd connection, const sockaddr_storage& peer, const ListenSocket& socket) {
+    const std::string& socket_name = socket.bound;
     const auto& server = config_.config.server;
     if (!proxy::trusted_proxy(server.proxy_from, peer)) {
         log::notice("refused %s on %s: not in proxy_from", format_address(peer).c_str(), socket_name.c_str());
         return;
     }
     auto deadline = Clock::now() + std::chrono::seconds(server.proxy_header_timeout);
-    if (!proxy_waits_.add(std::move(connection), peer, deadline))
+    if (!proxy_waits_.add(std::move(connection), peer, deadline, socket.implicit_tls))
         log::notice("refused %s on %s: %zu connections wait for their PROXY header already",
                     format_address(peer).c_str(), socket_name.c_str(), proxy_waits_.size());
 }
@@ -137,11 +138,12 @@ void Listener::serve_proxied(std::vector<HeaderWait> done) {
             continue;
         }
         sockaddr_storage client = proxy::client_address(*d.header, d.peer);
-        serve(std::move(d.connection), format_address(client), limit_key(client), d.header->proxied);
+        serve(std::move(d.connection), format_address(client), limit_key(client), d.header->proxied, d.implicit_tls);
     }
 }
 
-void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool told) {
+void Listener::serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool told,
+                     bool implicit_tls) {
     const auto& server = config_.config.server;
     switch (sessions_.admit(limit_key, server.max_sessions, server.max_sessions_per_ip)) {
         case Admission::too_many_sessions:
@@ -156,7 +158,7 @@ void Listener::serve(UniqueFd connection, const std::string& address, const std:
         case Admission::admitted: break;
     }
     auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_,
-                             told ? address : std::string());
+                             told ? address : std::string(), implicit_tls);
     if (!pid) {
         log::error("cannot start a session for %s: %s", address.c_str(), pid.error().message.c_str());
         refuse(connection.get(), "-ERR [SYS/TEMP] cannot start a session, try again later\r\n");
@@ -189,28 +191,27 @@ void Listener::reload() {
     }
     // Addresses kept keep their sockets (no connection is dropped); new ones
     // are opened before anything is closed, so a failure changes nothing.
-    // An address that moves between listen and proxy_listen is a new one.
-    std::vector<std::pair<Endpoint, bool>> wanted_endpoints;
-    for (const auto& ep : fresh->config.server.listen) wanted_endpoints.emplace_back(ep, false);
-    for (const auto& ep : fresh->config.server.proxy_listen) wanted_endpoints.emplace_back(ep, true);
+    // An address that moves between listen, tls_listen and proxy_listen is
+    // a new one (its name carries the marks).
+    const auto want = wanted_sockets(fresh->config.server);
     std::vector<ListenSocket> next;
-    for (const auto& [ep, proxy] : wanted_endpoints) {
-        std::string name = endpoint_name(ep);
+    for (const auto& w : want) {
+        std::string name = socket_name(w.endpoint, w.implicit_tls, w.proxy);
         bool have = false;
-        for (const auto& s : sockets_) have = have || (s.name == name && s.proxy == proxy);
+        for (const auto& s : sockets_) have = have || s.name == name;
         if (have) continue;
-        auto opened = open_listen_sockets({ep});
+        auto opened = open_listen_sockets({w.endpoint});
         if (!opened) {
             log::error("SIGHUP: keeping the old configuration: %s", opened.error().message.c_str());
             return;
         }
-        log::info("listening on %s%s", opened->front().bound.c_str(), proxy ? " (PROXY protocol)" : "");
-        opened->front().proxy = proxy;
+        mark(opened->front(), w);
+        log::info("listening on %s", opened->front().bound.c_str());
         next.push_back(std::move(opened->front()));
     }
     for (auto& s : sockets_) {
         bool wanted = false;
-        for (const auto& [ep, proxy] : wanted_endpoints) wanted = wanted || (endpoint_name(ep) == s.name && proxy == s.proxy);
+        for (const auto& w : want) wanted = wanted || socket_name(w.endpoint, w.implicit_tls, w.proxy) == s.name;
         if (wanted)
             next.push_back(std::move(s));
         else

@@ -44,11 +44,13 @@ private:
     void accept_from(const ListenSocket& socket);
     // A connection on a proxy_listen address: from a peer in proxy_from, it
     // waits for its header (daemon/proxy_wait_list.h).
-    void await_proxy_header(UniqueFd connection, const sockaddr_storage& peer, const std::string& socket_name);
+    void await_proxy_header(UniqueFd connection, const sockaddr_storage& peer, const ListenSocket& socket);
     void serve_proxied(std::vector<HeaderWait> done);
     // address: for logs; limit_key: what max_sessions_per_ip counts by;
-    // told: whether a PROXY header gave the address (the session is told it).
-    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool told = false);
+    // told: whether a PROXY header gave the address (the session is told it);
+    // implicit_tls: the connection came to a tls_listen address.
+    void serve(UniqueFd connection, const std::string& address, const std::string& limit_key, bool told,
+               bool implicit_tls);
     void reap();
     void reload();
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,7 @@
 #include "daemon/daemonize.h"
 #include "daemon/listen_sockets.h"
 #include "daemon/listener.h"
+#include "daemon/tls_check.h"
 #include "daemon/spawn_session.h"
 
 namespace {
@@ -83,6 +85,10 @@ int main(int argc, char** argv) {
             return exit_status::config;
         }
         std::fputs(format_config(*config).c_str(), stdout);
+        auto tls = daemon::check_tls(*config, static_cast<long long>(std::time(nullptr)));
+        for (const auto& w : tls.warnings) std::fprintf(stderr, "pop3d: %s: warning: %s\n", path.c_str(), w.c_str());
+        for (const auto& e : tls.errors) std::fprintf(stderr, "pop3d: %s: %s\n", path.c_str(), e.c_str());
+        if (!tls.errors.empty()) return exit_status::config;
         std::fprintf(stderr, "pop3d: %s: configuration OK\n", path.c_str());
         return 0;
     }
@@ -106,14 +112,8 @@ int main(int argc, char** argv) {
                     pw ? pw->pw_name : std::to_string(geteuid()).c_str());
     }
 
-    auto sockets = daemon::open_listen_sockets(config.server.listen);
+    auto sockets = daemon::open_server_sockets(config.server);
     if (!sockets) return fail(sockets.error());
-    auto proxy_sockets = daemon::open_listen_sockets(config.server.proxy_listen);
-    if (!proxy_sockets) return fail(proxy_sockets.error());
-    for (auto& s : *proxy_sockets) {
-        s.proxy = true;
-        sockets->push_back(std::move(s));
-    }
 
     sigset_t wanted = daemon::listener_signals();
     sigset_t original;

@@ -6,9 +6,10 @@
 
 namespace pop3d::daemon {
 
-bool ProxyWaitList::add(UniqueFd connection, const sockaddr_storage& peer, Clock::time_point deadline) {
+bool ProxyWaitList::add(UniqueFd connection, const sockaddr_storage& peer, Clock::time_point deadline,
+                        bool implicit_tls) {
     if (waiting_.size() >= limits::proxy_headers_pending) return false;
-    waiting_.push_back(Waiting{std::move(connection), peer, deadline, {}});
+    waiting_.push_back(Waiting{std::move(connection), peer, deadline, implicit_tls, {}});
     return true;
 }
 
@@ -53,6 +54,7 @@ std::vector<HeaderWait> ProxyWaitList::advance(const std::vector<pollfd>& ready,
         }
         finished.connection = std::move(it->connection);
         finished.peer = it->peer;
+        finished.implicit_tls = it->implicit_tls;
         done.push_back(std::move(finished));
         it = waiting_.erase(it);
     }

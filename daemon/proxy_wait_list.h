@@ -26,6 +26,7 @@ using Clock = std::chrono::steady_clock;
 struct HeaderWait {
     UniqueFd connection;
     sockaddr_storage peer{};
+    bool implicit_tls = false;  // it came to a proxy_tls_listen address
     Result<proxy::ProxyHeader> header = make_error(ErrorKind::invalid, "not read");
 };
 
@@ -33,7 +34,7 @@ class ProxyWaitList {
 public:
     // False (and the connection is closed by the caller's UniqueFd going
     // away) when limits::proxy_headers_pending are waiting already.
-    bool add(UniqueFd connection, const sockaddr_storage& peer, Clock::time_point deadline);
+    bool add(UniqueFd connection, const sockaddr_storage& peer, Clock::time_point deadline, bool implicit_tls);
     // One entry per waiting connection, appended to fds.
     void add_poll_fds(std::vector<pollfd>& fds) const;
     // Milliseconds until the nearest deadline (at least 0), or -1 if none.
@@ -48,6 +49,7 @@ private:
         UniqueFd connection;
         sockaddr_storage peer{};
         Clock::time_point deadline;
+        bool implicit_tls = false;
         proxy::ProxyHeaderReader reader;
     };
     std::list<Waiting> waiting_;

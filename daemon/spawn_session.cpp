@@ -23,7 +23,7 @@ Result<std::string> session_program_path() {
 }
 
 Result<pid_t> spawn_session(const SessionCommand& command, int connection, int config_fd,
-                            const sigset_t& signal_mask, const std::string& client_address) {
+                            const sigset_t& signal_mask, const std::string& client_address, bool implicit_tls) {
     // Everything the child needs is built before fork, so the child only
     // makes system calls.
     std::string fd_arg = std::to_string(session_config_fd);
@@ -38,6 +38,7 @@ Result<pid_t> spawn_session(const SessionCommand& command, int connection, int c
         argv.push_back(const_cast<char*>("-a"));
         argv.push_back(const_cast<char*>(client_address.c_str()));
     }
+    if (implicit_tls) argv.push_back(const_cast<char*>("-T"));
     argv.push_back(nullptr);
 
     pid_t pid = fork();

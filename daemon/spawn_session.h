@@ -27,7 +27,8 @@ Result<std::string> session_program_path();
 // Returns the child's pid. signal_mask is restored in the child before exec
 // (the listener blocks the signals it reads from a signalfd).
 // client_address: what a PROXY header said (pop3d-session -a), or empty.
+// implicit_tls: the connection came to a tls_listen address (pop3d-session -T).
 Result<pid_t> spawn_session(const SessionCommand& command, int connection, int config_fd,
-                            const sigset_t& signal_mask, const std::string& client_address = "");
+                            const sigset_t& signal_mask, const std::string& client_address, bool implicit_tls);
 
 }  // namespace pop3d::daemon

@@ -1,20 +1,33 @@
 #!/bin/sh
 # `make run`: prepares a demo under run/ (git-ignored) and serves it on
-# 127.0.0.1:PORT in the foreground (pop3d -F) until Ctrl-C.
+# 127.0.0.1:PORT (STLS offered) and POP3S on 127.0.0.1:TLS_PORT in the
+# foreground (pop3d -F) until Ctrl-C, with a self-signed ECDSA certificate
+# made for the demo.
 #   as root:   full privilege separation; a passwd-file login "pop3demo"
 #              whose mailbox the Unix account pop3demo (created, password
 #              locked) owns, in /var/mail/pop3demo
 #   otherwise: single-user mode; the login is your own user name, the
 #              mailbox run/mail/NAME
-# Usage: etc/make-run.sh BIN_DIR RUN_DIR PORT
+# Usage: etc/make-run.sh BIN_DIR RUN_DIR PORT [TLS_PORT]
 set -eu
 bin=$(cd "$1" && pwd)
 mkdir -p "$2"
 run=$(cd "$2" && pwd)
 port=$3
+tls_port=${4:-1995}
 src=$(cd "$(dirname "$0")/.." && pwd)
 password=$(openssl rand -hex 6)
 hash=$(openssl passwd -6 "$password")
+
+# A self-signed certificate for the demo (clients are told not to verify it).
+if [ ! -s "$run/demo.pem" ] || ! openssl x509 -checkend 86400 -noout -in "$run/demo.pem" >/dev/null 2>&1; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+        -keyout "$run/demo.key" -out "$run/demo.pem" 2>/dev/null
+fi
+chmod 0600 "$run/demo.key"
+tls_conf="[tls]
+cert = $run/demo.pem
+key = $run/demo.key"
 
 # A few realistic messages (LF line ends, as delivery agents write mbox).
 write_mbox() {
@@ -82,7 +95,9 @@ if [ "$(id -u)" = 0 ]; then
 ; Written by make run (as root: full privilege separation).
 [server]
 listen = 127.0.0.1:$port
+tls_listen = 127.0.0.1:$tls_port
 pid_file = $run/pop3d.pid
+$tls_conf
 [auth]
 backends = passwd-file
 users_file = $data/users
@@ -105,7 +120,9 @@ else
 ; Written by make run (not root: single-user mode).
 [server]
 listen = 127.0.0.1:$port
+tls_listen = 127.0.0.1:$tls_port
 pid_file = $run/pop3d.pid
+$tls_conf
 [auth]
 backends = passwd-file
 users_file = $run/users
@@ -121,11 +138,15 @@ fi
 
 cat <<INFO
 
-pop3d demo on 127.0.0.1:$port, $mode
+pop3d demo on 127.0.0.1:$port (STLS) and 127.0.0.1:$tls_port (POP3S), $mode
   user:     $user
   password: $password
 Try it from another terminal:
   curl -s pop3://127.0.0.1:$port/1 -u '$user:$password'
+  curl -s -k --ssl-reqd pop3://127.0.0.1:$port/1 -u '$user:$password'     # STLS
+  curl -s -k pop3s://127.0.0.1:$tls_port/1 -u '$user:$password'            # POP3S
+  openssl s_client -quiet -crlf -starttls pop3 -connect 127.0.0.1:$port     # STLS by hand
+  openssl s_client -quiet -crlf -connect 127.0.0.1:$tls_port                # POP3S by hand
   python3 -c "import poplib; p = poplib.POP3('127.0.0.1', $port); p.user('$user'); p.pass_('$password'); print(p.stat()); print(b'\\n'.join(p.retr(1)[1]).decode()); p.dele(1); p.quit()"
   (the python line retrieves message 1, deletes it, and QUITs: the mbox loses it)
 Stop with Ctrl-C.

@@ -1,13 +1,16 @@
 #include "sessiond/front.h"
 
 #include "common/frame.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/pop3/apop.h"
 #include "common/pop3/authorization.h"
 #include "common/pop3/command_reader.h"
 #include "common/privileges.h"
-#include "sessiond/client_io.h"
+#include "sessiond/client_channel.h"
 #include "common/front_frames.h"
+#include "sessiond/tls_front.h"
+#include "sessiond/tls_relay.h"
 
 namespace pop3d::session {
 namespace {
@@ -44,24 +47,33 @@ enum class Next { carry_on, stop, handed_over };
 
 class Front {
 public:
-    Front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& s)
-        : in_(in_fd),
-          monitor_(monitor_fd),
+    Front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& s, TlsContext* tls)
+        : monitor_(monitor_fd),
           settings_(s),
-          client_(out_fd, s.autologout),
+          tls_(tls),
+          client_(in_fd, out_fd, s.autologout),
           out_(client_),
-          auth_(pop3::AuthorizationOptions{s.apop_timestamp, false, false, s.require_tls}) {}
+          auth_(pop3::AuthorizationOptions{s.apop_timestamp, tls && s.stls, false, s.require_tls}) {}
 
     int run() {
+        if (settings_.implicit_tls) {
+            if (!tls_ || !start_tls(*tls_, client_, monitor_, settings_.handshake_timeout)) return 0;
+            auth_.tls_started();
+        }
         if (!out_.append(pop3::greeting_reply(settings_.greeting, settings_.apop_timestamp)) || !out_.flush()) return 1;
         char buffer[4096];
         // Each pass reads at least one byte or ends; the autologout bounds
         // the time a pass may wait.
         for (;;) {
-            while (auto line = reader_.next(auth_.line_limit()))
-                if (answer(*line) != Next::carry_on) return 0;
+            while (auto line = reader_.next(auth_.line_limit())) {
+                Next next = answer(*line);
+                if (next == Next::handed_over && client_.tls())
+                    return relay_tls(*client_.tls(), settings_.relay_fd,
+                                     settings_.autologout + limits::front_grace_seconds);
+                if (next != Next::carry_on) return 0;
+            }
             if (!out_.flush()) return end(EndReason::disconnected);
-            ClientRead got = read_client(in_, buffer, sizeof buffer, settings_.autologout, monitor_);
+            ClientRead got = client_.read(buffer, sizeof buffer, monitor_);
             switch (got.kind) {
                 case ClientRead::Kind::data: reader_.feed(std::string_view(buffer, got.size)); break;
                 case ClientRead::Kind::autologout: return end(EndReason::autologout);
@@ -89,12 +101,22 @@ private:
                 return Next::stop;
             }
             case pop3::AuthAction::Kind::check_credentials: return check(action.credentials);
-            case pop3::AuthAction::Kind::start_tls:
+            case pop3::AuthAction::Kind::start_tls: return begin_tls(action.reply);
             case pop3::AuthAction::Kind::logged_in: break;
         }
-        // TLS is not offered and a login comes only from the monitor.
+        // A login comes only from the monitor.
         end(EndReason::protocol_error);
         return Next::stop;
+    }
+
+    // STLS (RFC 2595): whatever the client sent after the command is
+    // dropped, so that nothing it sent in plaintext is answered inside TLS.
+    Next begin_tls(const std::string& reply) {
+        if (!tls_ || !out_.append(reply) || !out_.flush()) return Next::stop;
+        reader_.discard();
+        if (!start_tls(*tls_, client_, monitor_, settings_.handshake_timeout)) return Next::stop;
+        auth_.tls_started();
+        return Next::carry_on;
     }
 
     Next append(const std::string& reply) {
@@ -149,10 +171,10 @@ private:
         return next;
     }
 
-    int in_;
     int monitor_;
     const FrontSettings& settings_;
-    ClientOutput client_;
+    TlsContext* tls_;
+    ClientChannel client_;
     pop3::OutputBuffer out_;
     pop3::Authorization auth_;
     pop3::CommandReader reader_;
@@ -177,7 +199,14 @@ Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
 }
 
 int run_front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& settings) {
-    return Front(in_fd, out_fd, monitor_fd, settings).run();
+    std::unique_ptr<TlsContext> tls;
+    if (settings.relay_fd >= 0 && !stop_blocking(settings.relay_fd)) return 1;
+    if (settings.tls_configured) {
+        auto offer = receive_tls_offer(monitor_fd, settings.handshake_timeout);
+        if (!offer) return 1;
+        tls = std::move(*offer);
+    }
+    return Front(in_fd, out_fd, monitor_fd, settings, tls.get()).run();
 }
 
 }  // namespace pop3d::session

@@ -15,9 +15,16 @@ struct FrontSettings {
     std::string greeting;        // [server] greeting
     std::string apop_timestamp;  // empty: no APOP
     unsigned autologout = 600;
-    // [tls] require_tls. TLS is not built yet, so with it no credentials are
-    // ever taken: an administrator who asked for it gets no plaintext logins.
+    // No credentials before TLS ([tls] require_tls, for this client's address).
     bool require_tls = false;
+    // TLS is configured: the front waits for the monitor's tls_setup frame.
+    bool tls_configured = false;
+    bool stls = true;           // [tls] stls: offered in AUTHORIZATION
+    bool implicit_tls = false;  // the connection starts with a handshake (port 995)
+    unsigned handshake_timeout = 30;
+    // After a login over TLS the front relays to the session over this
+    // socket (tls_relay.h); -1 without TLS.
+    int relay_fd = -1;
 };
 
 // Gives up everything the front does not need. As root: looks up `user`,

@@ -20,13 +20,14 @@
 #include "common/unique_fd.h"
 #include "sessiond/proxy_preamble.h"
 #include "sessiond/session.h"
+#include "sessiond/tls_clearing_allocator.h"
 
 namespace {
 
 using namespace pop3d;
 
 int usage() {
-    std::fprintf(stderr, "usage: pop3d-session [-e] [-p] [-f FILE] [-c FD] [-a ADDRESS]\n");
+    std::fprintf(stderr, "usage: pop3d-session [-e] [-p] [-T] [-f FILE] [-c FD] [-a ADDRESS]\n");
     return exit_status::usage;
 }
 
@@ -58,13 +59,19 @@ bool numeric_address(const char* text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything can call into OpenSSL.
+    if (auto st = session::clear_openssl_frees(); !st) {
+        std::fprintf(stderr, "pop3d-session: %s\n", st.error().message.c_str());
+        return exit_status::software;
+    }
     std::string path = default_config_path;
     int config_fd = -1;
     bool log_stderr = false;
     bool expect_proxy = false;
+    bool implicit_tls = false;
     std::string client;
     int opt;
-    while ((opt = getopt(argc, argv, "f:c:epa:")) != -1) {
+    while ((opt = getopt(argc, argv, "f:c:epa:T")) != -1) {
         switch (opt) {
             case 'f': path = optarg; break;
             case 'c': {
@@ -80,6 +87,7 @@ int main(int argc, char** argv) {
                 if (!numeric_address(optarg)) return usage();
                 client = optarg;
                 break;
+            case 'T': implicit_tls = true; break;
             default: return usage();
         }
     }
@@ -97,7 +105,12 @@ int main(int argc, char** argv) {
     // the session still logs its summary line.
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse(exit_status::os_error, "cannot ignore SIGPIPE");
     UniqueFd config_copy(config_fd);
-    auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path) : load_config(path);
+    // Certificate and key are read for each connection when TLS is offered
+    // (tls_session.h): one that cannot be read costs that session its TLS,
+    // not the whole session.
+    auto any_file = [](const std::string&) { return true; };
+    auto config = config_copy.valid() ? load_config_from_fd(config_copy.get(), path, any_file)
+                                      : load_config(path, any_file);
     config_copy.reset();
     if (!config) return refuse(exit_status::config, config.error().message);
     log::init("pop3d-session", config->log.facility, config->log.level, log_stderr);
@@ -110,6 +123,8 @@ int main(int argc, char** argv) {
         }
         client = *from;
     }
-    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth"), client};
+    if (implicit_tls && !config->tls_configured())
+        return refuse(exit_status::config, path + ": -T: implicit TLS needs [tls] cert and key");
+    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth"), client, implicit_tls};
     return session::run_session(setup);
 }

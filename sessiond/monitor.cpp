@@ -7,6 +7,8 @@
 #include "common/frame.h"
 #include "common/log.h"
 #include "common/front_frames.h"
+#include "common/tls_frames.h"
+#include "sessiond/tls_monitor.h"
 
 namespace pop3d::session {
 namespace {
@@ -87,6 +89,13 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
                 return end(std::move(result), "bad-frame");
             }
             return end(std::move(result), end_reason_name(*reason));
+        }
+        if (is_tls_frame(frame->type)) {
+            switch (on_tls_frame(*frame, front_fd, settings.tls_key, settings.client, result.tls)) {
+                case TlsStep::carry_on: continue;
+                case TlsStep::session_over: return end(std::move(result), "tls-failed");
+                case TlsStep::bad_frame: return end(std::move(result), "bad-frame");
+            }
         }
         auto credentials = decode_credentials(*frame);
         if (!credentials) {

@@ -12,6 +12,7 @@
 #include "common/auth/verdict.h"
 #include "common/result.h"
 #include "sessiond/login_check.h"
+#include "sessiond/tls_key_holder.h"
 
 namespace pop3d::session {
 
@@ -31,6 +32,8 @@ struct MonitorSettings {
     // an idle client after autologout, so a front silent for longer is not
     // behaving, and must not keep a root monitor alive.
     unsigned front_timeout_seconds = 0;  // 0: no limit
+    // The key for the one TLS signature (tls_monitor.h); null without TLS.
+    TlsKeyHolder* tls_key = nullptr;
 };
 
 struct MonitorResult {
@@ -38,6 +41,7 @@ struct MonitorResult {
     std::string unconsumed;      // the client's bytes the front read ahead
     std::string user;            // the last user name tried, sanitized, for the summary
     std::string ended;           // without a login: how the session ended
+    std::string tls;             // "TLSv1.3/CIPHER" once a handshake succeeded, else empty
 };
 
 // Runs until a login is granted or the session is over. The number of

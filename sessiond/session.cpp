@@ -1,5 +1,6 @@
 #include "sessiond/session.h"
 
+#include <fcntl.h>
 #include <malloc.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -28,6 +29,8 @@
 #include "sessiond/client_io.h"
 #include "sessiond/front.h"
 #include "sessiond/monitor.h"
+#include "common/plaintext_policy.h"
+#include "sessiond/tls_session.h"
 #include "sessiond/transaction_driver.h"
 
 namespace pop3d::session {
@@ -56,7 +59,7 @@ void say(const std::string& line) {
 
 // Forks the front on its end of the socketpair; it never returns in the child.
 Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& config, const FrontSettings& settings,
-                         bool as_root) {
+                         bool as_root, TlsSession& tls) {
     pid_t pid = fork();
     if (pid < 0) return make_error(ErrorKind::temporary, std::string("fork: ") + std::strerror(errno));
     if (pid > 0) return pid;
@@ -66,8 +69,12 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
     // lines into the socket to the monitor.
     closelog();
     close(monitor_end);
+    // With TLS the relay socket goes to fd 4 (moved out of the way first).
+    int relay = tls.relay_front_end.valid() ? fcntl(tls.relay_front_end.get(), F_DUPFD_CLOEXEC, 10) : -1;
+    if (tls.relay_front_end.valid() && relay < 0) _exit(1);
     if (front_end.get() != 3 && dup2(front_end.get(), 3) != 3) _exit(1);
-    if (close_range(4, ~0U, 0) != 0) _exit(1);
+    if (relay >= 0 && dup2(relay, 4) != 4) _exit(1);
+    if (close_range(relay >= 0 ? 5 : 4, ~0U, 0) != 0) _exit(1);
     if (auto st = drop_front_privileges(config.privsep, as_root); !st) {
         log::error("front: cannot drop privileges: %s", st.error().message.c_str());
         _exit(1);
@@ -113,9 +120,10 @@ Result<std::unique_ptr<mbox::DotlockKeeper>> start_dotlock_keeper(const MailConf
 }
 
 void log_summary(const std::string& user, const std::string& client, const pop3::SessionSummary& summary,
-                 const std::string& ended) {
-    log::info("session: user=\"%s\" client=%s tls=no %s ended=%s", user.empty() ? "-" : user.c_str(),
-              client.c_str(), pop3::format_summary(summary).c_str(), ended.c_str());
+                 const std::string& ended, const std::string& tls) {
+    log::info("session: user=\"%s\" client=%s tls=%s %s ended=%s", user.empty() ? "-" : user.c_str(),
+              client.c_str(), tls.empty() ? "no" : tls.c_str(), pop3::format_summary(summary).c_str(),
+              ended.c_str());
 }
 
 }  // namespace
@@ -124,6 +132,9 @@ int run_session(SessionSetup& setup) {
     const Config& config = setup.config;
     bool as_root = geteuid() == 0;
     std::string client = setup.client.empty() ? peer_address(STDIN_FILENO) : setup.client;
+    // socat (EXEC:) hands over a Unix socket and names the client itself.
+    if (const char* socat_peer = getenv("SOCAT_PEERADDR"); client == "unknown" && socat_peer)
+        client = log::sanitize(socat_peer);
     send_without_delay(STDOUT_FILENO);
     for (int fd : {STDIN_FILENO, STDOUT_FILENO}) {
         if (Status st = stop_blocking(fd); !st) {
@@ -146,10 +157,23 @@ int run_session(SessionSetup& setup) {
     }
     UniqueFd monitor_end(sv[0]);
     FrontSettings front_settings{config.server.greeting, timestamp, config.server.autologout,
-                                 config.tls.require_tls};
+                                 tls_required_for(config.tls.require_tls, client)};
+    front_settings.tls_configured = config.tls_configured();
+    front_settings.stls = config.tls.stls;
+    front_settings.implicit_tls = setup.implicit_tls;
+    front_settings.handshake_timeout = config.tls.handshake_timeout;
+    front_settings.relay_fd = config.tls_configured() ? 4 : -1;
+    auto tls = prepare_tls_session(config);
+    if (!tls) {
+        log::error("client %s: %s", client.c_str(), tls.error().message.c_str());
+        say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
+        return exit_status::temporary;
+    }
     // The front is forked before pop3d-auth starts, so it never holds the
-    // socket to pop3d-auth.
-    auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root);
+    // socket to pop3d-auth, and before the TLS key is read, so it never
+    // holds a copy of it.
+    auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls);
+    tls->relay_front_end.reset();
     if (!front) {
         log::error("%s", front.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
@@ -162,6 +186,8 @@ int run_session(SessionSetup& setup) {
                               : auth_config.error();
     if (!helper) log::error("%s", helper.error().message.c_str());
     HelperVerifier verifier(helper ? std::move(*helper) : nullptr);
+    if (auto st = offer_tls(*tls, config, monitor_end.get(), client); !st)
+        log::error("client %s: %s", client.c_str(), st.error().message.c_str());
 
     MonitorSettings settings;
     settings.apop_timestamp = timestamp;
@@ -169,20 +195,30 @@ int run_session(SessionSetup& setup) {
     settings.client = client;
     settings.front_timeout_seconds = config.server.autologout + limits::front_grace_seconds;
     settings.policy = LoginPolicy{config.auth.min_uid, !as_root, geteuid(), config.mail.maildrop, config.mail.state_dir};
+    settings.tls_key = tls->key.get();
     MonitorResult result = converse_with_front(monitor_end.get(), verifier, settings);
+    tls->key.reset();  // wiped before anything else happens, let alone a change of owner
     // Closing the socket ends a front still waiting; pop3d-auth goes before
     // the monitor gives up root.
     monitor_end.reset();
     verifier.stop();
     if (auth_config) auth_config->reset();
-    if (!reap(*front) && !result.login) {
+    // After a login over TLS the front stays and relays; else it has ended.
+    bool relayed = result.login && !result.tls.empty();
+    if (relayed) {
+        if (auto st = switch_to_relay(*tls); !st) {
+            log::error("client %s: %s", client.c_str(), st.error().message.c_str());
+            log_summary(result.user, client, {}, "error", result.tls);
+            return exit_status::temporary;
+        }
+    } else if (!reap(*front) && !result.login) {
         // It could not drop its privileges, or it crashed: the client is
         // told instead of finding the connection silently closed.
         log::error("client %s: the front failed", client.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "server error, try again later"));
     }
     if (!result.login) {
-        log_summary(result.user, client, {}, result.ended);
+        log_summary(result.user, client, {}, result.ended, result.tls);
         return 0;
     }
     const Login& login = *result.login;
@@ -191,7 +227,7 @@ int run_session(SessionSetup& setup) {
     if (!keeper) {
         log::error("user \"%s\": %s", login.user.c_str(), keeper.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
-        log_summary(login.user, client, {}, "error");
+        log_summary(login.user, client, {}, "error", result.tls);
         return exit_status::temporary;
     }
     // An account without a home gets a state directory root prepares now
@@ -208,7 +244,7 @@ int run_session(SessionSetup& setup) {
         log::error("user \"%s\": cannot become %s: %s", login.user.c_str(), login.owner.c_str(),
                    st.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
-        log_summary(login.user, client, {}, "error");
+        log_summary(login.user, client, {}, "error", result.tls);
         return exit_status::temporary;
     }
     mbox::OpenRequest request{login.maildrop, state_dir, &config.mail, keeper->get()};
@@ -218,7 +254,7 @@ int run_session(SessionSetup& setup) {
         log::warning("user \"%s\": %s", login.user.c_str(), e.message.c_str());
         say(pop3::err(pop3::response_code(e.kind),
                       e.kind == ErrorKind::in_use ? "maildrop is in use by another session" : "cannot open the maildrop"));
-        log_summary(login.user, client, {}, e.kind == ErrorKind::in_use ? "in-use" : "maildrop-error");
+        log_summary(login.user, client, {}, e.kind == ErrorKind::in_use ? "in-use" : "maildrop-error", result.tls);
         return 0;
     }
     log::info("user \"%s\" logged in from %s", login.user.c_str(), client.c_str());
@@ -228,7 +264,13 @@ int run_session(SessionSetup& setup) {
     malloc_trim(0);
     TransactionOutcome outcome = run_transaction(STDIN_FILENO, STDOUT_FILENO, **maildrop, login_reply(login, **maildrop),
                                                  result.unconsumed, config.server.autologout);
-    log_summary(login.user, client, outcome.summary, outcome.ended);
+    log_summary(login.user, client, outcome.summary, outcome.ended, result.tls);
+    if (relayed) {
+        // The front sends what is left and ends when the relay closes.
+        close(STDIN_FILENO);
+        close(STDOUT_FILENO);
+        reap(*front);
+    }
     return 0;
 }
 

@@ -17,6 +17,9 @@ struct SessionSetup {
     // The client's address when a PROXY header gave it (pop3d-session -p,
     // or -a from the listener); empty: the peer of the connection.
     std::string client;
+    // The connection starts with a TLS handshake (port 995, RFC 8314):
+    // pop3d-session -T, given by the listener for tls_listen addresses.
+    bool implicit_tls = false;
 };
 
 // Returns the process exit status.

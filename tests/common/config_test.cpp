@@ -61,7 +61,8 @@ TEST(Config, EmptyFileGivesDefaults) {
     EXPECT_EQ(c.mail.max_mailbox_bytes, 0u);
     EXPECT_TRUE(c.tls.cert.empty());
     EXPECT_TRUE(c.tls.stls);
-    EXPECT_FALSE(c.tls.require_tls);
+    EXPECT_EQ(c.tls.require_tls, RequireTls::except_loopback);
+    EXPECT_EQ(c.tls.handshake_timeout, 30u);
     EXPECT_FALSE(c.tls_configured());
     EXPECT_EQ(c.log.facility, "mail");
     EXPECT_EQ(c.log.level, "info");
@@ -70,7 +71,7 @@ TEST(Config, EmptyFileGivesDefaults) {
 TEST(Config, EveryKeyIsRead) {
     auto r = parse(R"([server]
 listen = 127.0.0.1:1110 [::1]:1110
-tls_listen =
+tls_listen = 127.0.0.1:1995
 hostname = mail.example.org
 max_sessions = 7
 max_sessions_per_ip = 3
@@ -103,7 +104,8 @@ max_mailbox_bytes = 5000000000
 cert = /etc/x/cert.pem
 key = /etc/x/key.pem
 stls = no
-require_tls = no
+require_tls = yes
+handshake_timeout = 12
 [log]
 facility = local3
 level = debug
@@ -113,7 +115,8 @@ level = debug
     ASSERT_EQ(c.server.listen.size(), 2u);
     EXPECT_EQ(c.server.listen[1].host, "::1");
     EXPECT_EQ(c.server.listen[1].port, 1110);
-    EXPECT_TRUE(c.server.tls_listen.empty());
+    ASSERT_EQ(c.server.tls_listen.size(), 1u);
+    EXPECT_EQ(c.server.tls_listen[0].port, 1995);
     EXPECT_EQ(c.server.hostname, "mail.example.org");
     EXPECT_EQ(c.server.max_sessions, 7u);
     EXPECT_EQ(c.server.max_sessions_per_ip, 3u);
@@ -142,7 +145,8 @@ level = debug
     EXPECT_EQ(c.tls.cert, "/etc/x/cert.pem");
     EXPECT_EQ(c.tls.key, "/etc/x/key.pem");
     EXPECT_FALSE(c.tls.stls);
-    EXPECT_FALSE(c.tls.require_tls);
+    EXPECT_EQ(c.tls.require_tls, RequireTls::yes);
+    EXPECT_EQ(c.tls.handshake_timeout, 12u);
     EXPECT_TRUE(c.tls_configured());
     EXPECT_EQ(c.log.facility, "local3");
     EXPECT_EQ(c.log.level, "debug");
@@ -261,6 +265,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[tls]\ncert = rel\n", "test.conf:2: cert: must be an absolute path"},
         BadCase{"[tls]\nstls = perhaps\n", "test.conf:2: stls"},
         BadCase{"[tls]\nrequire_tls = yes\n", "test.conf:2: require_tls: needs [tls] cert and key"},
+        BadCase{"[tls]\nrequire_tls = maybe\n", "test.conf:2: require_tls"},
+        BadCase{"[tls]\nhandshake_timeout = 0\n", "test.conf:2: handshake_timeout"},
+        BadCase{"[tls]\nhandshake_timeout = 601\n", "test.conf:2: handshake_timeout"},
         BadCase{"[log]\nfacility = nosuch\n", "test.conf:2: facility: unknown syslog facility"},
         BadCase{"[log]\nlevel = loud\n", "test.conf:2: level: unknown level"},
         BadCase{"[server]\nmax_sessions = 1\nmax_sessions = 2\n", "test.conf:3: 'max_sessions' already set on line 2"},
@@ -289,16 +296,16 @@ TEST(ConfigErrorsWhole, CrLfFilesWork) {
     EXPECT_EQ(r->server.max_sessions, 9u);
 }
 
-// A file that asks for TLS is otherwise checked as usual, then refused while
-// TLS is not built, by every program alike.
-TEST(ConfigErrorsWhole, TlsIsRefusedUntilItIsBuilt) {
-    std::string tls = "[tls]\ncert = /c\nkey = /k\n";
-    EXPECT_EQ(error_of("[server]\ntls_listen = 127.0.0.1:995\n" + tls, all_files),
-              "test.conf:2: tls_listen: TLS is not implemented yet");
-    EXPECT_EQ(error_of(tls + "require_tls = yes\n", all_files),
-              "test.conf:4: require_tls: TLS is not implemented yet, so nobody could log in");
+TEST(ConfigErrorsWhole, TlsListenNeedsCertAndKey) {
+    auto ok = parse("[server]\ntls_listen = 127.0.0.1:995\n[tls]\ncert = /c\nkey = /k\nrequire_tls = except-loopback\n",
+                    all_files);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->server.tls_listen.size(), 1u);
+    EXPECT_EQ(ok->tls.require_tls, RequireTls::except_loopback);
     EXPECT_EQ(error_of("[server]\ntls_listen = 127.0.0.1:995\n[tls]\ncert = /c\n", all_files),
               "test.conf:4: tls: cert and key go together");
+    EXPECT_NE(error_of("[server]\ntls_listen = 127.0.0.1:995\n", all_files).find("needs [tls] cert and key"),
+              std::string::npos);
 }
 
 TEST(ConfigErrorsWhole, RequireTlsWithoutAnyTlsPathIsRefused) {

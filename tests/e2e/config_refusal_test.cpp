@@ -65,10 +65,11 @@ std::string tls_files() { return "[tls]\ncert = @DIR@/cert.pem\nkey = @DIR@/key.
 INSTANTIATE_TEST_SUITE_P(
     EveryStartRefusal, ConfigRefusal,
     ::testing::Values(
-        Refused{"ImplicitTls", "[server]\nlisten = 127.0.0.1:1\ntls_listen = 127.0.0.1:2\n" + tls_files(),
-                ":3: tls_listen: TLS is not implemented yet"},
-        Refused{"RequireTls", tls_files() + "require_tls = yes\n",
-                ":4: require_tls: TLS is not implemented yet, so nobody could log in"},
+        Refused{"ImplicitTlsWithoutCert", "[server]\nlisten = 127.0.0.1:1\ntls_listen = 127.0.0.1:2\n",
+                ":3: tls_listen: needs [tls] cert and key"},
+        Refused{"RequireTlsWithoutCert", "[tls]\nrequire_tls = yes\n", ":2: require_tls: needs [tls] cert and key"},
+        Refused{"RequireTlsWithNoWayIn", tls_files() + "stls = no\nrequire_tls = yes\n",
+                ":5: require_tls: with stls = no, needs tls_listen, or nobody can log in"},
         Refused{"NoAddress", "[server]\nlisten =\n", ":2: listen: no address to listen on"},
         Refused{"UnknownKey", "[mail]\nmaildrop = /var/mail/%u\nspool = x\n", ":3: unknown key 'spool' in [mail]"},
         Refused{"BadValue", "[auth]\nmax_attempts = 0\n", ":2: max_attempts: must be between 1 and 100"},

@@ -202,7 +202,7 @@ TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
         EXPECT_TRUE(c.closed_by_server());
     }
     EXPECT_TRUE(eventually(3000, [&] {
-        return daemon.log().find("refused 127.0.0.9 on 127.0.0.1:" + std::to_string(back) + ": not in proxy_from") !=
+        return daemon.log().find("refused 127.0.0.9 on 127.0.0.1:" + std::to_string(back) + " (PROXY protocol): not in proxy_from") !=
                std::string::npos;
     })) << daemon.log();
     // Straight to the PROXY address, without a header: POP3 bytes...

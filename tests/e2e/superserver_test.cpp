@@ -116,5 +116,24 @@ TEST_F(Superserver, SocatExec) {
     retrieve_and_delete(port);
 }
 
+// With require_tls and a key that cannot be used (a temporary failure for
+// that session: no STLS), no password is taken in the clear.
+TEST_F(Superserver, RequireTlsTakesNoPasswordInTheClear) {
+    std::string cert = accounts_->dir().write("cert.pem", "not used\n");
+    std::string key = accounts_->dir().write("key.pem", "not used\n", 0600);
+    std::string strict = accounts_->dir().write(
+        "strict.conf", base_config(accounts_->dir().path(),
+                                   "[tls]\ncert = " + cert + "\nkey = " + key + "\nrequire_tls = yes\n"));
+    int port = 0;
+    auto socat = socat_with(strict, accounts_->dir().path() + "/socat-strict.log", &port);
+    ASSERT_TRUE(socat);
+    Client c("127.0.0.1", port);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("USER " + accounts_->alice().name() + "\r\nPASS " + alice_password + "\r\nSTLS\r\n");
+    EXPECT_EQ(c.line().rfind("-ERR [AUTH] ", 0), 0u);
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+    EXPECT_EQ(c.line(), "-ERR TLS is not available");
+}
+
 }  // namespace
 }  // namespace pop3d::e2e

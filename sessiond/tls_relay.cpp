@@ -1,0 +1,156 @@
+#include "sessiond/tls_relay.h"
+
+#include <openssl/err.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "common/limits.h"
+
+namespace pop3d::session {
+namespace {
+
+constexpr std::size_t chunk = 16 * 1024;
+
+class Relay {
+public:
+    Relay(TlsStream& client, int session_fd) : ssl_(client.ssl()), client_(client), session_(session_fd) {}
+
+    int run(unsigned idle_seconds) {
+        for (;;) {
+            bool moved = false;
+            moved |= session_to_client();
+            moved |= client_to_session();
+            if (client_done_ && to_session_.empty() && !session_shut_) {
+                ::shutdown(session_, SHUT_WR);
+                session_shut_ = true;
+            }
+            if (session_done_ && to_client_.empty()) {
+                if (!client_done_) client_.close();
+                return 0;
+            }
+            if (client_done_ && session_done_) return 0;
+            if (moved) continue;
+            if (!wait(idle_seconds)) return 1;
+        }
+    }
+
+private:
+    // Returns whether a byte moved.
+    bool session_to_client() {
+        bool moved = false;
+        if (!to_client_.empty() && !client_done_) {
+            ERR_clear_error();
+            std::size_t n = 0;
+            if (SSL_write_ex(ssl_, to_client_.data(), to_client_.size(), &n) == 1) {
+                to_client_.erase(0, n);
+                moved = true;
+                write_wants_ = 0;
+            } else {
+                int e = SSL_get_error(ssl_, 0);
+                if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+                    write_wants_ = e;
+                else
+                    client_gone();
+            }
+        }
+        if (client_done_) to_client_.clear();  // nobody left to read it
+        if (!session_done_ && to_client_.size() < limits::tls_relay_buffer) {
+            char buffer[chunk];
+            ssize_t n = ::read(session_, buffer, sizeof buffer);
+            if (n > 0) {
+                to_client_.append(buffer, static_cast<std::size_t>(n));
+                moved = true;
+            } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+                session_done_ = true;
+                moved = true;
+            }
+        }
+        return moved;
+    }
+
+    bool client_to_session() {
+        bool moved = false;
+        if (!client_done_ && to_session_.size() < limits::tls_relay_buffer) {
+            char buffer[chunk];
+            ERR_clear_error();
+            std::size_t n = 0;
+            if (SSL_read_ex(ssl_, buffer, sizeof buffer, &n) == 1) {
+                to_session_.append(buffer, n);
+                moved = true;
+                read_wants_ = 0;
+            } else {
+                int e = SSL_get_error(ssl_, 0);
+                if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+                    read_wants_ = e;
+                else
+                    client_gone();
+                moved = moved || client_done_;
+            }
+        }
+        if (!to_session_.empty() && !session_shut_) {
+            ssize_t n = ::write(session_, to_session_.data(), to_session_.size());
+            if (n > 0) {
+                to_session_.erase(0, static_cast<std::size_t>(n));
+                moved = true;
+            } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                // The session is gone: what the client still sends is dropped.
+                to_session_.clear();
+                session_shut_ = true;
+            }
+        }
+        return moved;
+    }
+
+    void client_gone() {
+        client_done_ = true;
+        read_wants_ = write_wants_ = 0;
+    }
+
+    // Waits for any side to be ready; false after idle_seconds of nothing.
+    bool wait(unsigned idle_seconds) {
+        short client_events = 0;
+        short out_events = 0;
+        for (int want : {read_wants_, write_wants_}) {
+            if (want == SSL_ERROR_WANT_READ) client_events |= POLLIN;
+            if (want == SSL_ERROR_WANT_WRITE) out_events |= POLLOUT;
+        }
+        short session_events = 0;
+        if (!session_done_ && to_client_.size() < limits::tls_relay_buffer) session_events |= POLLIN;
+        if (!to_session_.empty() && !session_shut_) session_events |= POLLOUT;
+        // A descriptor with nothing to wait for is left out (-1), or its
+        // hang-up would wake poll at once, again and again.
+        pollfd p[3] = {{client_events ? client_.in_fd() : -1, client_events, 0},
+                       {out_events ? client_.out_fd() : -1, out_events, 0},
+                       {session_events ? session_ : -1, session_events, 0}};
+        int rc;
+        do {
+            rc = ::poll(p, 3, static_cast<int>(idle_seconds) * 1000);
+        } while (rc < 0 && errno == EINTR);
+        if (rc <= 0) return false;
+        // A hang-up or error on the client shows up at the next SSL call.
+        return true;
+    }
+
+    SSL* ssl_;
+    TlsStream& client_;
+    int session_;
+    std::string to_session_;
+    std::string to_client_;
+    int read_wants_ = SSL_ERROR_WANT_READ;
+    int write_wants_ = 0;
+    bool client_done_ = false;
+    bool session_done_ = false;
+    bool session_shut_ = false;
+};
+
+}  // namespace
+
+int relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds) {
+    return Relay(client, session_fd).run(idle_seconds);
+}
+
+}  // namespace pop3d::session

@@ -1,0 +1,19 @@
+// After a login over TLS the front stays and copies between the TLS
+// connection and the session (which runs as the mailbox owner and so must
+// hold no TLS state) over a socketpair. Each direction holds at most
+// limits::tls_relay_buffer bytes; a side that stops reading stops the other.
+#pragma once
+
+#include "sessiond/tls_stream.h"
+
+namespace pop3d::session {
+
+// Runs until both sides are done: the session closed its end (its last
+// bytes are sent, then close_notify), or the client left (the session sees
+// end of file). What the front read ahead after the login command went to
+// the monitor in the hand-over frame, as without TLS. idle_seconds bounds a relay that moves no
+// byte at all (the session enforces autologout itself; this is the
+// backstop should it hang). Returns the process exit status.
+int relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds);
+
+}  // namespace pop3d::session

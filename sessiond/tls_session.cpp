@@ -1,0 +1,54 @@
+#include "sessiond/tls_session.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/frame.h"
+#include "common/log.h"
+#include "common/tls_frames.h"
+#include "sessiond/client_io.h"
+
+namespace pop3d::session {
+
+Result<TlsSession> prepare_tls_session(const Config& config) {
+    TlsSession tls;
+    if (!config.tls_configured()) return tls;
+    if (auto st = init_tls_library(); !st) return st.error();
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return make_error(ErrorKind::temporary, std::string("socketpair: ") + std::strerror(errno));
+    tls.relay_session_end = UniqueFd(sv[0]);
+    tls.relay_front_end = UniqueFd(sv[1]);
+    return tls;
+}
+
+Status offer_tls(TlsSession& tls, const Config& config, int front_fd, const std::string& client) {
+    if (!config.tls_configured()) return {};
+    TlsSetupFrame setup;
+    auto key = TlsKeyHolder::load(config.tls.cert, config.tls.key);
+    if (key) {
+        tls.key = std::move(*key);
+        setup.available = true;
+        setup.chain_pem = tls.key->chain_pem();
+    } else {
+        log::warning("client %s: no TLS for this session (temporary failure): %s", client.c_str(),
+                     key.error().message.c_str());
+    }
+    auto frame = encode_tls_setup(setup);
+    if (!frame) return frame.error();
+    return send_frame(front_fd, frame->view());
+}
+
+Status switch_to_relay(TlsSession& tls) {
+    int relay = tls.relay_session_end.get();
+    if (dup2(relay, STDIN_FILENO) < 0 || dup2(relay, STDOUT_FILENO) < 0)
+        return make_error(ErrorKind::temporary, std::string("dup2: ") + std::strerror(errno));
+    tls.relay_session_end.reset();
+    tls.relay_front_end.reset();
+    return stop_blocking(STDIN_FILENO);
+}
+
+}  // namespace pop3d::session

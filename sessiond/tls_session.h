@@ -1,0 +1,37 @@
+// The monitor's TLS duties around one session, kept out of session.cpp:
+// before the front is forked, OpenSSL's setup and the relay socketpair;
+// after, the per-connection reading of certificate and key and the offer to
+// the front; after a login over TLS, the switch of the session's fd 0 and 1
+// to the relay, so that the process running as the mailbox owner never
+// holds the client's TLS connection.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/config.h"
+#include "common/result.h"
+#include "common/unique_fd.h"
+#include "sessiond/tls_key_holder.h"
+
+namespace pop3d::session {
+
+struct TlsSession {
+    UniqueFd relay_session_end;  // the monitor's end of the relay socketpair
+    UniqueFd relay_front_end;    // the front's end (fd 4 in the front)
+    std::unique_ptr<TlsKeyHolder> key;
+};
+
+// Before the front is forked. Without TLS configured, an empty TlsSession.
+Result<TlsSession> prepare_tls_session(const Config& config);
+
+// After the front is forked (it must never share memory that held the key):
+// reads certificate and key and sends the tls_setup frame. A key that cannot
+// be read is logged as a temporary failure and the front offers no TLS.
+Status offer_tls(TlsSession& tls, const Config& config, int front_fd, const std::string& client);
+
+// After a login over TLS: fd 0 and 1 become the relay (non-blocking); the
+// client's socket is closed in this process.
+Status switch_to_relay(TlsSession& tls);
+
+}  // namespace pop3d::session

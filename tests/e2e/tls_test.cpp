@@ -1,0 +1,477 @@
+// TLS end to end: real clients over STLS and POP3S, the STARTTLS injection,
+// protocol refusals, require_tls, the handshake deadline, who runs the
+// relay, and where the private key is (and is not) in memory.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "tests/e2e/accounts.h"
+#include "tests/e2e/harness.h"
+#include "tests/e2e/served_suite.h"
+#include "tests/e2e/tls_client.h"
+#include "tests/support/test_cert.h"
+
+namespace pop3d::e2e {
+namespace {
+
+constexpr int tls_port = 11171;
+
+using testing::KeyKind;
+using testing::TestCert;
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// Certificates for every suite of this file, made once.
+struct Certs {
+    TempDir dir;
+    TestCert rsa, ecdsa;
+    std::string cert_path, key_path;  // what the server is configured with
+    Certs() {
+        rsa = testing::make_test_cert(dir.path(), "rsa", KeyKind::rsa);
+        ecdsa = testing::make_test_cert(dir.path(), "ecdsa", KeyKind::ecdsa);
+        cert_path = dir.file("server.pem");
+        key_path = dir.file("server.key");
+        use(KeyKind::ecdsa);
+    }
+    // The server reads the files for every connection: a swap is seen by
+    // the next one, without a reload.
+    void use(KeyKind kind) const {
+        const TestCert& c = kind == KeyKind::rsa ? rsa : ecdsa;
+        dir.write("server.pem", c.cert_pem);
+        dir.write("server.key", c.key_pem);
+    }
+    const TestCert& of(KeyKind kind) const { return kind == KeyKind::rsa ? rsa : ecdsa; }
+    std::string tls_section(const std::string& extra = "") const {
+        return "[tls]\ncert = " + cert_path + "\nkey = " + key_path + "\n" + extra;
+    }
+};
+
+Certs* certs = nullptr;
+
+class Tls : public ServedSuite<Tls> {
+protected:
+    static void SetUpTestSuite() {
+        certs = new Certs();
+        start_server("[server]\ntls_listen = 127.0.0.1:" + std::to_string(tls_port) + "\n" +
+                                     certs->tls_section("handshake_timeout = 3\n"));
+    }
+    static void TearDownTestSuite() {
+        ServedSuite::TearDownTestSuite();
+        delete certs;
+        certs = nullptr;
+    }
+    void SetUp() override {
+        ServedSuite::SetUp();
+        if (HasFatalFailure() || IsSkipped()) return;
+        ASSERT_FALSE(certs->rsa.key_path.empty());
+        ASSERT_FALSE(certs->ecdsa.key_path.empty());
+        certs->use(KeyKind::ecdsa);
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+    }
+    static void expect_retrieved_and_deleted(const std::string& delivered, const std::string& output) {
+        EXPECT_EQ(count(delivered, "Subject: message number 1"), 1u) << output;
+        EXPECT_EQ(count(delivered, "Subject: message number 2"), 1u) << output;
+        EXPECT_TRUE(eventually(3000, [] { return accounts_->alice().read_maildrop().empty(); }))
+            << accounts_->alice().read_maildrop();
+    }
+    static std::string dir() { return accounts_->dir().path(); }
+    static std::string run(const std::string& command) {
+        int status = 0;
+        std::string out = shell(command, &status);
+        return (status == 0 ? "" : "<exit " + std::to_string(status) + ">\n") + out;
+    }
+    static std::string poplib(bool implicit) {
+        std::string connect = implicit ? "p = poplib.POP3_SSL('127.0.0.1', " + std::to_string(tls_port) +
+                                             ", timeout=10, context=ctx)\n"
+                                       : "p = poplib.POP3('127.0.0.1', " + std::to_string(port()) +
+                                             ", timeout=10)\np.stls(context=ctx)\n";
+        std::string script =
+            "import poplib, ssl\n"
+            "ctx = ssl.create_default_context(cafile='" + certs->cert_path + "')\n"
+            "ctx.check_hostname = False\n" + connect +
+            "p.user('" + alice() + "'); p.pass_('" + std::string(alice_password) + "')\n"
+            "for i in range(1, len(p.list()[1]) + 1):\n"
+            "    print(b'\\n'.join(p.retr(i)[1]).decode()); p.dele(i)\n"
+            "p.quit()\n";
+        accounts_->dir().write("client.py", script);
+        return run("timeout 30 python3 " + dir() + "/client.py");
+    }
+    // Logs in over STLS, RETR and DELE of both messages, QUIT: the lines
+    // the client saw.
+    static std::string session_script() {
+        return ("USER " + alice() + "\nPASS ") + alice_password + "\nRETR 1\nRETR 2\nDELE 1\nDELE 2\nQUIT\n";
+    }
+};
+
+TEST_F(Tls, PythonPoplibStls) {
+    std::string out = poplib(false);
+    ASSERT_EQ(out.find("<exit"), std::string::npos) << out;
+    expect_retrieved_and_deleted(out, out);
+    EXPECT_NE(daemon_->log().find("tls=TLSv1.3/"), std::string::npos) << daemon_->log();
+}
+
+TEST_F(Tls, PythonPoplibPop3sWithAnRsaKey) {
+    certs->use(KeyKind::rsa);
+    std::string out = poplib(true);
+    ASSERT_EQ(out.find("<exit"), std::string::npos) << out;
+    expect_retrieved_and_deleted(out, out);
+}
+
+TEST_F(Tls, OpensslStarttlsAndConnect) {
+    accounts_->dir().write("script.txt", session_script());
+    for (KeyKind kind : {KeyKind::rsa, KeyKind::ecdsa}) {
+        certs->use(kind);
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+        std::string out = run("timeout 20 openssl s_client -quiet -crlf -starttls pop3 -connect 127.0.0.1:" +
+                              std::to_string(port()) + " < " + dir() + "/script.txt 2>&1");
+        expect_retrieved_and_deleted(out, out);
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
+        out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" + std::to_string(tls_port) + " < " +
+                  dir() + "/script.txt 2>&1");
+        expect_retrieved_and_deleted(out, out);
+        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
+    }
+}
+
+TEST_F(Tls, Curl) {
+    std::string auth = (" -u " + alice() + ":") + alice_password + " --cacert " + certs->cert_path + " -k";
+    std::string pop3s = "pop3s://127.0.0.1:" + std::to_string(tls_port);
+    std::string stls = " --ssl-reqd pop3://127.0.0.1:" + std::to_string(port());
+    std::string out = run("curl -sS --max-time 10 " + pop3s + "/1" + auth + " && curl -sS --max-time 10" + stls +
+                          "/2" + auth + " && curl -sS --max-time 10 -X DELE -I " + pop3s + "/1" + auth +
+                          " && curl -sS --max-time 10 -X DELE -I" + stls + "/1" + auth);
+    ASSERT_EQ(out.find("<exit"), std::string::npos) << out;
+    expect_retrieved_and_deleted(out, out);
+}
+
+TEST_F(Tls, FetchmailSslAndStls) {
+    for (bool implicit : {true, false}) {
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+        std::string rc = accounts_->dir().write(
+            "fetchmailrc",
+            "poll 127.0.0.1 service " + std::to_string(implicit ? tls_port : port()) +
+                " protocol pop3 auth password\n"
+                "  user \"" + alice() + "\" there with password \"" + alice_password + "\" is \"root\" here\n"
+                "  no sslcertck nokeep fetchall\n"
+                "  mda \"/bin/sh -c 'cat >> " + dir() + "/fetchmail.out'\"\n",
+            0600);
+        accounts_->dir().write("fetchmail.out", "");
+        std::string how = implicit ? " --ssl --sslproto TLS1.2+" : " --sslproto TLS1.2+";
+        std::string out = run("HOME=" + dir() + " timeout 30 fetchmail -f " + rc + how + " --nodetach --pidfile " +
+                              dir() + "/fetchmail.pid --idfile " + dir() + "/fetchmail.ids");
+        ASSERT_EQ(out.find("<exit"), std::string::npos) << out;
+        expect_retrieved_and_deleted(read_file(dir() + "/fetchmail.out"), out);
+        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
+    }
+    EXPECT_NE(daemon_->log().find("tls=TLSv1.3/"), std::string::npos);
+}
+
+TEST_F(Tls, MpopWithTls) {
+    for (bool implicit : {true, false}) {
+        ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
+        std::string rc = accounts_->dir().write(
+            "mpoprc",
+            "account default\nhost 127.0.0.1\nport " + std::to_string(implicit ? tls_port : port()) +
+                "\nuser " + alice() + "\npassword " + alice_password + "\nauth user\ntls on\ntls_starttls " +
+                (implicit ? "off" : "on") + "\ntls_certcheck off\nkeep off\nonly_new off\ndelivery mbox " + dir() +
+                "/mpop.mbox\nuidls_file " + dir() + "/mpop.uidls\n",
+            0600);
+        accounts_->dir().write("mpop.mbox", "");
+        std::string out = run("HOME=" + dir() + " timeout 30 mpop -C " + rc + " -a");
+        ASSERT_EQ(out.find("<exit"), std::string::npos) << out;
+        expect_retrieved_and_deleted(read_file(dir() + "/mpop.mbox"), out);
+        ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
+    }
+}
+
+// RFC 2595 and the STARTTLS injection: nothing sent with STLS survives.
+TEST_F(Tls, StlsDiscardsWhatCameWithIt) {
+    {
+        TlsClient c("127.0.0.1", port());
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        c.send("STLS\r\nCAPA\r\n");
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        ASSERT_TRUE(c.start_tls()) << c.error();
+        EXPECT_TRUE(c.quiet_for(500));  // no answer to the injected CAPA
+        c.send("QUIT\r\n");
+        EXPECT_EQ(c.line(), "+OK signing off");
+    }
+    {
+        TlsClient c("127.0.0.1", port());
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        c.send("STLS\r\nUSER " + alice() + "\r\n");
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        ASSERT_TRUE(c.start_tls()) << c.error();
+        EXPECT_TRUE(c.quiet_for(500));
+        c.send(std::string("PASS ") + alice_password + "\r\n");
+        EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);  // the USER was not kept
+        c.send("QUIT\r\n");
+        EXPECT_EQ(c.line(), "+OK signing off");
+    }
+}
+
+TEST_F(Tls, CapaBeforeAndAfterStlsAndASecondStls) {
+    TlsClient c("127.0.0.1", port());
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto before = c.multiline();
+    EXPECT_NE(std::find(before.begin(), before.end(), "STLS"), before.end());
+    c.send("STLS\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(c.start_tls()) << c.error();
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto after = c.multiline();
+    EXPECT_EQ(std::find(after.begin(), after.end(), "STLS"), after.end());
+    EXPECT_NE(std::find(after.begin(), after.end(), "USER"), after.end());
+    c.send("STLS\r\n");
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.line(), "+OK signing off");
+}
+
+TEST_F(Tls, OldProtocolsAndForeignAlpnAreRefusedWithAnAlert) {
+    for (const char* version : {"-tls1", "-tls1_1"}) {
+        std::string out = run(std::string("echo | timeout 10 openssl s_client ") + version +
+                              " -cipher DEFAULT@SECLEVEL=0 -connect 127.0.0.1:" + std::to_string(tls_port) + " 2>&1");
+        EXPECT_NE(out.find("alert protocol version"), std::string::npos) << version << ": " << out;
+    }
+    TlsClient imap("127.0.0.1", tls_port);
+    EXPECT_FALSE(imap.start_tls("imap"));
+    EXPECT_NE(imap.error().find("no application protocol"), std::string::npos) << imap.error();
+    TlsClient pop3("127.0.0.1", tls_port);
+    ASSERT_TRUE(pop3.start_tls("pop3")) << pop3.error();
+    EXPECT_EQ(pop3.line().rfind("+OK", 0), 0u);
+    EXPECT_TRUE(eventually(3000, [] { return daemon_->log().find("TLS handshake failed") != std::string::npos; }))
+        << daemon_->log();
+}
+
+// A client that never completes its handshake is cut off at
+// handshake_timeout (3 s here) while others are served.
+TEST_F(Tls, AStalledHandshakeEndsAtItsDeadline) {
+    TlsClient stalled("127.0.0.1", tls_port);
+    ASSERT_TRUE(stalled.connected());
+    auto started = std::chrono::steady_clock::now();
+    {
+        TlsClient other("127.0.0.1", tls_port);
+        ASSERT_TRUE(other.start_tls()) << other.error();
+        EXPECT_EQ(other.line().rfind("+OK", 0), 0u);
+        other.send("QUIT\r\n");
+        EXPECT_EQ(other.line(), "+OK signing off");
+    }
+    EXPECT_EQ(stalled.line(), "<eof>");
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(took, std::chrono::milliseconds(2500));
+    EXPECT_LT(took, std::chrono::seconds(9));
+    EXPECT_TRUE(eventually(3000, [] { return daemon_->log().find("handshake not done within 3 s") != std::string::npos; }))
+        << daemon_->log();
+}
+
+TEST_F(Tls, AnUnreadableKeyCostsThatSessionItsStlsOnly) {
+    std::string key_pem = certs->ecdsa.key_pem;
+    unlink(certs->key_path.c_str());
+    TlsClient c("127.0.0.1", port());
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto capa = c.multiline();
+    EXPECT_EQ(std::find(capa.begin(), capa.end(), "STLS"), capa.end());
+    c.send("STLS\r\n");
+    EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.line(), "+OK signing off");
+    certs->use(KeyKind::ecdsa);
+    EXPECT_NE(daemon_->log().find("temporary failure"), std::string::npos) << daemon_->log();
+}
+
+// The monitor, the front and pop3d-auth under one session (pop3d-auth
+// goes at login; a dotlock keeper may come).
+struct SessionProcesses {
+    pid_t monitor = -1;
+    pid_t front = -1;
+};
+
+std::string uid_of(const char* name);
+
+// The front is the child running as pop3d (a dotlock keeper runs as the owner).
+SessionProcesses processes_of_the_one_session(pid_t daemon) {
+    SessionProcesses p;
+    std::string front_uid = uid_of("pop3d");
+    eventually(3000, [&] {
+        auto sessions = children_of(daemon);
+        if (sessions.size() != 1) return false;
+        p.monitor = sessions[0];
+        p.front = -1;
+        for (pid_t child : children_of(p.monitor))
+            if (proc_name(child) == "pop3d-session" && proc_status(child)["Uid"].rfind(front_uid + "\t", 0) == 0)
+                p.front = child;
+        return p.front > 0;
+    });
+    return p;
+}
+
+std::string uid_of(const char* name) {
+    int status = 0;
+    std::string out = shell(std::string("id -u ") + name, &status);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
+    TlsClient c("127.0.0.1", tls_port);
+    ASSERT_TRUE(c.start_tls()) << c.error();
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    SessionProcesses p = processes_of_the_one_session(daemon_->pid());
+    ASSERT_GT(p.front, 0);
+    auto front = proc_status(p.front);
+    EXPECT_EQ(front["Uid"].substr(0, front["Uid"].find('\t')), uid_of("pop3d"));
+    EXPECT_EQ(front["CapEff"], "0000000000000000");
+    EXPECT_EQ(front["CapPrm"], "0000000000000000");
+    EXPECT_EQ(proc_root(p.front), "/var/lib/pop3d/empty");
+    auto session = proc_status(p.monitor);
+    EXPECT_EQ(session["Uid"].substr(0, session["Uid"].find('\t')), uid_of(alice().c_str()));
+    EXPECT_EQ(session["CapEff"], "0000000000000000");
+    c.send("STAT\r\n");
+    EXPECT_EQ(c.line().rfind("+OK 2 ", 0), 0u);
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+    EXPECT_EQ(c.line(), "<eof>");
+}
+
+// Under inetd, pop3d-session -T (the shipped pop3s line) starts with the
+// handshake, as the listener's tls_listen sessions do.
+TEST_F(Tls, InetdPop3sWithDashT) {
+    constexpr int inetd_port = 11174;
+    std::string session = bin_dir() + "/pop3d-session";
+    std::string conf = accounts_->dir().write("pop3d.conf", config_text_);
+    std::string inetd_conf = accounts_->dir().write(
+        "inetd-tls.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
+                              " pop3d-session -T -f " + conf + "\n");
+    Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, dir() + "/inetd-tls.log");
+    ASSERT_TRUE(eventually(5000, [] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
+        << read_file(dir() + "/inetd-tls.log");
+    accounts_->dir().write("script.txt", session_script());
+    std::string out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" +
+                          std::to_string(inetd_port) + " < " + dir() + "/script.txt 2>&1");
+    expect_retrieved_and_deleted(out, out);
+}
+
+class TlsRequired : public ServedSuite<TlsRequired> {
+protected:
+    static void SetUpTestSuite() {
+        if (!certs) certs = new Certs();
+        start_server(certs->tls_section("require_tls = yes\n"));
+    }
+    static void TearDownTestSuite() {
+        ServedSuite::TearDownTestSuite();
+        delete certs;
+        certs = nullptr;
+    }
+};
+
+TEST_F(TlsRequired, NoCredentialsBeforeTlsAndAllAfter) {
+    certs->use(KeyKind::ecdsa);
+    ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
+    TlsClient c("127.0.0.1", port());
+    std::string greeting = c.line();
+    ASSERT_EQ(greeting.rfind("+OK", 0), 0u);
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto before = c.multiline();
+    EXPECT_NE(std::find(before.begin(), before.end(), "STLS"), before.end());
+    EXPECT_EQ(std::find(before.begin(), before.end(), "USER"), before.end());
+    for (const auto& l : before) EXPECT_NE(l.rfind("SASL", 0), 0u) << l;
+    for (const std::string& command : {"USER " + alice(), std::string("AUTH PLAIN"), "APOP " + accounts_->bob().name() + " 0123456789abcdef0123456789abcdef"}) {
+        c.send(command + "\r\n");
+        std::string reply = c.line();
+        EXPECT_EQ(reply.rfind("-ERR [AUTH] ", 0), 0u) << command << ": " << reply;
+        EXPECT_NE(reply.find("TLS"), std::string::npos) << reply;
+    }
+    c.send("STLS\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(c.start_tls()) << c.error();
+    c.send("CAPA\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    auto after = c.multiline();
+    EXPECT_NE(std::find(after.begin(), after.end(), "USER"), after.end());
+    EXPECT_NE(std::find(after.begin(), after.end(), "SASL PLAIN"), after.end());
+    EXPECT_EQ(std::find(after.begin(), after.end(), "STLS"), after.end());
+    c.send("AUTH PLAIN " + sasl_plain(alice(), alice_password) + "\r\n");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+}
+
+// Whether the process's memory holds `needle` (read as root through
+// /proc/PID/mem, every readable mapping).
+bool memory_holds(pid_t pid, const std::string& needle) {
+    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+    int mem = open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+    if (mem < 0) return false;
+    bool found = false;
+    std::string line;
+    while (!found && std::getline(maps, line)) {
+        unsigned long start = 0, end = 0;
+        char perms[5] = {};
+        if (sscanf(line.c_str(), "%lx-%lx %4s", &start, &end, perms) != 3 || perms[0] != 'r') continue;
+        if (line.find("[vvar]") != std::string::npos || end - start > (1UL << 30)) continue;
+        std::string region(end - start, '\0');
+        ssize_t n = pread(mem, region.data(), region.size(), static_cast<off_t>(start));
+        if (n <= 0) continue;
+        region.resize(static_cast<std::size_t>(n));
+        found = region.find(needle) != std::string::npos;
+    }
+    close(mem);
+    return found;
+}
+
+// The private number in either byte order: big-endian as in the key file,
+// little-endian as OpenSSL keeps a bignum's words on this machine.
+bool memory_holds_number(pid_t pid, const std::string& number) {
+    std::string reversed(number.rbegin(), number.rend());
+    return memory_holds(pid, number) || memory_holds(pid, reversed);
+}
+
+class TlsKeyMemory : public Tls, public ::testing::WithParamInterface<KeyKind> {};
+
+TEST_P(TlsKeyMemory, TheKeyIsInTheMonitorBeforeLoginAndNowhereElse) {
+    certs->use(GetParam());
+    const std::string& secret = certs->of(GetParam()).secret_number;
+    ASSERT_GE(secret.size(), 30u);
+    TlsClient c("127.0.0.1", port());
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    SessionProcesses p = processes_of_the_one_session(daemon_->pid());
+    ASSERT_GT(p.front, 0);
+    // The greeting comes after the monitor read the key.
+    EXPECT_TRUE(memory_holds_number(p.monitor, secret)) << "the test cannot see the key where it is";
+    EXPECT_FALSE(memory_holds_number(p.front, secret));
+    c.send("STLS\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(c.start_tls()) << c.error();
+    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    EXPECT_FALSE(memory_holds_number(p.front, secret));
+    EXPECT_FALSE(memory_holds_number(p.monitor, secret)) << "the session, now the mailbox owner";
+    c.send("QUIT\r\n");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Keys, TlsKeyMemory, ::testing::Values(KeyKind::rsa, KeyKind::ecdsa),
+                         [](const auto& info) { return info.param == KeyKind::rsa ? "Rsa" : "Ecdsa"; });
+
+}  // namespace
+}  // namespace pop3d::e2e
