@@ -269,7 +269,7 @@ int run_session(SessionSetup& setup) {
         // The front sends what is left and ends when the relay closes.
         close(STDIN_FILENO);
         close(STDOUT_FILENO);
-        reap(*front);
+        if (!reap(*front)) log::error("client %s: the TLS relay ended on an error", client.c_str());
     }
     return 0;
 }

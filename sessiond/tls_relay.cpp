@@ -28,11 +28,11 @@ public:
                 ::shutdown(session_, SHUT_WR);
                 session_shut_ = true;
             }
-            if (session_done_ && to_client_.empty()) {
+            if (session_done_ && queued_for_client() == 0) {
                 if (!client_done_) client_.close();
-                return 0;
+                return failed_ ? 1 : 0;
             }
-            if (client_done_ && session_done_) return 0;
+            if (client_done_ && session_done_) return failed_ ? 1 : 0;
             if (moved) continue;
             if (!wait(idle_seconds)) return 1;
         }
@@ -42,11 +42,15 @@ private:
     // Returns whether a byte moved.
     bool session_to_client() {
         bool moved = false;
-        if (!to_client_.empty() && !client_done_) {
+        // A write that wanted to be retried is retried with the same bytes
+        // at the same address (OpenSSL checks): what the session sends
+        // meanwhile queues in to_client_, never in writing_.
+        if (writing_.empty()) writing_.swap(to_client_);
+        if (!writing_.empty() && !client_done_) {
             ERR_clear_error();
             std::size_t n = 0;
-            if (SSL_write_ex(ssl_, to_client_.data(), to_client_.size(), &n) == 1) {
-                to_client_.erase(0, n);
+            if (SSL_write_ex(ssl_, writing_.data(), writing_.size(), &n) == 1) {
+                writing_.erase(0, n);
                 moved = true;
                 write_wants_ = 0;
             } else {
@@ -54,11 +58,14 @@ private:
                 if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
                     write_wants_ = e;
                 else
-                    client_gone();
+                    client_gone(e);
             }
         }
-        if (client_done_) to_client_.clear();  // nobody left to read it
-        if (!session_done_ && to_client_.size() < limits::tls_relay_buffer) {
+        if (client_done_) {  // nobody left to read it
+            writing_.clear();
+            to_client_.clear();
+        }
+        if (!session_done_ && queued_for_client() < limits::tls_relay_buffer) {
             char buffer[chunk];
             ssize_t n = ::read(session_, buffer, sizeof buffer);
             if (n > 0) {
@@ -87,7 +94,7 @@ private:
                 if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
                     read_wants_ = e;
                 else
-                    client_gone();
+                    client_gone(e);
                 moved = moved || client_done_;
             }
         }
@@ -105,7 +112,14 @@ private:
         return moved;
     }
 
-    void client_gone() {
+    std::size_t queued_for_client() const { return writing_.size() + to_client_.size(); }
+
+    // A client that closed or left ends the relay well; a TLS failure
+    // (a bad record, a failed write retry) makes it end with status 1.
+    void client_gone(int ssl_error) {
+        if (ssl_error == SSL_ERROR_SSL &&
+            ERR_GET_REASON(ERR_peek_error()) != SSL_R_UNEXPECTED_EOF_WHILE_READING)
+            failed_ = true;
         client_done_ = true;
         read_wants_ = write_wants_ = 0;
     }
@@ -119,7 +133,7 @@ private:
             if (want == SSL_ERROR_WANT_WRITE) out_events |= POLLOUT;
         }
         short session_events = 0;
-        if (!session_done_ && to_client_.size() < limits::tls_relay_buffer) session_events |= POLLIN;
+        if (!session_done_ && queued_for_client() < limits::tls_relay_buffer) session_events |= POLLIN;
         if (!to_session_.empty() && !session_shut_) session_events |= POLLOUT;
         // A descriptor with nothing to wait for is left out (-1), or its
         // hang-up would wake poll at once, again and again.
@@ -140,11 +154,13 @@ private:
     int session_;
     std::string to_session_;
     std::string to_client_;
+    std::string writing_;  // handed to SSL_write_ex, unchanged until it succeeds
     int read_wants_ = SSL_ERROR_WANT_READ;
     int write_wants_ = 0;
     bool client_done_ = false;
     bool session_done_ = false;
     bool session_shut_ = false;
+    bool failed_ = false;
 };
 
 }  // namespace

@@ -13,7 +13,8 @@ namespace pop3d::session {
 // end of file). What the front read ahead after the login command went to
 // the monitor in the hand-over frame, as without TLS. idle_seconds bounds a relay that moves no
 // byte at all (the session enforces autologout itself; this is the
-// backstop should it hang). Returns the process exit status.
+// backstop should it hang). Returns the process exit status: 0 when the
+// relay ended because a side closed or left, 1 on a TLS failure or idle.
 int relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds);
 
 }  // namespace pop3d::session
