@@ -1,6 +1,8 @@
 #include "sessiond/tls_session.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,8 +44,25 @@ Status offer_tls(TlsSession& tls, const Config& config, int front_fd, const std:
     return send_frame(front_fd, frame->view());
 }
 
+namespace {
+
+bool same_file(int a, int b) {
+    struct stat sa, sb;
+    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace
+
 Status switch_to_relay(TlsSession& tls) {
     int relay = tls.relay_session_end.get();
+    // Under inetd stderr is the client's socket too: the session, which
+    // runs as the mailbox owner, must hold no descriptor of the TLS
+    // connection, so stderr becomes /dev/null.
+    if (same_file(STDERR_FILENO, STDIN_FILENO) || same_file(STDERR_FILENO, STDOUT_FILENO)) {
+        UniqueFd null(open("/dev/null", O_RDWR | O_CLOEXEC));
+        if (!null.valid() || dup2(null.get(), STDERR_FILENO) < 0)
+            return make_error(ErrorKind::temporary, std::string("stderr to /dev/null: ") + std::strerror(errno));
+    }
     if (dup2(relay, STDIN_FILENO) < 0 || dup2(relay, STDOUT_FILENO) < 0)
         return make_error(ErrorKind::temporary, std::string("dup2: ") + std::strerror(errno));
     tls.relay_session_end.reset();
