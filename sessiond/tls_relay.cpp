@@ -24,7 +24,7 @@ public:
             bool moved = false;
             moved |= session_to_client();
             moved |= client_to_session();
-            if (client_done_ && to_session_.empty() && !session_shut_) {
+            if ((client_done_ || client_closed_) && to_session_.empty() && !session_shut_) {
                 ::shutdown(session_, SHUT_WR);
                 session_shut_ = true;
             }
@@ -81,7 +81,7 @@ private:
 
     bool client_to_session() {
         bool moved = false;
-        if (!client_done_ && to_session_.size() < limits::tls_relay_buffer) {
+        if (!client_done_ && !client_closed_ && to_session_.size() < limits::tls_relay_buffer) {
             char buffer[chunk];
             ERR_clear_error();
             std::size_t n = 0;
@@ -91,10 +91,17 @@ private:
                 read_wants_ = 0;
             } else {
                 int e = SSL_get_error(ssl_, 0);
-                if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+                if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
                     read_wants_ = e;
-                else
+                } else if (e == SSL_ERROR_ZERO_RETURN) {
+                    // close_notify closes only the client's direction: the
+                    // session still answers (a QUIT sent with it gets its +OK).
+                    client_closed_ = true;
+                    read_wants_ = 0;
+                    moved = true;
+                } else {
                     client_gone(e);
+                }
                 moved = moved || client_done_;
             }
         }
@@ -157,7 +164,8 @@ private:
     std::string writing_;  // handed to SSL_write_ex, unchanged until it succeeds
     int read_wants_ = SSL_ERROR_WANT_READ;
     int write_wants_ = 0;
-    bool client_done_ = false;
+    bool client_done_ = false;    // the client left: nothing more either way
+    bool client_closed_ = false;  // the client sent close_notify: nothing more from it
     bool session_done_ = false;
     bool session_shut_ = false;
     bool failed_ = false;

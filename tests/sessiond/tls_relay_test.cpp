@@ -166,5 +166,39 @@ TEST(TlsRelay, ABadRecordEndsTheRelayWithAnError) {
     EXPECT_EQ(run.client_status, 0);
 }
 
+// A client that sends QUIT and close_notify together, then reads to the
+// end; exits 0 if the answer came.
+[[noreturn]] void quitting_client(int fd) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) != 1 || SSL_write(ssl, "QUIT\r\n", 6) != 6) _exit(2);
+    if (SSL_shutdown(ssl) < 0) _exit(2);
+    std::string got;
+    char buffer[256];
+    int n;
+    while ((n = SSL_read(ssl, buffer, sizeof buffer)) > 0) got.append(buffer, static_cast<std::size_t>(n));
+    _exit(got == "+OK bye\r\n" ? 0 : 1);
+}
+
+// A session that reads its input to the end, then answers QUIT.
+[[noreturn]] void answering_session(int fd) {
+    std::string got;
+    char buffer[256];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0) got.append(buffer, static_cast<std::size_t>(n));
+    if (got != "QUIT\r\n") _exit(1);
+    _exit(write(fd, "+OK bye\r\n", 9) == 9 ? 0 : 1);
+}
+
+// close_notify ends only what the client sends: the session's answer still
+// goes out (a QUIT with close_notify updates the maildrop and gets its +OK).
+TEST(TlsRelay, CloseNotifyStillGetsTheAnswer) {
+    RelayRun run = run_relay(quitting_client, answering_session);
+    EXPECT_EQ(run.relay_status, 0);
+    EXPECT_EQ(run.session_status, 0);
+    EXPECT_EQ(run.client_status, 0) << "the client did not get the session's answer";
+}
+
 }  // namespace
 }  // namespace pop3d::session
