@@ -86,8 +86,8 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
 // Waits a bounded time: the monitor cannot kill the front (the listener
 // keeps no CAP_KILL for it), and a front that does not exit after its socket
 // closed must not hold a root monitor. It keeps only what it already had.
-bool reap(pid_t pid) {
-    for (int waited = 0; waited <= limits::front_exit_millis; waited += 10) {
+bool reap(pid_t pid, int limit_millis = limits::front_exit_millis) {
+    for (int waited = 0; waited <= limit_millis; waited += 10) {
         int status = 0;
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -269,7 +269,13 @@ int run_session(SessionSetup& setup) {
         // The front sends what is left and ends when the relay closes.
         close(STDIN_FILENO);
         close(STDOUT_FILENO);
-        if (!reap(*front)) log::error("client %s: the TLS relay ended on an error", client.c_str());
+        // It may still be sending to a slow client, as long as its own idle
+        // bound allows; the maildrop and its locks are let go first.
+        maildrop->reset();
+        keeper->reset();
+        // autologout is at most 86400 s (config_keys.cpp), so this fits an int.
+        int relay_bound = static_cast<int>(config.server.autologout + limits::front_grace_seconds) * 1000;
+        if (!reap(*front, relay_bound)) log::error("client %s: the TLS relay ended on an error", client.c_str());
     }
     return 0;
 }
