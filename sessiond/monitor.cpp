@@ -102,6 +102,11 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
             log::error("client %s: %s; session ended", client, credentials.error().message.c_str());
             return end(std::move(result), "bad-frame");
         }
+        if (settings.require_tls && result.tls.empty()) {
+            // The front refuses these itself; a front that sends one is not ours.
+            log::error("client %s: credentials before TLS, which is required; session ended", client);
+            return end(std::move(result), "bad-frame");
+        }
         ++attempts;
         result.user = log::sanitize(credentials->user);
         auth::AuthRequest request;

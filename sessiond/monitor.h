@@ -34,6 +34,9 @@ struct MonitorSettings {
     unsigned front_timeout_seconds = 0;  // 0: no limit
     // The key for the one TLS signature (tls_monitor.h); null without TLS.
     TlsKeyHolder* tls_key = nullptr;
+    // [tls] require_tls applies to this client: credentials before TLS
+    // are refused here too, not only by the front.
+    bool require_tls = false;
 };
 
 struct MonitorResult {

@@ -196,6 +196,7 @@ int run_session(SessionSetup& setup) {
     settings.front_timeout_seconds = config.server.autologout + limits::front_grace_seconds;
     settings.policy = LoginPolicy{config.auth.min_uid, !as_root, geteuid(), config.mail.maildrop, config.mail.state_dir};
     settings.tls_key = tls->key.get();
+    settings.require_tls = front_settings.require_tls;
     MonitorResult result = converse_with_front(monitor_end.get(), verifier, settings);
     tls->key.reset();  // wiped before anything else happens, let alone a change of owner
     // Closing the socket ends a front still waiting; pop3d-auth goes before

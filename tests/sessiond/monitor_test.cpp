@@ -92,6 +92,18 @@ TEST_F(MonitorTest, GrantsALoginOnAcceptedVerdictAndHandover) {
     EXPECT_EQ(v[0].code, VerdictCode::accepted);
 }
 
+// Where TLS is required, a front that sends credentials before any TLS
+// start is not ours: nothing reaches the verifier.
+TEST_F(MonitorTest, RequiredTlsRefusesCredentialsBeforeTls) {
+    settings_.require_tls = true;
+    send_credentials("alice", "right");
+    send(*encode_handover(""));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_TRUE(verifier_.seen.empty());
+}
+
 // A compromised front that goes silent must not keep the root monitor alive.
 TEST_F(MonitorTest, SilentFrontEndsTheSessionAfterTheDeadline) {
     settings_.front_timeout_seconds = 1;
