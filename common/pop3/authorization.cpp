@@ -34,6 +34,13 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 const char* const tls_required = "TLS required: use STLS first";
+// Without STLS to offer (no TLS here, or only on the POP3S port) the client
+// is not sent to a command that would fail too.
+const char* const tls_required_no_stls = "TLS required, and this port offers no STLS: plaintext logins are refused";
+
+const char* tls_refusal(const AuthorizationOptions& options) {
+    return options.tls_configured ? tls_required : tls_required_no_stls;
+}
 
 AuthAction closing() {
     AuthAction action = reply(err("the session is over"));
@@ -143,7 +150,7 @@ AuthAction Authorization::handle(std::string_view line) {
     case Verb::rpop:
         return reply(err("RPOP is not supported (removed by RFC 1460)"));
     case Verb::user:
-        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_required));
+        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_refusal(options_)));
         user_ = std::move(command.name);
         phase_ = Phase::user_given;
         return reply(ok("send PASS"));
@@ -158,7 +165,7 @@ AuthAction Authorization::handle(std::string_view line) {
     }
     case Verb::apop: {
         if (options_.apop_timestamp.empty()) return reply(err("APOP is not available"));
-        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_required));
+        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_refusal(options_)));
         CredentialRequest request;
         request.method = CredentialRequest::Method::apop;
         request.user = std::move(command.name);
@@ -168,7 +175,7 @@ AuthAction Authorization::handle(std::string_view line) {
         return check(std::move(request));
     }
     case Verb::auth:
-        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_required));
+        if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_refusal(options_)));
         if (command.name.empty()) return reply(ok("SASL mechanisms follow") + "PLAIN\r\n.\r\n");
         if (!iequals(command.name, "PLAIN")) return reply(err("unsupported SASL mechanism"));
         if (command.has_initial_response) return plain_credentials(command.secret.view());

@@ -242,6 +242,21 @@ TEST(Authorization, RequiredTlsRefusesCredentialsUntilActive) {
     EXPECT_EQ(auth.on_line("PASS x").kind, Kind::check_credentials);
 }
 
+// Where plaintext is refused and there is no STLS to offer, the refusal
+// does not send the client to STLS (which would answer "not available").
+TEST(Authorization, RequiredTlsWithoutStlsDoesNotPointToStls) {
+    AuthorizationOptions o = plain_options();
+    o.require_tls = true;
+    Authorization auth(o);
+    std::string refusal = auth.on_line("USER alice").reply;
+    EXPECT_TRUE(starts(refusal, "-ERR [AUTH]")) << refusal;
+    EXPECT_EQ(refusal.find("use STLS"), std::string::npos) << refusal;
+    EXPECT_TRUE(starts(auth.on_line("STLS").reply, "-ERR")) << "no STLS here";
+    o.tls_configured = true;
+    Authorization with_stls(o);
+    EXPECT_NE(with_stls.on_line("USER alice").reply.find("use STLS"), std::string::npos);
+}
+
 TEST(Authorization, ImplicitTlsNeedsNoStls) {
     AuthorizationOptions o = plain_options();
     o.tls_configured = true;
