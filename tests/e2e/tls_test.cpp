@@ -3,12 +3,17 @@
 // relay, and where the private key is (and is not) in memory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
@@ -460,57 +465,120 @@ TEST_F(TlsRequired, NoCredentialsBeforeTlsAndAllAfter) {
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }
 
-// Whether the process's memory holds `needle` (read as root through
-// /proc/PID/mem, every readable mapping).
-bool memory_holds(pid_t pid, const std::string& needle) {
-    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-    int mem = open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
-    if (mem < 0) return false;
-    bool found = false;
-    std::string line;
-    while (!found && std::getline(maps, line)) {
-        unsigned long start = 0, end = 0;
-        char perms[5] = {};
-        if (sscanf(line.c_str(), "%lx-%lx %4s", &start, &end, perms) != 3 || perms[0] != 'r') continue;
-        if (line.find("[vvar]") != std::string::npos || end - start > (1UL << 30)) continue;
-        std::string region(end - start, '\0');
-        ssize_t n = pread(mem, region.data(), region.size(), static_cast<off_t>(start));
-        if (n <= 0) continue;
-        region.resize(static_cast<std::size_t>(n));
-        found = region.find(needle) != std::string::npos;
+// A process's memory as root reads it through /proc/PID/mem, every readable
+// mapping. A scan that reads nothing fails the test: a "not found" must
+// come from memory that was read.
+class MemoryScan {
+public:
+    explicit MemoryScan(pid_t pid) : pid_(pid) {
+        std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+        int mem = open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+        if (!maps || mem < 0) {
+            ADD_FAILURE() << "cannot read the memory of pid " << pid << ": " << std::strerror(errno);
+            if (mem >= 0) close(mem);
+            return;
+        }
+        std::size_t read_total = 0;
+        std::string line;
+        while (std::getline(maps, line)) {
+            unsigned long start = 0, end = 0;
+            char perms[5] = {};
+            if (sscanf(line.c_str(), "%lx-%lx %4s", &start, &end, perms) != 3 || perms[0] != 'r') continue;
+            if (line.find("[vvar]") != std::string::npos || end - start > (1UL << 30)) continue;
+            std::string region(end - start, '\0');
+            ssize_t n = pread(mem, region.data(), region.size(), static_cast<off_t>(start));
+            if (n <= 0) continue;  // e.g. a guard page; the total below must still be real
+            region.resize(static_cast<std::size_t>(n));
+            read_total += region.size();
+            regions_.push_back(std::move(region));
+        }
+        close(mem);
+        if (read_total == 0) ADD_FAILURE() << "read no memory at all of pid " << pid;
     }
-    close(mem);
-    return found;
+    bool holds(const std::string& needle) const {
+        for (const std::string& r : regions_)
+            if (r.find(needle) != std::string::npos) return true;
+        return false;
+    }
+    // The private number in either byte order: big-endian as in the key
+    // file, little-endian as OpenSSL keeps a bignum's words on this machine.
+    bool holds_number(const std::string& number) const {
+        return holds(number) || holds(std::string(number.rbegin(), number.rend()));
+    }
+    pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_;
+    std::vector<std::string> regions_;
+};
+
+// The certificate's SubjectPublicKeyInfo (DER), which a process that parsed
+// the certificate holds: OpenSSL keeps the signed part's encoding.
+std::string public_key_der(const std::string& cert_pem) {
+    BIO* bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
+    X509* cert = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    std::string der;
+    if (cert) {
+        unsigned char* out = nullptr;
+        int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &out);
+        if (n > 0) der.assign(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+        OPENSSL_free(out);
+        X509_free(cert);
+    }
+    return der;
 }
 
-// The private number in either byte order: big-endian as in the key file,
-// little-endian as OpenSSL keeps a bignum's words on this machine.
-bool memory_holds_number(pid_t pid, const std::string& number) {
-    std::string reversed(number.rbegin(), number.rend());
-    return memory_holds(pid, number) || memory_holds(pid, reversed);
+// One full base64 line from the middle of a PEM file.
+std::string pem_body_line(const std::string& pem) {
+    std::istringstream in(pem);
+    std::string line;
+    std::vector<std::string> body;
+    while (std::getline(in, line))
+        if (line.size() == 64) body.push_back(line);
+    return body.empty() ? std::string() : body[body.size() / 2];
 }
 
 class TlsKeyMemory : public Tls, public ::testing::WithParamInterface<KeyKind> {};
 
 TEST_P(TlsKeyMemory, TheKeyIsInTheMonitorBeforeLoginAndNowhereElse) {
     certs->use(GetParam());
-    const std::string& secret = certs->of(GetParam()).secret_number;
+    const TestCert& cert = certs->of(GetParam());
+    const std::string& secret = cert.secret_number;
     ASSERT_GE(secret.size(), 30u);
+    const std::string public_key = public_key_der(cert.cert_pem);
+    ASSERT_GE(public_key.size(), 60u);
+    const std::string key_line = pem_body_line(cert.key_pem);
+    ASSERT_EQ(key_line.size(), 64u);
     TlsClient c("127.0.0.1", port());
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     SessionProcesses p = processes_of_the_one_session(daemon_->pid());
     ASSERT_GT(p.front, 0);
-    // The greeting comes after the monitor read the key.
-    EXPECT_TRUE(memory_holds_number(p.monitor, secret)) << "the test cannot see the key where it is";
-    EXPECT_FALSE(memory_holds_number(p.front, secret));
+    {
+        // The greeting comes after the monitor read the key, and after the
+        // front made its TLS context from the certificate.
+        MemoryScan monitor(p.monitor), front(p.front);
+        EXPECT_TRUE(monitor.holds_number(secret)) << "the test cannot see the key where it is";
+        EXPECT_TRUE(front.holds(public_key)) << "the test cannot see the certificate in the front";
+        EXPECT_FALSE(front.holds_number(secret));
+        EXPECT_FALSE(front.holds(key_line));
+    }
     c.send("STLS\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_TRUE(c.start_tls()) << c.error();
     c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    EXPECT_FALSE(memory_holds_number(p.front, secret));
-    EXPECT_FALSE(memory_holds_number(p.monitor, secret)) << "the session, now the mailbox owner";
+    {
+        MemoryScan front(p.front), session(p.monitor);
+        EXPECT_TRUE(front.holds(public_key)) << "the test cannot see the certificate in the relay";
+        EXPECT_FALSE(front.holds_number(secret));
+        EXPECT_FALSE(front.holds(key_line));
+        // The session as the mailbox owner holds the maildrop's index and the user.
+        EXPECT_TRUE(session.holds(alice())) << "the test cannot see the session's own data";
+        EXPECT_FALSE(session.holds_number(secret)) << "the session, now the mailbox owner";
+        EXPECT_FALSE(session.holds(key_line)) << "the session, now the mailbox owner";
+    }
     c.send("QUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }
