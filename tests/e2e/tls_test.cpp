@@ -357,6 +357,51 @@ TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
     EXPECT_EQ(c.line(), "<eof>");
 }
 
+// A client that reads slowly and then stops for a while: the session has
+// ended (its summary is logged) while the front still holds replies for
+// the client. The session waits for the front as long as the relay may
+// take, without a spurious error.
+TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
+    std::string body;
+    const std::string line(76, 'x');
+    while (body.size() < 24 * 1024 * 1024) body += line + "\n";
+    ASSERT_TRUE(accounts_->alice().write_maildrop("From sender@example.org Mon Nov 23 10:00:00 2026\n"
+                                                  "Subject: large\n\n" + body + "\n"));
+    const std::string summary = "session: user=\"p3s-alice\"";
+    const std::size_t summaries_before = count(daemon_->log(), summary);
+    TlsClient c("127.0.0.1", tls_port);
+    ASSERT_TRUE(c.start_tls()) << c.error();
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    c.send("RETR 1\r\nQUIT\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    // Read slowly (so that every buffer on the way stays full) until the
+    // session has ended; then stop reading for longer than 2 s.
+    bool ended_before_the_end = false;
+    std::string got;
+    for (int i = 0; i < 1000000 && got != "." && got.rfind("<", 0) != 0; ++i) {
+        got = c.line();
+        if (i % 2000 != 0) continue;
+        if (count(daemon_->log(), summary) > summaries_before) {
+            ended_before_the_end = true;
+            break;
+        }
+        usleep(20 * 1000);
+    }
+    ASSERT_TRUE(ended_before_the_end) << "the session did not end while the front still had data; last line: "
+                                      << got;
+    sleep(3);
+    std::size_t lines = 0;
+    while ((got = c.line()) != "." && got.rfind("<", 0) != 0 && lines < 1000000) ++lines;
+    EXPECT_EQ(got, ".");
+    EXPECT_EQ(c.line().rfind("+OK", 0), 0u) << "the answer to QUIT";
+    ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
+    EXPECT_EQ(daemon_->log().find("did not exit"), std::string::npos) << daemon_->log();
+    EXPECT_EQ(daemon_->log().find("relay ended on an error"), std::string::npos) << daemon_->log();
+}
+
 // Under inetd, pop3d-session -T (the shipped pop3s line) starts with the
 // handshake, as the listener's tls_listen sessions do.
 TEST_F(Tls, InetdPop3sWithDashT) {
