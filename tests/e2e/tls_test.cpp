@@ -367,12 +367,12 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
     while (body.size() < 24 * 1024 * 1024) body += line + "\n";
     ASSERT_TRUE(accounts_->alice().write_maildrop("From sender@example.org Mon Nov 23 10:00:00 2026\n"
                                                   "Subject: large\n\n" + body + "\n"));
-    const std::string summary = "session: user=\"p3s-alice\"";
+    const std::string summary = "session: user=\"" + alice() + "\"";
     const std::size_t summaries_before = count(daemon_->log(), summary);
     TlsClient c("127.0.0.1", tls_port);
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\n");
+    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("RETR 1\r\nQUIT\r\n");
@@ -444,7 +444,7 @@ TEST_F(Tls, UnderInetdTheSessionHoldsNoDescriptorOfTheClient) {
     TlsClient c("127.0.0.1", inetd_port);
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send(std::string("USER p3s-alice\r\nPASS ") + alice_password + "\r\n");
+    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     SessionProcesses p = processes_of_the_one_session(inetd.pid());
