@@ -235,7 +235,7 @@ BENCH_LOADGEN := $(BUILD)/bench/loadgen
 
 $(BENCH_LOADGEN): $(BENCH_OBJS)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ -pthread
+	$(CXX) $(LDFLAGS) -o $@ $^ -pthread -lssl -lcrypto
 
 .PHONY: bench bench-loadgen
 bench-loadgen: $(BENCH_LOADGEN)

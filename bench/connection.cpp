@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "bench/tls_client.h"
+
 namespace bench {
 
 std::string write_all(int fd, const char* bytes, std::size_t length) {
@@ -25,18 +27,21 @@ std::string write_all(int fd, const char* bytes, std::size_t length) {
 Connection::Connection(int fd) : fd_(fd), buf_(kLineBuffer) {}
 
 Connection::~Connection() {
+    tls_.reset();
     if (fd_ >= 0) ::close(fd_);
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : fd_(other.fd_), buf_(std::move(other.buf_)), begin_(other.begin_), end_(other.end_) {
+    : fd_(other.fd_), tls_(std::move(other.tls_)), buf_(std::move(other.buf_)), begin_(other.begin_), end_(other.end_) {
     other.fd_ = -1;
 }
 
 Connection& Connection::operator=(Connection&& other) noexcept {
     if (this != &other) {
+        tls_.reset();
         if (fd_ >= 0) ::close(fd_);
         fd_ = other.fd_;
+        tls_ = std::move(other.tls_);
         buf_ = std::move(other.buf_);
         begin_ = other.begin_;
         end_ = other.end_;
@@ -67,7 +72,10 @@ std::string Connection::connect_loopback(int port, Connection* out) {
     return "";
 }
 
+std::string Connection::start_tls() { return TlsClient::handshake(fd_, &tls_); }
+
 std::string Connection::send(std::string_view bytes) {
+    if (tls_) return tls_->write_all(bytes.data(), bytes.size());
     return write_all(fd_, bytes.data(), bytes.size());
 }
 
@@ -78,6 +86,13 @@ std::string Connection::fill() {
         begin_ = 0;
     }
     if (end_ == buf_.size()) return "server line longer than " + std::to_string(kLineBuffer);
+    if (tls_) {
+        std::size_t got = 0;
+        if (std::string e = tls_->read(buf_.data() + end_, buf_.size() - end_, &got); !e.empty())
+            return e;
+        end_ += got;
+        return "";
+    }
     for (;;) {
         ssize_t n = ::recv(fd_, buf_.data() + end_, buf_.size() - end_, 0);
         if (n > 0) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "bench/manifest.h"
 
 namespace bench {
+
+class TlsClient;
 
 constexpr std::size_t kLineBuffer = 1 << 20;  // longest line accepted, CRLF included
 constexpr int kIoTimeoutSeconds = 120;        // no scenario waits longer for one reply
@@ -24,6 +27,9 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     static std::string connect_loopback(int port, Connection* out);
+    // Implicit TLS (POP3S): handshakes before the greeting; every later
+    // read and write goes through it.
+    std::string start_tls();
 
     std::string send(std::string_view bytes);
     // A line without its CRLF; valid until the next read.
@@ -43,6 +49,7 @@ public:
 private:
     std::string fill();
     int fd_;
+    std::unique_ptr<TlsClient> tls_;
     std::vector<char> buf_;
     std::size_t begin_ = 0, end_ = 0;
 };

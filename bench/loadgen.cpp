@@ -4,10 +4,16 @@
 //   loadgen gen --seed S --count N --bytes B --mbox F --manifest F
 //   loadgen login --port P --users a,b,.. --password W --concurrency C --seconds T [--expect N]
 //   loadgen retr --port P --users U --password W --manifest F --mbox F [--delete]
+//                [--cpu-root PID [--relay-user NAME]]
 //   loadgen open --port P --users U --password W --expect N
 //   loadgen dele1 --port P --users U --password W --expect N
 //   loadgen pss --port P --users a,b,.. --password W --root-pid PID
 //   loadgen loopback --port P --manifest F --mbox F
+//
+// Any scenario but gen and loopback takes --tls: implicit TLS (POP3S), a full
+// handshake for every connection. retr with --cpu-root also reports the CPU
+// the server's processes (descendants of PID) spent during the RETRs, and
+// with --relay-user that of those running as NAME (the TLS relay).
 //
 // Prints one line of key=value pairs. Exit status: 0 a figure, 1 a failure
 // (a wrong byte, an unexpected reply, no server), 2 bad usage, 3 the server
@@ -33,8 +39,8 @@ bool parse_options(int argc, char** argv, Options* out) {
     for (int i = 2; i < argc; ++i) {
         std::string key = argv[i];
         if (key.rfind("--", 0) != 0) return false;
-        if (key == "--delete") {
-            (*out)["delete"] = "1";
+        if (key == "--delete" || key == "--tls") {
+            (*out)[key.substr(2)] = "1";
             continue;
         }
         if (i + 1 >= argc) return false;
@@ -92,6 +98,9 @@ int main(int argc, char** argv) {
     if (number(o, "port", &port)) target.port = static_cast<int>(port);
     target.users = split_users(text(o, "users"));
     target.password = text(o, "password");
+    target.tls = o.count("tls") != 0;
+    if (number(o, "cpu-root", &value)) target.cpu_root_pid = static_cast<int>(value);
+    target.relay_user = text(o, "relay-user");
     long long expect = -1;
     number(o, "expect", &expect);
     std::string line;

@@ -11,16 +11,22 @@
 namespace bench {
 namespace {
 
-int parent_of(int pid) {
+// The fields of /proc/PID/stat after the command name (state first).
+bool stat_fields(int pid, std::vector<std::string>* fields) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::size_t close = stat.rfind(')');
-    if (close == std::string::npos) return -1;
+    if (close == std::string::npos) return false;
     std::istringstream rest(stat.substr(close + 1));
-    char state;
-    int ppid = -1;
-    rest >> state >> ppid;
-    return ppid;
+    std::string field;
+    while (rest >> field) fields->push_back(field);
+    return true;
+}
+
+int parent_of(int pid) {
+    std::vector<std::string> f;
+    if (!stat_fields(pid, &f) || f.size() < 2) return -1;
+    return std::atoi(f[1].c_str());
 }
 
 }  // namespace
@@ -57,6 +63,32 @@ long pss_kib(int pid) {
             long kib = -1;
             in >> kib;
             return kib;
+        }
+        std::string rest;
+        std::getline(in, rest);
+    }
+    return -1;
+}
+
+}  // namespace bench
+
+namespace bench {
+
+long long cpu_ticks(int pid) {
+    // utime and stime: fields 14 and 15 of stat, indices 11 and 12 after the name.
+    std::vector<std::string> f;
+    if (!stat_fields(pid, &f) || f.size() < 13) return -1;
+    return std::atoll(f[11].c_str()) + std::atoll(f[12].c_str());
+}
+
+long uid_of(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string key;
+    while (in >> key) {
+        if (key == "Uid:") {
+            long uid = -1;
+            in >> uid;
+            return uid;
         }
         std::string rest;
         std::getline(in, rest);

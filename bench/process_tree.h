@@ -10,5 +10,9 @@ namespace bench {
 std::set<int> descendants_of(int root);
 // Pss of one process in KiB from /proc/PID/smaps_rollup; -1 when it is gone.
 long pss_kib(int pid);
+// CPU time (utime + stime) of one process in clock ticks; -1 when it is gone.
+long long cpu_ticks(int pid);
+// The real uid of one process; -1 when it is gone.
+long uid_of(int pid);
 
 }  // namespace bench

@@ -28,6 +28,12 @@ ROWS = [
     ("m4", "quit_s", "M4 DELE 1 + QUIT, 256 MiB", "s", False, (0.5, "<=")),
     ("m5", "session_s", "M5 RETR+DELE 2,000 msgs + QUIT", "s", False, (0.6, "<=")),
     ("m6", "pss_kib_per_session", "M6 PSS per idle session", "KiB", False, (0.45, "<=")),
+    ("t1-c1", "sessions_per_s", "T1 POP3S logins/s, SHA-512, 1 client", "/s", True, None),
+    ("t1-c8", "sessions_per_s", "T1 POP3S logins/s, SHA-512, 8 clients", "/s", True, (2.0, ">=")),
+    ("t2", "mib_per_s", "T2 POP3S RETR all of 256 MiB", "MiB/s", True, (1.5, ">=")),
+    ("t2", "relay_cpu_ms_per_mib", "T2 CPU of the TLS relay per MiB sent", "ms/MiB", False, None),
+    ("t2", "server_cpu_ms_per_mib", "T2 CPU of all the server's processes per MiB sent", "ms/MiB",
+     False, None),
 ]
 
 
@@ -66,13 +72,15 @@ def fmt(value, unit):
 
 def cell(runs, problems, server, scenario, key, unit):
     problem = problems.get((server, scenario)) or problems.get((server, "all"))
+    if not problem and scenario.startswith("t"):
+        problem = problems.get((server, "tls"))
     if problem and problem[0] == "fail":
         return "FAILED"
     value = median(runs, server, scenario, key)
     if value is None:
         return "n/a"
     text = fmt(value, unit)
-    if scenario.startswith("m1"):
+    if scenario.startswith(("m1", "t1")):
         p50 = median(runs, server, scenario, "p50_ms")
         p99 = median(runs, server, scenario, "p99_ms")
         text += f" (p50 {p50:.1f} / p99 {p99:.1f} ms)"
@@ -144,6 +152,13 @@ def main():
                "M5: connect to the +OK of QUIT, 2,000 messages (32 MiB), cache built likewise; then "
                "checked empty. M6: Pss from /proc/PID/smaps_rollup of every process that appears "
                "for 8 idle logged-in sessions (for popa3d its socat child), per session.")
+    out.append("T1, T2: M1 (SHA-512) and M2 over implicit TLS (POP3S), against a second Dovecot "
+               "(ssl = required, a pop3s listener) and a second pop3d (tls_listen) serving only "
+               "POP3S with the same ECDSA P-256 certificate, made by the run; a full handshake "
+               "per connection (OpenSSL client, no session resumption). CPU: utime+stime from "
+               "/proc/PID/stat of the server's processes across the RETRs of T2, per MiB sent; "
+               "the TLS relay is pop3d's front (user pop3d) and Dovecot's pop3-login proxy "
+               "(user dovenull).")
     sizes = []
     for name, label in [("big", "M2/M4"), ("huge", "M3"), ("dd", "M5")]:
         try:

@@ -10,6 +10,10 @@
 # instead of its default; the table says so), SCENARIOS (only these, e.g.
 # "m4" or "m2 m4": a quick before/after of one change; the table then goes to
 # bench/results/selected-*.md, latest.md is left alone).
+# TLS (t1, t2): a second Dovecot (:12120) and a second pop3d (:12122), each
+# serving only POP3S with one ECDSA P-256 certificate made here with the
+# openssl CLI, so that the plain scenarios' servers stay exactly as they
+# were; popa3d has no TLS.
 # Every process it starts is recorded by pid and stopped on exit.
 set -euo pipefail
 
@@ -33,6 +37,8 @@ PORT_DOVECOT=12110
 PORT_POPA3D=12111
 PORT_POP3D=12112
 PORT_LOOPBACK=12199
+PORT_DOVECOT_TLS=12120
+PORT_POP3D_TLS=12122
 SERVERS=(dovecot popa3d pop3d)
 
 want() {  # scenario: whether SCENARIOS (empty: all) names it
@@ -150,7 +156,7 @@ setup_users() {
     check_hash p3b-y0 '$y$'
     mkdir -p "$DATA"
     generate small 1 20 $((256 << 10))
-    if want m2 || want m4; then generate big 2 4000 $(((256 - 3) << 20)); fi
+    if want m2 || want m4 || want t2; then generate big 2 4000 $(((256 - 3) << 20)); fi
     if want m3; then generate huge 3 50000 $(((512 - 26) << 20)); fi
     if want m5; then generate dd 4 2000 $((32 << 20)); fi
     for u in "${SMALL_USERS_SHA[@]}" "${SMALL_USERS_YES[@]}"; do
@@ -242,7 +248,118 @@ EOF
     PID[pop3d]=$!
     wait_port "$PORT_POP3D" "${PID[pop3d]}" || { WHY[pop3d]="pop3d did not listen: $(tail -c 300 "$d/stdout")"; return 1; }
 }
-port_of() { case $1 in dovecot) echo $PORT_DOVECOT;; popa3d) echo $PORT_POPA3D;; pop3d) echo $PORT_POP3D;; esac; }
+# ---- the same two servers again, serving only POP3S ----------------------------
+want_tls() { want t1 || want t2; }
+make_certificate() {  # an ECDSA P-256 key and its self-signed certificate
+    local d=$RUN/tls
+    install -d -m 0700 "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=127.0.0.1 -keyout "$d/key.pem" -out "$d/cert.pem" 2>"$d/openssl.log" ||
+        die "openssl could not make the certificate: $(cat "$d/openssl.log")"
+    chmod 0600 "$d/key.pem"
+    chmod 0644 "$d/cert.pem"
+}
+start_dovecot_tls() {
+    local d=$RUN/dovecot-tls
+    mkdir -p "$d/base" "$d/state"
+    # As start_dovecot, plus TLS: ssl = required, one pop3s listener; the
+    # Debian default ssl_dh only for DHE, which an ECDSA handshake never uses.
+    cat >"$d/dovecot.conf" <<EOF
+base_dir = $d/base
+state_dir = $d/state
+instance_name = p3b-dovecot-tls
+protocols = pop3
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <$RUN/tls/cert.pem
+ssl_key = <$RUN/tls/key.pem
+$([ -r /usr/share/dovecot/dh.pem ] && echo "ssl_dh = </usr/share/dovecot/dh.pem")
+disable_plaintext_auth = no
+auth_mechanisms = plain
+log_path = $d/dovecot.log
+mail_location = mbox:~/mail:INBOX=/var/mail/%u:INDEX=~/.dovecot-index
+mail_privileged_group = mail
+first_valid_uid = 1000
+passdb {
+  driver = pam
+}
+userdb {
+  driver = passwd
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = $PORT_DOVECOT_TLS
+    ssl = yes
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+EOF
+    dovecot -F -c "$d/dovecot.conf" >"$d/stdout" 2>&1 &
+    PID[dovecot-tls]=$!
+    wait_port "$PORT_DOVECOT_TLS" "${PID[dovecot-tls]}" ||
+        { WHY[dovecot-tls]="did not listen: $(tail -c 300 "$d/stdout" "$d/dovecot.log" 2>/dev/null)"; return 1; }
+}
+start_pop3d_tls() {
+    [ -x "$POP3D" ] || { WHY[pop3d-tls]="build/bin/pop3d was not built"; return 1; }
+    local d=$RUN/pop3d-tls
+    mkdir -p "$d"
+    cat >"$d/pop3d.conf" <<EOF
+[server]
+tls_listen = 127.0.0.1:$PORT_POP3D_TLS
+max_sessions = 500
+max_sessions_per_ip = 100
+pid_file = $d/pop3d.pid
+[auth]
+backends = shadow
+[mail]
+maildrop = /var/mail/%u
+state_dir = %h/.pop3d
+${POP3D_LOCKING:+locking = $POP3D_LOCKING}
+[tls]
+cert = $RUN/tls/cert.pem
+key = $RUN/tls/key.pem
+EOF
+    "$POP3D" -t -f "$d/pop3d.conf" >/dev/null 2>"$d/check" ||
+        { WHY[pop3d-tls]="configuration refused: $(tail -c 300 "$d/check")"; return 1; }
+    "$POP3D" -F -f "$d/pop3d.conf" >"$d/stdout" 2>&1 &
+    PID[pop3d-tls]=$!
+    wait_port "$PORT_POP3D_TLS" "${PID[pop3d-tls]}" ||
+        { WHY[pop3d-tls]="pop3d did not listen: $(tail -c 300 "$d/stdout")"; return 1; }
+}
+probe_tls() {  # server (dovecot or pop3d): one POP3S login and STAT
+    local out
+    if out=$("$LOADGEN" open --tls --port "$(port_of "$1-tls")" --users p3b-s0 --password "$PASSWORD" \
+            --expect "$(count_of small)" 2>&1); then
+        AVAILABLE[$1-tls]=1
+    else
+        AVAILABLE[$1-tls]=0
+        WHY[$1-tls]="does not serve mail over TLS: ${out//$'\n'/ }"
+    fi
+}
+start_tls_servers() {
+    local s
+    make_certificate
+    for s in dovecot pop3d; do
+        AVAILABLE[$s-tls]=0
+        if "start_${s}_tls"; then probe_tls "$s"; fi
+        [ "${AVAILABLE[$s-tls]}" = 1 ] ||
+            { say "$s TLS: not available (${WHY[$s-tls]})"; echo "0 $s tls na ${WHY[$s-tls]}" >>"$RAW"; }
+    done
+    echo "0 popa3d tls na popa3d has no TLS" >>"$RAW"
+}
+port_of() { case $1 in dovecot) echo $PORT_DOVECOT;; popa3d) echo $PORT_POPA3D;; pop3d) echo $PORT_POP3D;;
+    dovecot-tls) echo $PORT_DOVECOT_TLS;; pop3d-tls) echo $PORT_POP3D_TLS;; esac; }
 
 probe() {  # server: one login and STAT decide whether it serves mail
     local out
@@ -302,8 +419,8 @@ run_server() {  # rep server
     restore p3b-big big
     drop_caches_of p3b-big
     "$LOADGEN" open "${common[@]}" --users p3b-big --expect "$(count_of big)" >/dev/null 2>&1 || true
-    fi
     record "$rep" "$s" m4 -- dele1 "${common[@]}" --users p3b-big --expect "$(count_of big)"
+    fi
 
     # M3: first open of a changed file with no cache, then the second open.
     if want m3; then restore p3b-huge huge
@@ -319,17 +436,37 @@ run_server() {  # rep server
     restore p3b-dd dd
     drop_caches_of p3b-dd
     "$LOADGEN" open "${common[@]}" --users p3b-dd --expect "$(count_of dd)" >/dev/null 2>&1 || true
-    fi
     record "$rep" "$s" m5 -- retr "${common[@]}" --users p3b-dd --delete \
         --manifest "$DATA/dd.manifest" --mbox "$DATA/dd.mbox"
+    fi
 
     record "$rep" "$s" m6 -- pss "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
         --root-pid "${PID[$s]}"
 }
 
+# T1: M1's SHA-512 logins over POP3S, a full handshake each; T2: M2 over
+# POP3S, with the CPU the server spent, in all and in its TLS relay (pop3d:
+# the front, user pop3d; Dovecot: the pop3-login proxy, user dovenull).
+run_tls_server() {  # rep server (dovecot or pop3d)
+    local rep=$1 s=$2 relay
+    local common=(--tls --port "$(port_of "$s-tls")" --password "$PASSWORD")
+    case $s in dovecot) relay=dovenull;; pop3d) relay=pop3d;; esac
+    say "rep $rep: $s over TLS"
+    record "$rep" "$s" t1-c1 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
+        --concurrency 1 --seconds "$M1_SECONDS" --expect "$(count_of small)"
+    record "$rep" "$s" t1-c8 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
+        --concurrency 8 --seconds "$M1_SECONDS" --expect "$(count_of small)"
+    if want t2; then restore p3b-big big
+    drop_caches_of p3b-big
+    record "$rep" "$s" t2 -- retr "${common[@]}" --users p3b-big \
+        --manifest "$DATA/big.manifest" --mbox "$DATA/big.mbox" \
+        --cpu-root "${PID[$s-tls]}" --relay-user "$relay"
+    fi
+}
+
 # ---- main ----------------------------------------------------------------------
 START=$(date +%s)
-for port in $PORT_DOVECOT $PORT_POPA3D $PORT_POP3D $PORT_LOOPBACK; do
+for port in $PORT_DOVECOT $PORT_POPA3D $PORT_POP3D $PORT_LOOPBACK $PORT_DOVECOT_TLS $PORT_POP3D_TLS; do
     ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "127.0.0.1:$port is in use"
 done
 install_missing
@@ -343,6 +480,10 @@ for s in "${SERVERS[@]}"; do
     [ "${AVAILABLE[$s]}" = 1 ] || { say "$s: not available (${WHY[$s]})"; echo "0 $s all na ${WHY[$s]}" >>"$RAW"; }
 done
 [ "${AVAILABLE[dovecot]}" = 1 ] || die "Dovecot must serve mail: ${WHY[dovecot]}"
+if want_tls; then
+    start_tls_servers
+    [ "${AVAILABLE[dovecot-tls]}" = 1 ] || die "Dovecot must serve mail over TLS: ${WHY[dovecot-tls]}"
+fi
 
 for rep in $(seq "$REPS"); do
     record "$rep" loopback m2 -- loopback --port "$PORT_LOOPBACK" \
@@ -350,6 +491,11 @@ for rep in $(seq "$REPS"); do
     for s in "${SERVERS[@]}"; do
         [ "${AVAILABLE[$s]}" = 1 ] && run_server "$rep" "$s"
     done
+    if want_tls; then
+        for s in dovecot pop3d; do
+            [ "${AVAILABLE[$s-tls]}" = 1 ] && run_tls_server "$rep" "$s"
+        done
+    fi
 done
 
 ELAPSED=$(( $(date +%s) - START ))

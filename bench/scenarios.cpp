@@ -4,8 +4,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <thread>
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include "bench/connection.h"
 #include "bench/process_tree.h"
@@ -40,6 +44,8 @@ std::string parse_stat(std::string_view reply, std::int64_t* count, std::uint64_
 // Connects and logs in; a refusal is reported with the server's words.
 std::string login(const Target& t, const std::string& user, Connection* conn) {
     if (std::string e = Connection::connect_loopback(t.port, conn); !e.empty()) return e;
+    if (t.tls)
+        if (std::string e = conn->start_tls(); !e.empty()) return e;
     if (std::string e = conn->expect_ok(); !e.empty()) return "greeting: " + e;
     if (std::string e = conn->command("USER " + user); !e.empty()) return e;
     if (std::string e = conn->command("PASS " + t.password); !e.empty()) return "refused: " + e;
@@ -61,6 +67,40 @@ double percentile(std::vector<double>& v, double p) {
     std::sort(v.begin(), v.end());
     std::size_t rank = static_cast<std::size_t>(p * static_cast<double>(v.size()) + 0.999999);
     return v[std::min(v.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+// CPU ticks of root and of each of its descendants, by pid.
+std::map<int, long long> cpu_of_tree(int root) {
+    std::map<int, long long> ticks;
+    std::set<int> pids = descendants_of(root);
+    pids.insert(root);
+    for (int pid : pids)
+        if (long long t = cpu_ticks(pid); t >= 0) ticks[pid] = t;
+    return ticks;
+}
+
+// What the server's processes spent between two snapshots: all of them, and
+// those running as relay_uid (-1: none). Processes that came or went between
+// the snapshots are not counted (a retrieval starts and ends none).
+struct CpuSpent {
+    double all_s = 0, relay_s = 0;
+    int relay_processes = 0;
+};
+CpuSpent cpu_between(const std::map<int, long long>& before, const std::map<int, long long>& after,
+                     long relay_uid) {
+    static const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    CpuSpent spent;
+    for (const auto& [pid, t] : after) {
+        auto it = before.find(pid);
+        if (it == before.end()) continue;
+        double s = static_cast<double>(t - it->second) * tick;
+        spent.all_s += s;
+        if (relay_uid >= 0 && uid_of(pid) == relay_uid) {
+            spent.relay_s += s;
+            ++spent.relay_processes;
+        }
+    }
+    return spent;
 }
 
 }  // namespace
@@ -153,9 +193,30 @@ std::string run_retrieve_all(const Target& t, const Maildrop& drop, bool delete_
     if (octets != drop.manifest.total_wire_octets())
         return "STAT says " + std::to_string(octets) + " octets, expected " +
                std::to_string(drop.manifest.total_wire_octets());
+    long relay_uid = -1;
+    if (!t.relay_user.empty()) {
+        const passwd* pw = getpwnam(t.relay_user.c_str());
+        if (pw == nullptr) return "no user " + t.relay_user;
+        relay_uid = static_cast<long>(pw->pw_uid);
+    }
+    std::map<int, long long> cpu_before;
+    if (t.cpu_root_pid > 0) cpu_before = cpu_of_tree(t.cpu_root_pid);
     double retr_seconds = 0;
     if (std::string e = retrieve_checked(conn, drop, delete_each, &retr_seconds); !e.empty())
         return e;
+    std::string cpu;
+    if (t.cpu_root_pid > 0) {
+        CpuSpent spent = cpu_between(cpu_before, cpu_of_tree(t.cpu_root_pid), relay_uid);
+        double mib = drop.manifest.total_wire_octets() / kMiB;
+        cpu = fmt(" server_cpu_s=%.2f", spent.all_s) +
+              fmt(" server_cpu_ms_per_mib=%.2f", 1e3 * spent.all_s / mib);
+        if (relay_uid >= 0) {
+            if (spent.relay_processes == 0) return "no process of the server runs as " + t.relay_user;
+            cpu += fmt(" relay_cpu_s=%.2f", spent.relay_s) +
+                   fmt(" relay_cpu_ms_per_mib=%.2f", 1e3 * spent.relay_s / mib) +
+                   " relay_processes=" + std::to_string(spent.relay_processes);
+        }
+    }
     if (std::string e = conn.command("QUIT"); !e.empty()) return e;
     double session = seconds_between(t0, Clock::now());
     if (delete_each) {
@@ -167,7 +228,7 @@ std::string run_retrieve_all(const Target& t, const Maildrop& drop, bool delete_
     *out = "messages=" + std::to_string(expect) + fmt(" mib=%.1f", drop.manifest.total_wire_octets() / kMiB) +
            fmt(" retr_s=%.3f", retr_seconds) +
            fmt(" mib_per_s=%.1f", drop.manifest.total_wire_octets() / kMiB / retr_seconds) +
-           fmt(" session_s=%.3f", session);
+           fmt(" session_s=%.3f", session) + cpu;
     return "";
 }
 
@@ -247,7 +308,10 @@ std::string run_loopback_limit(int port, const Maildrop& drop, std::string* out)
         return e;
     std::string served;
     std::thread server([&] { served = sender.serve_one(); });
-    Target t{port, {"loopback"}, "loopback"};
+    Target t;
+    t.port = port;
+    t.users = {"loopback"};
+    t.password = "loopback";
     std::string e = run_retrieve_all(t, drop, false, out);
     if (!e.empty()) sender.stop();
     server.join();

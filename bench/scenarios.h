@@ -15,6 +15,9 @@ struct Target {
     int port = 0;
     std::vector<std::string> users;  // one per concurrent session
     std::string password;
+    bool tls = false;           // implicit TLS (POP3S) from the first byte
+    int cpu_root_pid = 0;       // retrieval: the server's top process, to charge CPU to
+    std::string relay_user;     // retrieval: the user its TLS-relaying process runs as
 };
 
 // Login rate: greeting, USER, PASS, STAT, QUIT in a loop on `concurrency`
@@ -30,7 +33,9 @@ std::string load_maildrop(const std::string& manifest_path, const std::string& m
                           Maildrop* out);
 
 // Retrieves every message, checking each byte; with `delete_each` also DELEs
-// each one, then checks in a new session that the maildrop is empty.
+// each one, then checks in a new session that the maildrop is empty. With
+// cpu_root_pid, also the CPU time the server's processes (and those of them
+// running as relay_user) spent during the RETRs, per MiB.
 std::string run_retrieve_all(const Target& t, const Maildrop& drop, bool delete_each,
                              std::string* out);
 
