@@ -74,6 +74,8 @@ std::string Connection::connect_loopback(int port, Connection* out) {
 
 std::string Connection::start_tls() { return TlsClient::handshake(fd_, &tls_); }
 
+std::string Connection::tls_negotiated() const { return tls_ ? tls_->negotiated() : ""; }
+
 std::string Connection::send(std::string_view bytes) {
     if (tls_) return tls_->write_all(bytes.data(), bytes.size());
     return write_all(fd_, bytes.data(), bytes.size());

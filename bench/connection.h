@@ -30,6 +30,8 @@ public:
     // Implicit TLS (POP3S): handshakes before the greeting; every later
     // read and write goes through it.
     std::string start_tls();
+    // The TLS version, cipher and certificate key; empty without TLS.
+    std::string tls_negotiated() const;
 
     std::string send(std::string_view bytes);
     // A line without its CRLF; valid until the next read.

@@ -3,6 +3,7 @@
 //
 //   loadgen gen --seed S --count N --bytes B --mbox F --manifest F
 //   loadgen login --port P --users a,b,.. --password W --concurrency C --seconds T [--expect N]
+//                 [--cpu-root PID]
 //   loadgen retr --port P --users U --password W --manifest F --mbox F [--delete]
 //                [--cpu-root PID [--relay-user NAME]]
 //   loadgen open --port P --users U --password W --expect N
@@ -13,7 +14,9 @@
 // Any scenario but gen and loopback takes --tls: implicit TLS (POP3S), a full
 // handshake for every connection. retr with --cpu-root also reports the CPU
 // the server's processes (descendants of PID) spent during the RETRs, and
-// with --relay-user that of those running as NAME (the TLS relay).
+// with --relay-user that of those running as NAME (the TLS relay); login
+// with --cpu-root the CPU the server spent per login, its reaped processes
+// included.
 //
 // Prints one line of key=value pairs. Exit status: 0 a figure, 1 a failure
 // (a wrong byte, an unexpected reply, no server), 2 bad usage, 3 the server

@@ -81,6 +81,13 @@ long long cpu_ticks(int pid) {
     return std::atoll(f[11].c_str()) + std::atoll(f[12].c_str());
 }
 
+long long cpu_ticks_with_children(int pid) {
+    std::vector<std::string> f;
+    if (!stat_fields(pid, &f) || f.size() < 15) return -1;
+    return std::atoll(f[11].c_str()) + std::atoll(f[12].c_str()) + std::atoll(f[13].c_str()) +
+           std::atoll(f[14].c_str());
+}
+
 long uid_of(int pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string key;

@@ -12,6 +12,9 @@ std::set<int> descendants_of(int root);
 long pss_kib(int pid);
 // CPU time (utime + stime) of one process in clock ticks; -1 when it is gone.
 long long cpu_ticks(int pid);
+// The same plus that of its waited-for children (cutime + cstime): what a
+// process and everything it started and reaped has spent.
+long long cpu_ticks_with_children(int pid);
 // The real uid of one process; -1 when it is gone.
 long uid_of(int pid);
 

@@ -30,6 +30,10 @@ ROWS = [
     ("m6", "pss_kib_per_session", "M6 PSS per idle session", "KiB", False, (0.45, "<=")),
     ("t1-c1", "sessions_per_s", "T1 POP3S logins/s, SHA-512, 1 client", "/s", True, None),
     ("t1-c8", "sessions_per_s", "T1 POP3S logins/s, SHA-512, 8 clients", "/s", True, (2.0, ">=")),
+    ("m1-sha-c8", "server_cpu_ms_per_login", "M1 server CPU per login, SHA-512, 8 clients", "ms",
+     False, None),
+    ("t1-c8", "server_cpu_ms_per_login", "T1 server CPU per POP3S login, SHA-512, 8 clients", "ms",
+     False, None),
     ("t2", "mib_per_s", "T2 POP3S RETR all of 256 MiB", "MiB/s", True, (1.5, ">=")),
     ("t2", "relay_cpu_ms_per_mib", "T2 CPU of the TLS relay per MiB sent", "ms/MiB", False, None),
     ("t2", "server_cpu_ms_per_mib", "T2 CPU of all the server's processes per MiB sent", "ms/MiB",
@@ -80,7 +84,7 @@ def cell(runs, problems, server, scenario, key, unit):
     if value is None:
         return "n/a"
     text = fmt(value, unit)
-    if scenario.startswith(("m1", "t1")):
+    if key == "sessions_per_s":
         p50 = median(runs, server, scenario, "p50_ms")
         p99 = median(runs, server, scenario, "p99_ms")
         text += f" (p50 {p50:.1f} / p99 {p99:.1f} ms)"
@@ -101,6 +105,15 @@ def verdict(r, target):
     bound, op = target
     met = r >= bound if op == ">=" else r <= bound
     return " (met)" if met else " (missed)"
+
+
+def negotiated(runs):
+    seen = []
+    for s in ["dovecot", "pop3d"]:
+        for r in runs.get((s, "t2"), []):
+            if "tls" in r and f"{NAMES[s]} {r['tls']}" not in seen:
+                seen.append(f"{NAMES[s]} {r['tls']}")
+    return ", ".join(seen) if seen else "unknown"
 
 
 def main():
@@ -158,7 +171,8 @@ def main():
                "per connection (OpenSSL client, no session resumption). CPU: utime+stime from "
                "/proc/PID/stat of the server's processes across the RETRs of T2, per MiB sent; "
                "the TLS relay is pop3d's front (user pop3d) and Dovecot's pop3-login proxy "
-               "(user dovenull).")
+               "(user dovenull). CPU per login: utime+stime+cutime+cstime of the server's process "
+               "tree (what it reaped included) across the 8-client run, per login. Negotiated: " + negotiated(runs) + ".")
     sizes = []
     for name, label in [("big", "M2/M4"), ("huge", "M3"), ("dd", "M5")]:
         try:

@@ -400,7 +400,7 @@ run_server() {  # rep server
     record "$rep" "$s" m1-sha-c1 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
         --concurrency 1 --seconds "$M1_SECONDS" --expect "$(count_of small)"
     record "$rep" "$s" m1-sha-c8 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
-        --concurrency 8 --seconds "$M1_SECONDS" --expect "$(count_of small)"
+        --concurrency 8 --seconds "$M1_SECONDS" --expect "$(count_of small)" --cpu-root "${PID[$s]}"
     record "$rep" "$s" m1-yes-c1 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_YES[@]}")" \
         --concurrency 1 --seconds "$M1_SECONDS" --expect "$(count_of small)"
     record "$rep" "$s" m1-yes-c8 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_YES[@]}")" \
@@ -455,7 +455,7 @@ run_tls_server() {  # rep server (dovecot or pop3d)
     record "$rep" "$s" t1-c1 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
         --concurrency 1 --seconds "$M1_SECONDS" --expect "$(count_of small)"
     record "$rep" "$s" t1-c8 -- login "${common[@]}" --users "$(csv "${SMALL_USERS_SHA[@]}")" \
-        --concurrency 8 --seconds "$M1_SECONDS" --expect "$(count_of small)"
+        --concurrency 8 --seconds "$M1_SECONDS" --expect "$(count_of small)" --cpu-root "${PID[$s-tls]}"
     if want t2; then restore p3b-big big
     drop_caches_of p3b-big
     record "$rep" "$s" t2 -- retr "${common[@]}" --users p3b-big \

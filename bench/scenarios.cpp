@@ -103,6 +103,17 @@ CpuSpent cpu_between(const std::map<int, long long>& before, const std::map<int,
     return spent;
 }
 
+// The CPU, in ticks, that the process tree under root has spent in all so
+// far, including the processes it has reaped: for sessions that come and go.
+long long cpu_of_tree_with_reaped(int root) {
+    std::set<int> pids = descendants_of(root);
+    pids.insert(root);
+    long long total = 0;
+    for (int pid : pids)
+        if (long long t = cpu_ticks_with_children(pid); t >= 0) total += t;
+    return total;
+}
+
 }  // namespace
 
 std::string run_login_rate(const Target& t, int concurrency, double seconds,
@@ -112,6 +123,7 @@ std::string run_login_rate(const Target& t, int concurrency, double seconds,
     std::vector<double> latencies;
     std::string failure;
     std::atomic<bool> stop{false};
+    long long cpu_before = t.cpu_root_pid > 0 ? cpu_of_tree_with_reaped(t.cpu_root_pid) : 0;
     auto start = Clock::now();
     auto deadline = start + std::chrono::duration<double>(seconds);
     auto worker = [&](const std::string& user) {
@@ -140,11 +152,20 @@ std::string run_login_rate(const Target& t, int concurrency, double seconds,
     for (auto& th : threads) th.join();
     double elapsed = seconds_between(start, Clock::now());
     if (!failure.empty()) return failure;
+    std::string cpu;
+    if (t.cpu_root_pid > 0 && !latencies.empty()) {
+        // Sessions end at QUIT's reply, before their processes are reaped.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        double ticks = static_cast<double>(cpu_of_tree_with_reaped(t.cpu_root_pid) - cpu_before);
+        cpu = fmt(" server_cpu_ms_per_login=%.2f",
+                  1e3 * ticks / static_cast<double>(sysconf(_SC_CLK_TCK)) /
+                      static_cast<double>(latencies.size()));
+    }
     if (latencies.empty()) return "no session completed";
     std::size_t n = latencies.size();
     *out = "sessions=" + std::to_string(n) + fmt(" sessions_per_s=%.2f", n / elapsed) +
            fmt(" p50_ms=%.2f", 1e3 * percentile(latencies, 0.50)) +
-           fmt(" p99_ms=%.2f", 1e3 * percentile(latencies, 0.99));
+           fmt(" p99_ms=%.2f", 1e3 * percentile(latencies, 0.99)) + cpu;
     return "";
 }
 
@@ -229,6 +250,7 @@ std::string run_retrieve_all(const Target& t, const Maildrop& drop, bool delete_
            fmt(" retr_s=%.3f", retr_seconds) +
            fmt(" mib_per_s=%.1f", drop.manifest.total_wire_octets() / kMiB / retr_seconds) +
            fmt(" session_s=%.3f", session) + cpu;
+    if (t.tls) *out += " tls=" + conn.tls_negotiated();
     return "";
 }
 

@@ -16,12 +16,13 @@ struct Target {
     std::vector<std::string> users;  // one per concurrent session
     std::string password;
     bool tls = false;           // implicit TLS (POP3S) from the first byte
-    int cpu_root_pid = 0;       // retrieval: the server's top process, to charge CPU to
+    int cpu_root_pid = 0;       // the server's top process, to charge CPU to
     std::string relay_user;     // retrieval: the user its TLS-relaying process runs as
 };
 
 // Login rate: greeting, USER, PASS, STAT, QUIT in a loop on `concurrency`
 // sessions (each its own user) for `seconds`; expects `expect_count` messages.
+// With cpu_root_pid, also the CPU the server spent per login.
 std::string run_login_rate(const Target& t, int concurrency, double seconds,
                            std::int64_t expect_count, std::string* out);
 

@@ -84,4 +84,16 @@ std::string TlsClient::write_all(const char* bytes, std::size_t length) {
     return "";
 }
 
+std::string TlsClient::negotiated() const {
+    SSL* ssl = static_cast<SSL*>(ssl_);
+    std::string text = std::string(SSL_get_version(ssl)) + "/" + SSL_get_cipher_name(ssl);
+    const X509* cert = SSL_get0_peer_certificate(ssl);
+    EVP_PKEY* key = cert != nullptr ? X509_get0_pubkey(cert) : nullptr;
+    char group[64];
+    std::size_t len = 0;
+    if (key != nullptr && EVP_PKEY_get_group_name(key, group, sizeof group, &len) == 1)
+        text += std::string("/cert-") + group;
+    return text;
+}
+
 }  // namespace bench

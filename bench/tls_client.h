@@ -22,6 +22,8 @@ public:
     // Like recv: bytes read (> 0) into buf, or an error; "closed" at end.
     std::string read(char* buf, std::size_t size, std::size_t* got);
     std::string write_all(const char* bytes, std::size_t length);
+    // What was negotiated, e.g. "TLSv1.3/TLS_AES_256_GCM_SHA384/P-256".
+    std::string negotiated() const;
 
 private:
     explicit TlsClient(void* ssl) : ssl_(ssl) {}
