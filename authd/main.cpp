@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
     // Opened while root: the directory is root's so no user can take or
     // replace the slot files. Without root (single-user mode) there are none.
     authd::HashSlots slots;
-    if (geteuid() == 0) {
+    const bool as_root = geteuid() == 0;
+    const uid_t self = geteuid();
+    if (as_root) {
         auto opened = authd::HashSlots::open(limits::hash_slot_dir, limits::hash_slots);
         if (!opened) {
             log::error("%s", opened.error().message.c_str());
@@ -71,10 +73,10 @@ int main(int argc, char** argv) {
         log::error("dropping privileges: %s", s.error().message.c_str());
         return 1;
     }
-    const authd::Authenticator authenticator(config->auth);
+    const authd::Authenticator authenticator(config->auth, as_root, self);
     if (auto s = authd::install_syscall_filter(); !s) {
         log::error("%s", s.error().message.c_str());
         return 1;
     }
-    return authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay, slots);
+    return authd::serve(auth::helper_fd, authenticator, slots);
 }

@@ -136,5 +136,8 @@ inline constexpr int front_exit_millis = 2000;
 // bounds hashing memory to 256 MiB however many clients try at once.
 inline constexpr unsigned hash_slots = 4;
 inline constexpr const char* hash_slot_dir = "/run/pop3d";
+// The key of the abstract session-lock names (common/mbox/session_lock_key.h),
+// root's, 0600; made at the first session after boot.
+inline constexpr const char* session_lock_key_file = "/run/pop3d/session-lock.key";
 
 }  // namespace pop3d::limits

@@ -8,12 +8,19 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/unique_fd.h"
+#include "sessiond/sandbox_probe.h"
 
 namespace pop3d::session {
 
 struct SessionSetup {
     Config config;  // pop3d-auth is handed its sections of it, sealed
     std::string auth_program;  // the path of pop3d-auth
+    // Tests only (sandbox_probe.h).
+    SandboxProbe probe;
+    // The listener's login pipe (pop3d-session -p), or invalid: closed as
+    // soon as a login is granted.
+    UniqueFd login_pipe;
 };
 
 // Returns the process exit status.
