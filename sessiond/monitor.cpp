@@ -90,7 +90,10 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
     const Clock::time_point login_deadline = Clock::now() + std::chrono::seconds(settings.login_timeout_seconds);
     for (unsigned attempts = 0;;) {
         auto frame = next_frame(front_fd, wait_millis(settings, login_deadline), timed_out);
-        if (timed_out && settings.login_timeout_seconds != 0 && Clock::now() >= login_deadline) {
+        // The wait was cut to what was left of login_timeout, in whole
+        // milliseconds rounded down: it may end just short of the deadline.
+        if (timed_out && settings.login_timeout_seconds != 0 &&
+            Clock::now() + std::chrono::milliseconds(50) >= login_deadline) {
             log::notice("client %s: no login within %u s (login_timeout); session ended", client,
                         settings.login_timeout_seconds);
             return end(std::move(result), "login-timeout");

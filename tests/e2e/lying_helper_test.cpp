@@ -16,7 +16,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int socat_port = 11170;
 
 // A pop3d-auth in Python that answers every request with an accepted
 // verdict for the owner `owner`, with the given uid, gid and home.
@@ -46,12 +45,13 @@ TEST(LyingHelper, TheMonitorTakesTheOwnersIdsFromItsOwnLookup) {
     ASSERT_NE(mail, nullptr);
     // alice's name and uid, but the mail group and a home of its own.
     dir.write("pop3d-auth", lying_helper(accounts->alice().name(), accounts->alice().uid(), mail->gr_gid, "/nonexistent"), 0755);
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), 11179));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int socat_port = unused_port();
     std::string log = dir.path() + "/socat.log";
     Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
                    "EXEC:" + dir.path() + "/pop3d-session -e -f " + config},
                   log);
-    ASSERT_TRUE(eventually(3000, [] { return Client("127.0.0.1", socat_port).connected(); })) << read_file(log);
+    ASSERT_TRUE(listening(socat_port, 3000)) << read_file(log);
     Client c("127.0.0.1", socat_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("USER " + accounts->alice().name() + "\r\nPASS anything\r\nSTAT\r\n");

@@ -38,7 +38,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr int port = 11170;
 constexpr int messages = 300;
 constexpr int delivery_streams = 3;  // concurrent procmail runs
 constexpr int session_clients = 2;
@@ -166,7 +165,7 @@ struct Tally {
 // One session: log in, retrieve and delete up to 40 messages, then QUIT,
 // or, every fourth login of this client (`logins`), drop the connection
 // half-way. Returns false when the mailbox was empty.
-bool one_session(const std::string& user, const std::string& password, int& logins, Tally& tally) {
+bool one_session(int port, const std::string& user, const std::string& password, int& logins, Tally& tally) {
     Client c("127.0.0.1", port);
     if (!c.connected() || !ok(c.line())) {
         std::lock_guard lock(tally.mutex);
@@ -261,11 +260,13 @@ TEST(MdaLocking, ProcmailDeliversWhileSessionsDownloadAndDelete) {
     std::vector<std::string> files;
     for (int i = 1; i <= messages; ++i) files.push_back(dir.write(id_of(i), message_of(i)));
 
-    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), port,
+    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(),
                                                       "[mail]\nlock_timeout = " + std::to_string(lock_timeout_s) +
                                                           "\n[log]\nlevel = debug\n")),
                   dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
+    const int port = daemon.port();
+    ASSERT_NE(port, 0) << daemon.log();
 
     const auto start = Clock::now();
     std::atomic<int> delivering{delivery_streams};
@@ -290,14 +291,14 @@ TEST(MdaLocking, ProcmailDeliversWhileSessionsDownloadAndDelete) {
             // locks, until the mbox's mtime passes its atime).
             int logins = c;
             for (int n = 0; n < 2000 && delivering > 0 && ms_since(start) < 50000; ++n) {
-                one_session(user->name(), user->password(), logins, tally);
+                one_session(port, user->name(), user->password(), logins, tally);
                 usleep(static_cast<useconds_t>((1200 + (n * 37 + c * 11) % 800) * 1000));
             }
         });
     for (auto& t : threads) t.join();
     // Take what is left, as a client would; bounded.
     int final_logins = 1;  // never 0 mod 4 below: these sessions all QUIT
-    for (int n = 0; n < 30 && one_session(user->name(), user->password(), final_logins, tally); ++n)
+    for (int n = 0; n < 30 && one_session(port, user->name(), user->password(), final_logins, tally); ++n)
         final_logins = 1;
     const long elapsed = ms_since(start);
 

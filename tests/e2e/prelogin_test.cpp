@@ -17,15 +17,13 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int cap_port = 11175;
-constexpr int timeout_port = 11176;
 
 struct Served {
     std::unique_ptr<Accounts> accounts;
     std::unique_ptr<Daemon> daemon;
 };
 
-Served serve(int port, const std::string& server_keys) {
+Served serve(const std::string& server_keys) {
     Served s;
     std::string why;
     s.accounts = Accounts::create(&why);
@@ -34,15 +32,16 @@ Served serve(int port, const std::string& server_keys) {
         return s;
     }
     std::string dir = s.accounts->dir().path();
-    std::string config = s.accounts->dir().write("pop3d.conf", base_config(dir, port, "[server]\n" + server_keys));
+    std::string config = s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys));
     s.daemon = std::make_unique<Daemon>(config, dir + "/pop3d.log");
     return s;
 }
 
 TEST(Prelogin, AnAddressFillingTheCapKeepsNobodyElseOut) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    Served s = serve(cap_port, "max_prelogin_start = 4\nmax_prelogin = 4\n");
+    Served s = serve("max_prelogin_start = 4\nmax_prelogin = 4\n");
     ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    const int cap_port = s.daemon->port();
     ASSERT_TRUE(s.accounts->alice().write_maildrop(sample_mbox(1)));
     std::vector<std::unique_ptr<Client>> idle;
     for (int i = 0; i < 4; ++i) {
@@ -69,8 +68,9 @@ TEST(Prelogin, AnAddressFillingTheCapKeepsNobodyElseOut) {
 
 TEST(Prelogin, NoopEverySecondDoesNotOutlastLoginTimeout) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    Served s = serve(timeout_port, "login_timeout = 3\n");
+    Served s = serve("login_timeout = 3\n");
     ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    const int timeout_port = s.daemon->port();
     Client c("127.0.0.1", timeout_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     auto start = std::chrono::steady_clock::now();
@@ -93,8 +93,9 @@ TEST(Prelogin, NoopEverySecondDoesNotOutlastLoginTimeout) {
 
 TEST(Prelogin, PopAuthStartsWithTheFirstCredentialsNotAtConnect) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    Served s = serve(timeout_port, "");
+    Served s = serve("");
     ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    const int timeout_port = s.daemon->port();
     Client c("127.0.0.1", timeout_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     std::vector<pid_t> monitors;

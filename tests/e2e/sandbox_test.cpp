@@ -16,8 +16,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int plain_port = 11173;
-constexpr int probe_port = 11174;
 
 std::unique_ptr<Process> socat_session(int port, const std::string& config, const std::string& log,
                                        const std::string& probe) {
@@ -45,7 +43,8 @@ TEST(Sandbox, AFrontThatOpensASocketOrSignalsASiblingDiesAndItsMonitorSaysSo) {
     auto accounts = Accounts::create(&why);
     ASSERT_TRUE(accounts) << why;
     const TempDir& dir = accounts->dir();
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), 11179));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int plain_port = unused_port();
     auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
     ASSERT_TRUE(plain) << read_file(dir.path() + "/plain.log");
     Client sibling("127.0.0.1", plain_port);
@@ -55,6 +54,7 @@ TEST(Sandbox, AFrontThatOpensASocketOrSignalsASiblingDiesAndItsMonitorSaysSo) {
 
     for (std::string probe : {std::string("socket"), "kill:" + std::to_string(sibling_front)}) {
         std::string log = dir.path() + "/probe-" + probe.substr(0, 4) + ".log";
+        const int probe_port = unused_port();
         auto probed = socat_session(probe_port, config, log, probe);
         ASSERT_TRUE(probed) << read_file(log);
         {
@@ -80,7 +80,8 @@ TEST(Sandbox, TheFrontsLimitsAndFilter) {
     auto accounts = Accounts::create(&why);
     ASSERT_TRUE(accounts) << why;
     const TempDir& dir = accounts->dir();
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), 11179));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int plain_port = unused_port();
     auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
     ASSERT_TRUE(plain);
     Client c("127.0.0.1", plain_port);

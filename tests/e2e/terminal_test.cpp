@@ -16,7 +16,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int socat_port = 11171;
 
 // Field 6 of /proc/PID/stat: the session id.
 std::string session_of(pid_t pid) {
@@ -42,7 +41,8 @@ TEST(Terminal, EverySessionProcessLeavesTheShellsSessionAndStderr) {
     auto accounts = Accounts::create(&why);
     ASSERT_TRUE(accounts) << why;
     const TempDir& dir = accounts->dir();
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), 11179));
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int socat_port = unused_port();
     std::string log = dir.path() + "/socat.log";
     Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
                    "EXEC:" + bin_dir() + "/pop3d-session -f " + config},

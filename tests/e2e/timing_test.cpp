@@ -21,7 +21,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int port = 11172;
 constexpr int kinds = 4;
 constexpr int connections = 4;
 constexpr int per_kind = 20;
@@ -51,13 +50,14 @@ TEST(Timing, EveryKindOfFailureTakesTheSameTime) {
     const TempDir& dir = accounts->dir();
     // Shadow only: one hash per attempt, well inside the second.
     std::string text =
-        base_config(dir.path(), port, "backends = shadow\nmax_attempts = " + std::to_string(per_connection) + "\n");
+        base_config(dir.path(), "backends = shadow\nmax_attempts = " + std::to_string(per_connection) + "\n");
     const std::string no_delay = "failure_delay = 0";
     ASSERT_NE(text.find(no_delay), std::string::npos);
     text.replace(text.find(no_delay), no_delay.size(), "failure_delay = 1");
     std::string config = dir.write("pop3d.conf", text);
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
+    const int port = daemon.port();
 
     const std::array<std::pair<std::string, std::string>, kinds> attempts = {{
         {testing::unique_name("p3t-nobody"), "some-password"},  // unknown user
