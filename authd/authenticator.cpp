@@ -57,13 +57,14 @@ template <class Entry>
 struct Parsed {
     Secret text;
     std::vector<Entry> entries;
+    bool exists = false;
 };
 
 template <class Entry, class Parse>
-Result<Parsed<Entry>> load(const std::string& path, Parse parse) {
-    auto text = read_account_file(path);
-    if (!text) return text.error();
+Result<Parsed<Entry>> load(const std::string& path, const AccountFileRule& rule, Parse parse) {
     Parsed<Entry> out;
+    auto text = read_account_file(path, &out.exists, rule);
+    if (!text) return text.error();
     out.text = std::move(*text);
     auto entries = parse(out.text.view());
     if (!entries) return make_error(ErrorKind::permanent, path + ": " + entries.error().message);
@@ -73,7 +74,10 @@ Result<Parsed<Entry>> load(const std::string& path, Parse parse) {
 
 }  // namespace
 
-Authenticator::Authenticator(const AuthConfig& config) : config_(config) {
+Authenticator::Authenticator(const AuthConfig& config, bool started_as_root, uid_t self_uid)
+    : config_(config),
+      policy_{config.min_uid, !started_as_root, self_uid},
+      file_rule_{true, started_as_root ? 0 : self_uid} {
     unsigned char raw[16];
     char hex[2 * sizeof raw + 1];
     randombytes_buf(raw, sizeof raw);
@@ -83,17 +87,21 @@ Authenticator::Authenticator(const AuthConfig& config) : config_(config) {
     sodium_memzero(hex, sizeof hex);
 }
 
+const char* Authenticator::policy_refusal(std::string_view user, const privileges::Account& owner) const {
+    return auth::account_refusal(user, owner, policy_);
+}
+
 AuthVerdict Authenticator::verify(const AuthRequest& r) const {
     // An empty apop_file disables APOP: no user has a secret.
     Parsed<ApopEntry> apop;
     if (!config_.apop_file.empty()) {
-        auto loaded = load<ApopEntry>(config_.apop_file, parse_apop_file);
+        auto loaded = load<ApopEntry>(config_.apop_file, file_rule_, parse_apop_file);
         if (!loaded) return failure(loaded.error());
         apop = std::move(*loaded);
     }
     Parsed<UserEntry> users;
     if (enabled(config_, AuthBackend::passwd_file)) {
-        auto loaded = load<UserEntry>(config_.users_file, parse_users_file);
+        auto loaded = load<UserEntry>(config_.users_file, file_rule_, parse_users_file);
         if (!loaded) return failure(loaded.error());
         users = std::move(*loaded);
     }
@@ -117,6 +125,10 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
             log_refusal("apop", r.user, refusal_name(ref));
             return rejected();
         }
+        if (const char* why = policy_refusal(r.user, *owner)) {
+            log_refusal("apop", r.user, why);
+            return rejected();
+        }
         return accept(r.user, *owner);
     }
 
@@ -128,11 +140,16 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
             if (!found) return failure(found.error());
             const std::optional<ShadowAccount>& acct = *found;
             Refusal ref = acct ? shadow_refusal(*acct, days_since_epoch(), config_.min_uid) : Refusal::none;
-            bool usable = acct && ref == Refusal::none;
+            const char* why = acct && ref == Refusal::none ? policy_refusal(acct->account.name, acct->account) : nullptr;
+            bool usable = acct && ref == Refusal::none && !why;
             bool match = verify_password(usable ? std::string_view(acct->hash) : dummy_crypt_hash, r.password);
             if (acct && ref != Refusal::none) log_refusal("shadow", r.user, refusal_name(ref));
+            if (why) log_refusal("shadow", r.user, why);
             if (usable && match) accepted = accept(acct->account.name, acct->account);
         } else {
+            // No users_file: the backend has nobody to check, and a dummy
+            // hash for nobody would only cost time.
+            if (!users.exists) continue;
             auto entry = find_user(users.entries, r.user);
             std::optional<privileges::Account> owner;
             Refusal ref = Refusal::none;
@@ -143,6 +160,10 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
                     owner = *o;
                     ref = owner_refusal(*o, config_.min_uid);
                     if (ref != Refusal::none) log_refusal("passwd-file", r.user, refusal_name(ref));
+                    if (const char* why = ref == Refusal::none ? policy_refusal(entry->name, *o) : nullptr) {
+                        log_refusal("passwd-file", r.user, why);
+                        ref = Refusal::policy;
+                    }
                 } else {
                     log::warning("passwd-file: the owner %s of %s is not a Unix account",
                                  log::sanitize(entry->owner).c_str(), log::sanitize(r.user).c_str());

@@ -36,8 +36,9 @@ private:
 };
 
 // Under the lock: reads the file (absent reads as empty), asks `edit` for
-// the new contents, and writes them as described above, keeping the old
-// file's owner and mode, or `fresh` for a new file.
+// the new contents, and writes them as described above, with `fresh`'s
+// owner and mode when run as root, else keeping the old file's (`fresh`
+// for a new file).
 Status rewrite_file(const std::string& path, const NewFileOwner& fresh,
                     const std::function<Result<Secret>(std::string_view old_text)>& edit);
 

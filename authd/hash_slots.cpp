@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "common/log.h"
@@ -32,23 +33,35 @@ HashSlots::Held::~Held() {
     if (fd_ >= 0 && ::flock(fd_, LOCK_UN) != 0) log::error("hash slot: unlock: %s", std::strerror(errno));
 }
 
-HashSlots::Held HashSlots::try_acquire() const {
-    for (const auto& fd : fds_) {
+std::vector<std::size_t> slots_for_client(std::string_view client, std::size_t count) {
+    std::vector<std::size_t> out;
+    if (count == 0) return out;
+    // FNV-1a: stable across processes, which is all that is asked of it.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : client) h = (h ^ c) * 1099511628211ULL;
+    const std::size_t take = count == 1 ? 1 : count / 2;
+    for (std::size_t i = 0; i < take; ++i) out.push_back((static_cast<std::size_t>(h % count) + i) % count);
+    return out;
+}
+
+HashSlots::Held HashSlots::try_acquire(std::string_view client) const {
+    for (std::size_t i : slots_for_client(client, fds_.size())) {
         int r;
         do {
-            r = ::flock(fd.get(), LOCK_EX | LOCK_NB);
+            r = ::flock(fds_[i].get(), LOCK_EX | LOCK_NB);
         } while (r != 0 && errno == EINTR);
-        if (r == 0) return Held(fd.get());
+        if (r == 0) return Held(fds_[i].get());
     }
     return Held();
 }
 
-HashSlots::Held HashSlots::acquire() const {
+HashSlots::Held HashSlots::acquire(std::string_view client) const {
     if (fds_.empty()) return Held();
-    if (Held free = try_acquire(); free.held()) return free;
-    // All taken: queue on one, spread by pid so waiters do not all pile up
-    // behind the same holder.
-    int fd = fds_[static_cast<std::size_t>(::getpid()) % fds_.size()].get();
+    if (Held free = try_acquire(client); free.held()) return free;
+    // All of ours taken: queue on one, spread by pid so waiters do not all
+    // pile up behind the same holder.
+    const auto mine = slots_for_client(client, fds_.size());
+    int fd = fds_[mine[static_cast<std::size_t>(::getpid()) % mine.size()]].get();
     int r;
     do {
         r = ::flock(fd, LOCK_EX);

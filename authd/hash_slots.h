@@ -7,9 +7,15 @@
 //
 // A slot is an flock on one of `count` files in a root-owned directory,
 // opened while pop3d-auth is still root; a process that dies frees its slot.
+//
+// One client address may use only half of them (slots_for_client): clients
+// from one address, trying passwords on many connections at once, cannot
+// hold every slot and make everybody else's login wait.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -42,14 +48,20 @@ public:
         int fd_ = -1;
     };
 
-    // A free slot, or an empty Held when all are taken (or there are none).
-    Held try_acquire() const;
-    // A slot, waiting for one when all are taken; an empty Held only when
-    // there are no slots or locking fails.
-    Held acquire() const;
+    // A free slot of those `client` may use, or an empty Held when all of
+    // them are taken (or there are none).
+    Held try_acquire(std::string_view client) const;
+    // A slot of those `client` may use, waiting for one when all are taken;
+    // an empty Held only when there are no slots or locking fails.
+    Held acquire(std::string_view client) const;
 
 private:
     std::vector<UniqueFd> fds_;
 };
+
+// The slots (indexes below count) a client address may use: count/2 of
+// them in a row from a place its address chooses, all of them when there is
+// only one. Pure.
+std::vector<std::size_t> slots_for_client(std::string_view client, std::size_t count);
 
 }  // namespace pop3d::authd

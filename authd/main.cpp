@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
     // Opened while root: the directory is root's so no user can take or
     // replace the slot files. Without root (single-user mode) there are none.
     authd::HashSlots slots;
-    if (geteuid() == 0) {
+    const bool as_root = geteuid() == 0;
+    const uid_t self = geteuid();
+    if (as_root) {
         auto opened = authd::HashSlots::open(authd::hash_slot_dir, limits::hash_slots);
         if (!opened) {
             log::error("%s", opened.error().message.c_str());
@@ -72,13 +74,13 @@ int main(int argc, char** argv) {
         log::error("dropping privileges: %s", s.error().message.c_str());
         return exit_status::os_error;
     }
-    const authd::Authenticator authenticator(config->auth);
+    const authd::Authenticator authenticator(config->auth, as_root, self);
     if (auto s = authd::install_syscall_filter(); !s) {
         log::error("%s", s.error().message.c_str());
         return exit_status::os_error;
     }
     // serve() ends with 0 when the monitor closed the socket, and otherwise
     // on a frame it could not take: a protocol error.
-    int served = authd::serve(auth::helper_fd, authenticator, config->auth.failure_delay, slots);
+    int served = authd::serve(auth::helper_fd, authenticator, slots);
     return served == 0 ? exit_status::ok : exit_status::protocol;
 }

@@ -36,22 +36,17 @@ Result<Config> configuration(const PasswdOptions& o) {
     return default_config();
 }
 
-// A new file is made readable by pop3d-auth after it drops root: the users
-// file by its group (root:AUTH-GROUP 0640), the APOP file by its owner only
-// (AUTH-USER 0600). Not root, the files belong to whoever runs the tool.
-NewFileOwner fresh_owner(const Config& c, bool apop) {
-    NewFileOwner f{geteuid(), getegid(), static_cast<mode_t>(apop ? 0600 : 0640)};
+// Both files are made readable by pop3d-auth after it drops root, through
+// its group, and writable by root only (root:AUTH-USER's-group 0640):
+// pop3d-auth opens them read-only and refuses any other owner, a group- or
+// world-writable file, or a world-readable one (authd/read_file.h). Not
+// root, the files belong to whoever runs the tool, 0600.
+NewFileOwner fresh_owner(const Config& c) {
+    NewFileOwner f{geteuid(), getegid(), 0600};
     if (geteuid() != 0) return f;
     auto helper = privileges::lookup_user(c.privsep.auth_user);
     if (!helper) return f;
-    if (apop) {
-        f.uid = helper->uid;
-        f.gid = helper->gid;
-    } else {
-        f.uid = 0;
-        f.gid = helper->gid;
-    }
-    return f;
+    return NewFileOwner{0, helper->gid, 0640};
 }
 
 Result<std::string> hash_password(const Secret& pw, HashLimits l) {
@@ -147,7 +142,7 @@ int edit(const PasswdOptions& o, const Config& config, const std::string& path) 
         if (!acct) return fail("--owner " + *o.owner + ": " + acct.error().message);
     }
 
-    auto status = rewrite_file(path, fresh_owner(config, o.apop), [&](std::string_view old_text) -> Result<Secret> {
+    auto status = rewrite_file(path, fresh_owner(config), [&](std::string_view old_text) -> Result<Secret> {
         bool exists = false;
         std::string owner = o.name;
         if (auto ok = check_existing(old_text, o.apop, path, &exists, &owner, o.name); !ok) return ok.error();

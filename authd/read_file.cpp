@@ -28,7 +28,22 @@ Error io_error(const std::string& path, int err) {
 
 }  // namespace
 
-Result<Secret> read_account_file(const std::string& path) {
+Status check_account_file(const struct stat& st, const std::string& path, const AccountFileRule& rule) {
+    if (!rule.enforce) return {};
+    const std::string fix = "; pop3d-passwd writes it owned by root, group pop3d-auth's, mode 0640";
+    if (st.st_uid != 0 && (rule.also_owner == 0 || st.st_uid != rule.also_owner))
+        return make_error(ErrorKind::permanent,
+                          path + ": owned by uid " + std::to_string(st.st_uid) + ", not by root" + fix);
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return make_error(ErrorKind::permanent, path + ": writable by its group or by others" + fix);
+    if (st.st_mode & S_IROTH)
+        return make_error(ErrorKind::permanent,
+                          path + ": readable by everybody, and it holds password hashes or secrets" + fix);
+    return {};
+}
+
+Result<Secret> read_account_file(const std::string& path, bool* exists, const AccountFileRule& rule) {
+    if (exists) *exists = false;
     // O_NONBLOCK: a FIFO in place of the file would otherwise wait for a
     // writer (every request would hang); it is then refused as not regular.
     // It changes nothing for a regular file.
@@ -37,9 +52,11 @@ Result<Secret> read_account_file(const std::string& path) {
         if (errno == ENOENT) return Secret();
         return io_error(path, errno);
     }
+    if (exists) *exists = true;
     struct stat st {};
     if (fstat(f.fd, &st) != 0) return io_error(path, errno);
     if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::permanent, path + ": not a regular file");
+    if (auto trusted = check_account_file(st, path, rule); !trusted) return trusted.error();
     if (static_cast<std::size_t>(st.st_size) > limits::account_file)
         return make_error(ErrorKind::permanent, path + ": larger than " + std::to_string(limits::account_file) + " bytes");
     // One byte more than fstat said tells a file that grew meanwhile.

@@ -18,6 +18,7 @@ Status enter_sandbox(const PrivsepConfig& privsep) {
         auto group = priv::lookup_group(privsep.auth_group);
         if (!group) return make_error(ErrorKind::permanent, "[privsep] auth_group: " + group.error().message);
         if (user->uid == 0) return make_error(ErrorKind::permanent, "[privsep] auth_user must not be root");
+        if (auto s = priv::clear_bounding_set(); !s) return s;
         if (auto s = priv::switch_to(user->uid, user->gid, {*group}); !s) return s;
     } else {
         log::notice("not started as root: checking credentials as uid %u", static_cast<unsigned>(getuid()));

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include "common/auth/codec.h"
 #include "common/frame.h"
@@ -12,12 +11,6 @@
 
 namespace pop3d::authd {
 namespace {
-
-void sleep_seconds(unsigned seconds) {
-    struct timespec left {static_cast<time_t>(seconds), 0};
-    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
-    }
-}
 
 // True when the monitor has closed its end (or sent an empty message,
 // which no encoder makes): the conversation is over.
@@ -32,7 +25,7 @@ bool peer_closed(int fd) {
 
 }  // namespace
 
-int serve(int fd, const Authenticator& authenticator, unsigned failure_delay, const HashSlots& slots) {
+int serve(int fd, const Authenticator& authenticator, const HashSlots& slots) {
     for (;;) {
         if (peer_closed(fd)) return 0;
         auto frame = recv_frame(fd);
@@ -47,11 +40,10 @@ int serve(int fd, const Authenticator& authenticator, unsigned failure_delay, co
         }
         auth::AuthVerdict verdict;
         {
-            HashSlots::Held slot = slots.acquire();
+            HashSlots::Held slot = slots.acquire(request->client);
             verdict = authenticator.verify(*request);
         }
         request->password.wipe();
-        if (!verdict.accepted()) sleep_seconds(failure_delay);
         auto reply = auth::encode_verdict(verdict);
         if (!reply) {
             log::error("encoding a verdict: %s", reply.error().message.c_str());

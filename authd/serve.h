@@ -9,9 +9,11 @@ namespace pop3d::authd {
 
 // Returns the process exit status: 0 at EOF, 1 when a frame cannot be
 // parsed or the socket fails (the monitor then gets no verdict and treats
-// the helper as gone). Every verdict but an accepted one is sent only after
-// failure_delay seconds. Each check holds one of `slots` while it hashes
-// (not during the delay).
-int serve(int fd, const Authenticator& authenticator, unsigned failure_delay, const HashSlots& slots);
+// the helper as gone). Verdicts leave as soon as they are made: the monitor
+// holds every failure until its attempt's deadline (sessiond/attempt_deadline.h),
+// so that a failure answered here at once, or a right password for an
+// account the monitor refuses, leaves no sooner than a wrong password. Each
+// check holds one of `slots` while it hashes.
+int serve(int fd, const Authenticator& authenticator, const HashSlots& slots);
 
 }  // namespace pop3d::authd

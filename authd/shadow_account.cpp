@@ -19,6 +19,7 @@ const char* refusal_name(Refusal r) {
         case Refusal::locked: return "locked";
         case Refusal::account_expired: return "account expired";
         case Refusal::password_expired: return "password expired";
+        case Refusal::policy: return "the monitor's account rule";
     }
     return "unknown";
 }

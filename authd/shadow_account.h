@@ -28,6 +28,7 @@ enum class Refusal {
     locked,            // "!..." or "*..." (usermod -L, no password set)
     account_expired,   // shadow field 8
     password_expired,  // must be changed (field 3 is 0, or older than field 5 allows)
+    policy,            // the monitor's account rule (common/auth/account_policy.h)
 };
 
 const char* refusal_name(Refusal r);

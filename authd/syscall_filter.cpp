@@ -1,7 +1,7 @@
 #include "authd/syscall_filter.h"
 
+#include <fcntl.h>
 #include <seccomp.h>
-#include <sys/socket.h>
 
 #include <cstring>
 #include <memory>
@@ -24,8 +24,9 @@ constexpr int allowed[] = {
     SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
     SCMP_SYS(eventfd2), SCMP_SYS(pipe2), SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(fstatfs), SCMP_SYS(statfs),
     SCMP_SYS(rt_sigaction), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(clock_getres), SCMP_SYS(getppid),
-    // users_file, apop_file, /etc/passwd, /etc/shadow, NSS modules
-    SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(write),
+    // users_file, apop_file, /etc/passwd, /etc/shadow, NSS modules (open
+    // and openat only read-only: below)
+    SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(write),
     SCMP_SYS(writev), SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(newfstatat),
     SCMP_SYS(statx), SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(access), SCMP_SYS(faccessat),
     SCMP_SYS(faccessat2), SCMP_SYS(fcntl), SCMP_SYS(getdents64), SCMP_SYS(flock),
@@ -55,8 +56,21 @@ Status install_syscall_filter() {
         int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, nr, 0);
         if (rc != 0) return make_error(ErrorKind::permanent, std::string("seccomp_rule_add: ") + std::strerror(-rc));
     }
-    // New sockets only to local daemons (syslog, nscd, sssd): never the network.
-    int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+    // Files are opened read-only: nothing pop3d-auth reads may be written,
+    // created or truncated by it, so a helper taken over cannot plant
+    // entries in the account files that outlive it. Any other open kills it.
+    constexpr scmp_datum_t write_flags = O_ACCMODE | O_CREAT | O_TRUNC;
+    int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+                              SCMP_A2(SCMP_CMP_MASKED_EQ, write_flags, O_RDONLY));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
+                              SCMP_A1(SCMP_CMP_MASKED_EQ, write_flags, O_RDONLY));
+    // No new socket at all: the syslog socket is open already (log::init
+    // uses LOG_NDELAY), and the monitor's is fd 3. glibc asks nscd (and
+    // nss-systemd its varlink service) through a fresh socket on every
+    // lookup, so socket() fails with EACCES instead of killing: the lookup
+    // then reads the files, as it does where no such daemon runs.
+    if (rc == 0) rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
     if (rc != 0) return make_error(ErrorKind::permanent, std::string("seccomp_rule_add: ") + std::strerror(-rc));
     rc = seccomp_load(ctx.get());
     if (rc != 0) return make_error(ErrorKind::permanent, std::string("seccomp_load: ") + std::strerror(-rc));

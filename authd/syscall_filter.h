@@ -1,5 +1,6 @@
 // pop3d-auth's seccomp allow-list (libseccomp): once it serves requests it
-// only reads files, talks on its socket and to syslog, hashes and sleeps.
+// only reads files (opened read-only), talks on its socket and to syslog
+// (both open already: no new socket), hashes and sleeps.
 // Any other system call kills the process; the monitor then sees the
 // helper gone and refuses the login with [SYS/TEMP].
 #pragma once

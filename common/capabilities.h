@@ -7,13 +7,22 @@
 //   CAP_CHOWN                the monitor hands an account without a home the
 //                            state directory it made for it under a root-owned
 //                            parent (common/mbox/state_dir_fallback.h)
+//   CAP_KILL                 the monitor ends a front that does not exit
+//                            (all fronts run as one [privsep] user, which is
+//                            not root's); a per-session uid would do too but
+//                            needs a range of unused uids configured, and
+//                            CAP_KILL adds nothing a root process with
+//                            CAP_SETUID could not do by becoming the target.
+//                            Dropped at login with everything else.
+//   CAP_SETPCAP              the front, pop3d-auth and the logged-in session
+//                            are started with an empty bounding set, which
+//                            root must cut before it switches to them
 //   CAP_NET_BIND_SERVICE     the listener only: it binds port 110 (and again
 //                            after a SIGHUP that changes the addresses)
-// Not kept, on purpose: CAP_KILL (the monitor ends its front and pop3d-auth
-// by closing their socketpairs, never by signals to other uids),
-// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root owns the configuration,
-// /etc/shadow and the chroot; the maildrop is opened as its owner), and
-// CAP_SETPCAP (nothing after this point changes a bounding set).
+// Not kept, on purpose: CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root owns
+// the configuration, /etc/shadow and the chroot; the maildrop is opened as
+// its owner). CAP_SETPCAP adds nothing to what these give: it can only
+// shrink a bounding set, or fill the inheritable set from it.
 #pragma once
 
 #include <linux/capability.h>
@@ -24,9 +33,10 @@
 
 namespace pop3d::capabilities {
 
-inline constexpr std::initializer_list<int> session = {CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_SYS_CHROOT};
-inline constexpr std::initializer_list<int> listener = {CAP_CHOWN, CAP_SETGID, CAP_SETUID, CAP_SYS_CHROOT,
-                                                        CAP_NET_BIND_SERVICE};
+inline constexpr std::initializer_list<int> session = {CAP_CHOWN, CAP_KILL, CAP_SETGID, CAP_SETUID,
+                                                       CAP_SETPCAP, CAP_SYS_CHROOT};
+inline constexpr std::initializer_list<int> listener = {CAP_CHOWN, CAP_KILL, CAP_SETGID, CAP_SETUID,
+                                                        CAP_SETPCAP, CAP_SYS_CHROOT, CAP_NET_BIND_SERVICE};
 
 // Drops every capability not in `kept` from the bounding set, then sets the
 // permitted and effective sets to those of `kept` it has (logging the

@@ -106,6 +106,8 @@ int line_of(const Loader& ld, const char* id) {
 // Rules that tie several keys together, checked once the whole file is read.
 void check_whole(Loader& ld, const FileProbe& probe) {
     const Config& c = ld.config;
+    if (c.server.max_prelogin_start > c.server.max_prelogin)
+        ld.fail(line_of(ld, "server.max_prelogin_start"), "max_prelogin_start: more than max_prelogin");
     if (c.server.listen.empty() && c.server.tls_listen.empty() && c.server.proxy_listen.empty() &&
         c.server.proxy_tls_listen.empty())
         ld.fail(line_of(ld, "server.listen"), "listen: no address to listen on");

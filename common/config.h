@@ -47,6 +47,16 @@ struct ServerConfig {
     unsigned max_sessions = 500;
     unsigned max_sessions_per_ip = 20;
     unsigned autologout = 600;  // seconds; RFC 1939 section 3 asks for >= 10 minutes
+    // Seconds from connect to login, in all (like OpenSSH's LoginGraceTime);
+    // the autologout still bounds each idle wait, before and after login.
+    unsigned login_timeout = 120;
+    // Sessions that have not logged in yet, host-wide (like sshd's
+    // MaxStartups start:rate:full): from max_prelogin_start on, a new one is
+    // dropped with a chance that grows to certainty at max_prelogin; at
+    // max_prelogin, a client from another address evicts the oldest of the
+    // address holding the most.
+    unsigned max_prelogin_start = 50;
+    unsigned max_prelogin = 100;
     std::string pid_file = "/run/pop3d.pid";
     std::string greeting = "POP3 server ready";
 };

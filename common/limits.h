@@ -158,6 +158,10 @@ inline constexpr unsigned hash_slots = 4;
 // a stuck one, which the administrator is told about.
 inline constexpr int passwd_lock_attempts = 100;
 inline constexpr int passwd_lock_retry_ms = 100;
+inline constexpr const char* hash_slot_dir = "/run/pop3d";
+// The key of the abstract session-lock names (common/mbox/session_lock_key.h),
+// root's, 0600; made at the first session after boot.
+inline constexpr const char* session_lock_key_file = "/run/pop3d/session-lock.key";
 
 }  // namespace pop3d::limits
 

@@ -36,6 +36,7 @@ int lookup(std::string_view name, const Name* table, std::size_t n) {
 
 bool to_stderr = true;
 int max_priority = LOG_INFO;
+int syslog_facility_value = LOG_MAIL;
 const char* program = "pop3d";
 
 void emit(int priority, const char* fmt, va_list ap) {
@@ -65,8 +66,11 @@ void init(const char* ident, std::string_view facility, std::string_view level, 
     int f = syslog_facility(facility);
     int l = syslog_level(level);
     max_priority = l < 0 ? LOG_INFO : l;
-    openlog(ident, LOG_PID | LOG_NDELAY, f < 0 ? LOG_MAIL : f);
+    syslog_facility_value = f < 0 ? LOG_MAIL : f;
+    openlog(ident, LOG_PID | LOG_NDELAY, syslog_facility_value);
 }
+
+void reconnect() { openlog(program, LOG_PID | LOG_NDELAY, syslog_facility_value); }
 
 std::string sanitize(std::string_view text, std::size_t max) {
     static const char hex[] = "0123456789abcdef";

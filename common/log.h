@@ -16,6 +16,11 @@ int syslog_level(std::string_view name);
 // already validated. also_stderr copies each line to stderr.
 void init(const char* ident, std::string_view facility, std::string_view level, bool also_stderr);
 
+// Opens the syslog socket again with init's settings: for a forked child
+// that closed its parent's (closelog) and must connect before it enters a
+// chroot without /dev/log, or a sandbox without socket().
+void reconnect();
+
 // Makes text from a client safe for a log line: non-printable bytes, quotes
 // and backslashes become \xNN, and it is cut at `max` bytes.
 std::string sanitize(std::string_view text, std::size_t max = 64);

@@ -103,6 +103,21 @@ Status drop_all_capabilities() {
     return {};
 }
 
+Status clear_bounding_set() {
+    // cap_max_bits(): what the running kernel knows, which may exceed what
+    // libcap was built with.
+    const int bits = static_cast<int>(cap_max_bits());
+    for (int cap = 0; cap < bits; ++cap) {
+        if (cap_get_bound(static_cast<cap_value_t>(cap)) != 1) continue;
+        if (cap_drop_bound(static_cast<cap_value_t>(cap)) != 0)
+            return sys_error("dropping capability " + std::to_string(cap) + " from the bounding set", errno);
+    }
+    for (int cap = 0; cap < bits; ++cap)
+        if (cap_get_bound(static_cast<cap_value_t>(cap)) == 1)
+            return make_error(ErrorKind::permanent, "the bounding set still holds capability " + std::to_string(cap));
+    return {};
+}
+
 Status set_no_new_privs() {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return sys_error("PR_SET_NO_NEW_PRIVS", errno);
     if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
@@ -113,6 +128,9 @@ Status set_no_new_privs() {
 Status disable_core_dumps() {
     struct rlimit none {0, 0};
     if (setrlimit(RLIMIT_CORE, &none) != 0) return sys_error("RLIMIT_CORE", errno);
+    struct rlimit now {};
+    if (getrlimit(RLIMIT_CORE, &now) != 0) return sys_error("RLIMIT_CORE", errno);
+    if (now.rlim_cur != 0 || now.rlim_max != 0) return make_error(ErrorKind::permanent, "RLIMIT_CORE did not drop to 0");
     return {};
 }
 

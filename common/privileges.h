@@ -39,6 +39,12 @@ Status switch_to(uid_t uid, gid_t gid, const std::vector<gid_t>& groups);
 // and verifies they read back empty. Call after switch_to.
 Status drop_all_capabilities();
 
+// Empties the capability bounding set (needs CAP_SETPCAP, so call it while
+// still root, before switch_to), and verifies it reads back empty: nothing
+// the process or its children run can ever hold a capability again, whatever
+// file capabilities or setuid-root programs they reach.
+Status clear_bounding_set();
+
 // PR_SET_NO_NEW_PRIVS: no execve can ever grant privileges again
 // (setuid bits, file capabilities).
 Status set_no_new_privs();

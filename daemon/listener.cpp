@@ -1,6 +1,8 @@
 #include "daemon/listener.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -71,11 +73,17 @@ Status Listener::run() {
         proxy_waits_.add_poll_fds(fds);
         int header_timeout = proxy_waits_.next_timeout_ms(Clock::now());
         if (header_timeout >= 0 && (timeout < 0 || header_timeout < timeout)) timeout = header_timeout;
+        const std::size_t first_pipe = fds.size();
+        for (const auto& [pid, pipe] : login_pipes_) fds.push_back({pipe.get(), POLLIN, 0});
         int n = poll(fds.data(), fds.size(), timeout);
         if (n < 0) {
             if (errno == EINTR) continue;
             return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
         }
+        // The pipes first: a session that logged in frees its pre-login place
+        // before the connections waiting are counted.
+        for (std::size_t i = first_pipe; i < fds.size(); ++i)
+            if (fds[i].revents) logged_in(fds[i].fd);
         serve_proxied(proxy_waits_.advance(fds, Clock::now()));
         for (std::size_t i = 1; i < listening_end; ++i) {
             if (!(fds[i].revents & POLLIN)) continue;
@@ -157,7 +165,18 @@ void Listener::serve(UniqueFd connection, const std::string& address, const std:
             return;
         case Admission::admitted: break;
     }
-    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), original_mask_,
+    if (!admit_prelogin(address, limit_key)) {
+        refuse(connection.get(), "-ERR [SYS/TEMP] too many clients logging in, try again later\r\n");
+        return;
+    }
+    int login_pipe[2];
+    if (pipe2(login_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        log::error("cannot start a session for %s: pipe: %s", address.c_str(), std::strerror(errno));
+        refuse(connection.get(), "-ERR [SYS/TEMP] cannot start a session, try again later\r\n");
+        return;
+    }
+    UniqueFd login_read(login_pipe[0]), login_write(login_pipe[1]);
+    auto pid = spawn_session(command_, connection.get(), config_.sealed_text.get(), login_write.get(), original_mask_,
                              told ? address : std::string(), implicit_tls);
     if (!pid) {
         log::error("cannot start a session for %s: %s", address.c_str(), pid.error().message.c_str());
@@ -165,6 +184,48 @@ void Listener::serve(UniqueFd connection, const std::string& address, const std:
         return;
     }
     sessions_.add(*pid, limit_key);
+    prelogin_.add(*pid, limit_key);
+    login_pipes_.emplace(*pid, std::move(login_read));
+}
+
+bool Listener::admit_prelogin(const std::string& address, const std::string& limit_key) {
+    const auto& server = config_.config.server;
+    const double random01 = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+    PreloginDecision d = prelogin_.admit(limit_key, server.max_prelogin_start, server.max_prelogin, random01);
+    switch (d.kind) {
+        case PreloginDecision::Kind::admit: return true;
+        case PreloginDecision::Kind::drop:
+            log::notice("refused %s: %zu sessions not logged in yet (max_prelogin)", address.c_str(),
+                        prelogin_.total());
+            return false;
+        case PreloginDecision::Kind::evict: break;
+    }
+    // The session may have logged in since the last poll: then it stays.
+    auto pipe = login_pipes_.find(d.evict);
+    if (pipe != login_pipes_.end()) {
+        pollfd p{pipe->second.get(), POLLIN, 0};
+        if (poll(&p, 1, 0) != 0) {
+            logged_in(pipe->second.get());
+            return true;
+        }
+    }
+    // Not logged in: its monitor is root, so only the listener's CAP_KILL
+    // ends it; its front dies with it (PR_SET_PDEATHSIG), pop3d-auth at EOF.
+    log::notice("ending session %d, not logged in, of the address with the most (max_prelogin), for %s",
+                static_cast<int>(d.evict), address.c_str());
+    if (kill(d.evict, SIGKILL) != 0) log::warning("kill %d: %s", static_cast<int>(d.evict), std::strerror(errno));
+    prelogin_.remove(d.evict);
+    login_pipes_.erase(d.evict);
+    return true;
+}
+
+void Listener::logged_in(int pipe_fd) {
+    for (auto it = login_pipes_.begin(); it != login_pipes_.end(); ++it) {
+        if (it->second.get() != pipe_fd) continue;
+        prelogin_.remove(it->first);
+        login_pipes_.erase(it);
+        return;
+    }
 }
 
 void Listener::reap() {
@@ -176,6 +237,8 @@ void Listener::reap() {
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid <= 0) return;
         sessions_.remove(pid);
+        prelogin_.remove(pid);
+        login_pipes_.erase(pid);
         if (WIFSIGNALED(status))
             log::warning("session %d killed by signal %d", static_cast<int>(pid), WTERMSIG(status));
         else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)

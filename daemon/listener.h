@@ -5,6 +5,8 @@
 
 #include <signal.h>
 
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "common/unique_fd.h"
 #include "daemon/listen_sockets.h"
 #include "daemon/proxy_wait_list.h"
+#include "daemon/prelogin_table.h"
 #include "daemon/session_table.h"
 #include "daemon/spawn_session.h"
 
@@ -53,6 +56,12 @@ private:
                bool implicit_tls);
     void reap();
     void reload();
+    // A session's login pipe became readable or closed: it logged in (or
+    // ended), and no longer counts as pre-login.
+    void logged_in(int pipe_fd);
+    // Whether a new session from `limit_key` fits among the pre-login ones;
+    // may end the oldest session of the address holding the most.
+    bool admit_prelogin(const std::string& address, const std::string& limit_key);
 
     std::string config_path_;
     LoadedConfig config_;
@@ -62,6 +71,11 @@ private:
     sigset_t original_mask_;
     SessionTable sessions_;
     ProxyWaitList proxy_waits_;
+    // Sessions until their monitor closes its end of the login pipe
+    // (pop3d-session -L); the read ends by session.
+    PreloginTable prelogin_;
+    std::map<pid_t, UniqueFd> login_pipes_;
+    std::mt19937 random_{std::random_device{}()};
     bool out_of_descriptors_ = false;
 };
 

@@ -10,6 +10,7 @@ Status become_mailbox_owner(const Login& login, bool as_root) {
     if (as_root) {
         auto groups = owner_groups(login.owner, login.gid);
         if (!groups) return groups.error();
+        if (auto st = priv::clear_bounding_set(); !st) return st;
         if (auto st = priv::switch_to(login.uid, login.gid, *groups); !st) return st;
         if (auto st = priv::drop_all_capabilities(); !st) return st;
         // The uid change reset the dumpable flag; a process of the owner

@@ -189,6 +189,7 @@ Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
         if (!account) return account.error();
         if (account->uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
         if (auto st = priv::enter_chroot(privsep.chroot); !st) return st;
+        if (auto st = priv::clear_bounding_set(); !st) return st;
         if (auto st = priv::switch_to(account->uid, account->gid, {}); !st) return st;
         if (auto st = priv::drop_all_capabilities(); !st) return st;
     }

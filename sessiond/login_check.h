@@ -1,13 +1,18 @@
 // The monitor's own check of an accepted verdict before it becomes the
 // mailbox owner: it trusts pop3d-auth to say who logged in, but not to have
-// been configured or written without mistakes. Pure.
+// been configured or written without mistakes, nor to be honest about the
+// account: the owner's uid, gid and home come from the monitor's own lookup,
+// and a verdict that says otherwise is refused. Pure but for the lookup,
+// which is passed in.
 #pragma once
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 
 #include "common/auth/verdict.h"
+#include "common/privileges.h"
 #include "common/result.h"
 
 namespace pop3d::session {
@@ -31,10 +36,16 @@ struct Login {
     std::string state_dir;  // expanded; empty: no state file
 };
 
-// Refuses: a verdict that is not accepted, uid 0, uid below min_uid (or, in
-// single-user mode, any uid but our own), a user name that could leave the
-// maildrop directory through %u ('/', ".", "..", control characters), a
-// home that is not an absolute path, and templates that do not expand.
-Result<Login> check_login(const auth::AuthVerdict& verdict, const LoginPolicy& policy);
+// Finds a Unix account by name: privileges::lookup_user in the monitor.
+using AccountLookup = std::function<Result<privileges::Account>(const std::string& name)>;
+
+// Refuses: a verdict that is not accepted; an owner `lookup` does not find,
+// or whose uid, gid or home differ from the verdict's (pop3d-auth lied or
+// raced a change of the account); then, on the looked-up account,
+// auth::account_refusal (uid or gid 0 or -1, uid below min_uid or, in
+// single-user mode, any uid but our own, a user name that could leave the
+// maildrop directory through %u, a home that is not an absolute path); and
+// templates that do not expand. The Login carries the looked-up account.
+Result<Login> check_login(const auth::AuthVerdict& verdict, const LoginPolicy& policy, const AccountLookup& lookup);
 
 }  // namespace pop3d::session

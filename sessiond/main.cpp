@@ -2,6 +2,7 @@
 // (pop3d), by inetd or xinetd, by a systemd socket unit with Accept=yes, or
 // by anything else that hands over a connection (socat EXEC:).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@
 #include "common/limits.h"
 #include "common/exit_status.h"
 #include "common/log.h"
+#include "common/privileges.h"
+#include "common/terminal.h"
 #include "common/unique_fd.h"
 #include "sessiond/proxy_preamble.h"
 #include "sessiond/session.h"
@@ -27,7 +30,7 @@ namespace {
 using namespace pop3d;
 
 int usage() {
-    std::fprintf(stderr, "usage: pop3d-session [-e] [-p] [-T] [-f FILE] [-c FD] [-a ADDRESS]\n");
+    std::fprintf(stderr, "usage: pop3d-session [-e] [-p] [-T] [-f FILE] [-c FD] [-L FD] [-a ADDRESS]\n");
     return exit_status::usage;
 }
 
@@ -66,19 +69,21 @@ int main(int argc, char** argv) {
     }
     std::string path = default_config_path;
     int config_fd = -1;
+    int login_fd = -1;
     bool log_stderr = false;
     bool expect_proxy = false;
     bool implicit_tls = false;
     std::string client;
     int opt;
-    while ((opt = getopt(argc, argv, "f:c:epa:T")) != -1) {
+    while ((opt = getopt(argc, argv, "f:c:L:epa:T")) != -1) {
         switch (opt) {
             case 'f': path = optarg; break;
-            case 'c': {
+            case 'c':
+            case 'L': {
                 char* end = nullptr;
                 long fd = std::strtol(optarg, &end, 10);
                 if (*optarg == '\0' || *end != '\0' || fd < 3 || fd > limits::handed_descriptor_max) return usage();
-                config_fd = static_cast<int>(fd);
+                (opt == 'c' ? config_fd : login_fd) = static_cast<int>(fd);
                 break;
             }
             case 'e': log_stderr = true; break;
@@ -92,19 +97,36 @@ int main(int argc, char** argv) {
         }
     }
     if (optind != argc) return usage();
-    // Never stderr by default: under inetd, stderr is the client's socket.
+    // Never stderr by default: under inetd, stderr is the client's socket,
+    // and under a shell it is a terminal the front must not reach.
     log::init("pop3d-session", "mail", "info", log_stderr);
+    if (!log_stderr) {
+        if (auto st = terminal::stderr_to_null(); !st) return refuse(exit_status::os_error, st.error().message);
+    }
+    // A session of its own: no controlling terminal that the front or the
+    // logged-in session could push keystrokes into (TIOCSTI).
+    if (auto st = terminal::leave_controlling_terminal(); !st) return refuse(exit_status::os_error, st.error().message);
     // Started by inetd, xinetd or socat, the monitor is root with every
     // capability (the listener cuts its sessions' sets itself).
     if (geteuid() == 0) {
         if (auto st = capabilities::keep_only(capabilities::session); !st)
             return refuse(exit_status::os_error, st.error().message);
     }
+    // Until login the monitor holds passwords: no core file (the hard limit
+    // too, so nothing it runs can raise it) and no ptrace by its uid.
+    if (auto st = privileges::disable_core_dumps(); !st) return refuse(exit_status::os_error, st.error().message);
+    if (auto st = privileges::set_not_dumpable(); !st) return refuse(exit_status::os_error, st.error().message);
     if (sodium_init() < 0) return refuse(exit_status::software, "sodium_init failed");
     // A client that goes away must cost a failed write, not the process:
     // the session still logs its summary line.
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) return refuse(exit_status::os_error, "cannot ignore SIGPIPE");
     UniqueFd config_copy(config_fd);
+    // The listener's login pipe (-L): closed at login, so that the listener
+    // stops counting this session as one not logged in yet. No child
+    // inherits it (the front closes it, pop3d-auth never gets it).
+    UniqueFd login_pipe(login_fd);
+    if (login_pipe.valid() && fcntl(login_fd, F_SETFD, FD_CLOEXEC) != 0)
+        return refuse(exit_status::usage, "login pipe: bad descriptor");
     // Certificate and key are read for each connection when TLS is offered
     // (tls_session.h): one that cannot be read costs that session its TLS,
     // not the whole session.
@@ -125,6 +147,8 @@ int main(int argc, char** argv) {
     }
     if (implicit_tls && !config->tls_configured())
         return refuse(exit_status::config, path + ": -T: implicit TLS needs [tls] cert and key");
-    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth"), client, implicit_tls};
+    session::SessionSetup setup{std::move(*config), sibling("pop3d-auth"), client, implicit_tls,
+                                session::parse_sandbox_probe(std::getenv("POP3D_SANDBOX_PROBE")),
+                                std::move(login_pipe)};
     return session::run_session(setup);
 }

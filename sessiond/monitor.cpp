@@ -3,12 +3,14 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <chrono>
 
 #include "common/frame.h"
 #include "common/log.h"
 #include "common/front_frames.h"
 #include "common/tls_frames.h"
 #include "sessiond/tls_monitor.h"
+#include "sessiond/attempt_deadline.h"
 
 namespace pop3d::session {
 namespace {
@@ -45,15 +47,15 @@ bool send_verdict(int fd, VerdictCode code, bool last) {
     return frame && send_frame(fd, frame->view());
 }
 
-// The next frame from the front, waiting at most timeout_seconds (0: no
-// limit); timed_out tells a silent front from one that went away.
-Result<Frame> next_frame(int front_fd, unsigned timeout_seconds, bool& timed_out) {
+// The next frame from the front, waiting at most timeout_millis (negative:
+// no limit); timed_out tells a silent front from one that went away.
+Result<Frame> next_frame(int front_fd, long long timeout_millis, bool& timed_out) {
     timed_out = false;
-    if (timeout_seconds != 0) {
+    if (timeout_millis >= 0) {
         pollfd p{front_fd, POLLIN, 0};
         int r;
         do {
-            r = ::poll(&p, 1, static_cast<int>(timeout_seconds) * 1000);
+            r = ::poll(&p, 1, static_cast<int>(timeout_millis));
         } while (r < 0 && errno == EINTR);
         if (r == 0) {
             timed_out = true;
@@ -68,14 +70,36 @@ MonitorResult end(MonitorResult r, std::string how) {
     return r;
 }
 
+using Clock = std::chrono::steady_clock;
+
+// How long the next wait for the front may last: the front's own timeout,
+// cut to what is left of login_timeout; negative: no limit.
+long long wait_millis(const MonitorSettings& s, Clock::time_point login_deadline) {
+    long long front = s.front_timeout_seconds ? 1000LL * s.front_timeout_seconds : -1;
+    if (s.login_timeout_seconds == 0) return front;
+    long long left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(login_deadline - Clock::now()).count();
+    if (left < 0) left = 0;
+    return front < 0 || left < front ? left : front;
+}
+
 }  // namespace
 
 MonitorResult converse_with_front(int front_fd, Verifier& verifier, const MonitorSettings& settings) {
     MonitorResult result;
     const char* client = settings.client.c_str();
     bool timed_out = false;
+    const Clock::time_point login_deadline = Clock::now() + std::chrono::seconds(settings.login_timeout_seconds);
     for (unsigned attempts = 0;;) {
-        auto frame = next_frame(front_fd, settings.front_timeout_seconds, timed_out);
+        auto frame = next_frame(front_fd, wait_millis(settings, login_deadline), timed_out);
+        // The wait was cut to what was left of login_timeout, in whole
+        // milliseconds rounded down: it may end just short of the deadline.
+        if (timed_out && settings.login_timeout_seconds != 0 &&
+            Clock::now() + std::chrono::milliseconds(50) >= login_deadline) {
+            log::notice("client %s: no login within %u s (login_timeout); session ended", client,
+                        settings.login_timeout_seconds);
+            return end(std::move(result), "login-timeout");
+        }
         if (timed_out) {
             log::error("client %s: the front sent nothing for %u s; session ended", client,
                        settings.front_timeout_seconds);
@@ -108,6 +132,7 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
             return end(std::move(result), "bad-frame");
         }
         ++attempts;
+        const AttemptDeadline deadline(settings.failure_delay);
         result.user = log::sanitize(credentials->user);
         auth::AuthRequest request;
         request.mechanism = mechanism_of(credentials->method);
@@ -127,7 +152,7 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
             log::error("client %s: pop3d-auth: %s", client, verdict.error().message.c_str());
             code = VerdictCode::temporary;
         } else if (verdict->accepted()) {
-            auto checked = check_login(*verdict, settings.policy);
+            auto checked = check_login(*verdict, settings.policy, settings.lookup);
             if (checked) {
                 code = VerdictCode::accepted;
                 login = std::move(*checked);
@@ -139,7 +164,7 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
         }
         if (code == VerdictCode::accepted) {
             if (!send_verdict(front_fd, code, false)) return end(std::move(result), "front-gone");
-            auto handover = next_frame(front_fd, settings.front_timeout_seconds, timed_out);
+            auto handover = next_frame(front_fd, wait_millis(settings, login_deadline), timed_out);
             if (!handover) return end(std::move(result), timed_out ? "front-timeout" : "front-gone");
             auto bytes = decode_handover(*handover);
             if (!bytes) {
@@ -154,6 +179,7 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
         log::notice("login failed for user \"%s\" from %s with %s%s", result.user.c_str(), client,
                     auth::mechanism_name(request.mechanism), outcome_text(code));
         bool last = attempts >= settings.max_attempts;
+        deadline.wait();
         if (!send_verdict(front_fd, code, last)) return end(std::move(result), "front-gone");
         if (last) return end(std::move(result), "too-many-attempts");
     }

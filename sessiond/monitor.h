@@ -5,6 +5,7 @@
 // passes check_login, followed by the front's hand-over.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,11 @@ struct MonitorSettings {
     unsigned max_attempts = 3;
     std::string client;  // the client's address, for logs
     LoginPolicy policy;
+    // [auth] failure_delay: every answer but a granted login leaves this long
+    // after its attempt started (attempt_deadline.h).
+    std::chrono::milliseconds failure_delay{0};
+    // How the monitor finds the owner an accepted verdict names.
+    AccountLookup lookup = privileges::lookup_user;
     // How long the monitor waits for the front's next frame. The front ends
     // an idle client after autologout, so a front silent for longer is not
     // behaving, and must not keep a root monitor alive.
@@ -37,6 +43,10 @@ struct MonitorSettings {
     // [tls] require_tls applies to this client: credentials before TLS
     // are refused here too, not only by the front.
     bool require_tls = false;
+    // [server] login_timeout: the whole AUTHORIZATION state, whatever the
+    // client sends meanwhile (NOOP every second does not extend it); then
+    // the session ends as "login-timeout". 0: no limit.
+    unsigned login_timeout_seconds = 0;
 };
 
 struct MonitorResult {

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -20,6 +22,7 @@
 #include "common/log.h"
 #include "common/mbox/dotlock_keeper.h"
 #include "common/mbox/open.h"
+#include "common/mbox/session_lock_key.h"
 #include "common/mbox/state_dir_fallback.h"
 #include "common/peer_address.h"
 #include "common/pop3/apop.h"
@@ -28,6 +31,9 @@
 #include "sessiond/become_owner.h"
 #include "sessiond/client_io.h"
 #include "sessiond/front.h"
+#include "sessiond/front_filter.h"
+#include "sessiond/helper_verifier.h"
+#include "sessiond/session_filter.h"
 #include "sessiond/monitor.h"
 #include "common/plaintext_policy.h"
 #include "sessiond/tls_session.h"
@@ -35,21 +41,6 @@
 
 namespace pop3d::session {
 namespace {
-
-// pop3d-auth behind the Verifier seam; a helper that failed to start
-// answers every attempt with a temporary failure.
-class HelperVerifier : public Verifier {
-public:
-    explicit HelperVerifier(std::unique_ptr<auth::AuthHelper> helper) : helper_(std::move(helper)) {}
-    Result<auth::AuthVerdict> verify(const auth::AuthRequest& request) override {
-        if (!helper_) return make_error(ErrorKind::temporary, "pop3d-auth is not running");
-        return helper_->verify(request);
-    }
-    void stop() { helper_.reset(); }
-
-private:
-    std::unique_ptr<auth::AuthHelper> helper_;
-};
 
 void say(const std::string& line) {
     ClientOutput out(STDOUT_FILENO, limits::last_line_seconds);
@@ -59,7 +50,8 @@ void say(const std::string& line) {
 
 // Forks the front on its end of the socketpair; it never returns in the child.
 Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& config, const FrontSettings& settings,
-                         bool as_root, TlsSession& tls) {
+                         bool as_root, TlsSession& tls, const SandboxProbe& probe) {
+    const pid_t monitor = getpid();
     pid_t pid = fork();
     if (pid < 0) return make_error(ErrorKind::temporary, std::string("fork: ") + std::strerror(errno));
     if (pid > 0) return pid;
@@ -75,27 +67,53 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
     if (front_end.get() != 3 && dup2(front_end.get(), 3) != 3) _exit(1);
     if (relay >= 0 && dup2(relay, 4) != 4) _exit(1);
     if (close_range(relay >= 0 ? 5 : 4, ~0U, 0) != 0) _exit(1);
+    // Its own syslog socket, connected before the chroot hides /dev/log and
+    // the sandbox forbids socket().
+    log::reconnect();
     if (auto st = drop_front_privileges(config.privsep, as_root); !st) {
         log::error("front: cannot drop privileges: %s", st.error().message.c_str());
         _exit(1);
     }
+    // It dies with its monitor (set after the uid change, which clears it),
+    // so that it never holds the client's connection on its own.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != monitor) _exit(1);
+    if (auto st = enter_front_sandbox(); !st) {
+        log::error("%s", st.error().message.c_str());
+        _exit(1);
+    }
+    run_sandbox_probe(probe);
     _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings));
 }
 
-// Whether the process ended with status 0.
-// Waits a bounded time: the monitor cannot kill the front (the listener
-// keeps no CAP_KILL for it), and a front that does not exit after its socket
-// closed must not hold a root monitor. It keeps only what it already had.
+// Whether the process ended with status 0, waiting at most limit_millis.
+// A front that does not exit in time is killed where the monitor can (it
+// keeps CAP_KILL until login for that, capabilities.h), so no front outlives
+// its session; where it cannot (after login, as the mailbox owner) it is left
+// alone rather than holding the session.
 bool reap(pid_t pid, int limit_millis = limits::front_exit_millis) {
+    int status = 0;
+    pid_t r = 0;
     for (int waited = 0; waited <= limit_millis; waited += 10) {
-        int status = 0;
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (r < 0 && errno != EINTR) return false;
+        r = waitpid(pid, &status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR)) break;
         usleep(10 * 1000);
     }
-    log::error("the front (pid %d) did not exit; going on without it", static_cast<int>(pid));
-    return false;
+    if (r < 0) return false;
+    if (r != pid) {
+        log::error("the front (pid %d) did not exit; killing it", static_cast<int>(pid));
+        if (kill(pid, SIGKILL) != 0) {
+            log::error("kill front %d: %s; going on without it", static_cast<int>(pid), std::strerror(errno));
+            return false;
+        }
+        do {
+            r = waitpid(pid, &status, 0);
+        } while (r < 0 && errno == EINTR);
+        return false;
+    }
+    if (WIFSIGNALED(status))
+        log::error("the front (pid %d) was killed by signal %d%s", static_cast<int>(pid), WTERMSIG(status),
+                   WTERMSIG(status) == SIGSYS ? " (SIGSYS: a system call its sandbox forbids)" : "");
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 std::string login_reply(const Login& login, const Maildrop& maildrop) {
@@ -172,33 +190,35 @@ int run_session(SessionSetup& setup) {
     // The front is forked before pop3d-auth starts, so it never holds the
     // socket to pop3d-auth, and before the TLS key is read, so it never
     // holds a copy of it.
-    auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls);
+    auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls, setup.probe);
     tls->relay_front_end.reset();
     if (!front) {
         log::error("%s", front.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
         return exit_status::temporary;
     }
-    // pop3d-auth opens its copy while it is still root; the monitor keeps
-    // it open until pop3d-auth is gone.
+    // pop3d-auth is handed its sealed copy as a descriptor (the monitor is
+    // not dumpable, so its /proc/PID/fd is closed to pop3d-auth); the
+    // monitor keeps it open until pop3d-auth is gone.
     auto auth_config = seal_auth_config(config);
-    auto helper = auth_config ? auth::AuthHelper::start(descriptor_path(auth_config->get()), setup.auth_program)
-                              : auth_config.error();
-    if (!helper) log::error("%s", helper.error().message.c_str());
-    HelperVerifier verifier(helper ? std::move(*helper) : nullptr);
+    if (!auth_config) log::error("%s", auth_config.error().message.c_str());
+    HelperVerifier verifier(setup.auth_program, auth_config ? auth_config->get() : -1);
     if (auto st = offer_tls(*tls, config, monitor_end.get(), client); !st)
         log::error("client %s: %s", client.c_str(), st.error().message.c_str());
 
     MonitorSettings settings;
     settings.apop_timestamp = timestamp;
     settings.max_attempts = config.auth.max_attempts;
+    settings.failure_delay = std::chrono::seconds(config.auth.failure_delay);
     settings.client = client;
     settings.front_timeout_seconds = config.server.autologout + limits::front_grace_seconds;
+    settings.login_timeout_seconds = config.server.login_timeout;
     settings.policy = LoginPolicy{config.auth.min_uid, !as_root, geteuid(), config.mail.maildrop, config.mail.state_dir};
     settings.tls_key = tls->key.get();
     settings.require_tls = front_settings.require_tls;
     MonitorResult result = converse_with_front(monitor_end.get(), verifier, settings);
     tls->key.reset();  // wiped before anything else happens, let alone a change of owner
+    if (result.login) setup.login_pipe.reset();
     // Closing the socket ends a front still waiting; pop3d-auth goes before
     // the monitor gives up root.
     monitor_end.reset();
@@ -219,6 +239,9 @@ int run_session(SessionSetup& setup) {
         say(pop3::err(pop3::ResponseCode::sys_temp, "server error, try again later"));
     }
     if (!result.login) {
+        // Over TLS the front holds the connection's state: nothing in clear.
+        if (result.ended == "login-timeout" && result.tls.empty())
+            say(pop3::err(pop3::ResponseCode::none, "no login in time"));
         log_summary(result.user, client, {}, result.ended, result.tls);
         return 0;
     }
@@ -241,6 +264,15 @@ int run_session(SessionSetup& setup) {
         else if (!fallback->empty())
             state_dir = *fallback;
     }
+    // Read while root: only root can read it (session_lock.h).
+    Secret lock_key;
+    if (as_root) {
+        auto key = mbox::load_session_lock_key(limits::session_lock_key_file);
+        if (key)
+            lock_key = std::move(*key);
+        else
+            log::warning("%s; the session lock's name is unkeyed", key.error().message.c_str());
+    }
     if (auto st = become_mailbox_owner(login, as_root); !st) {
         log::error("user \"%s\": cannot become %s: %s", login.user.c_str(), login.owner.c_str(),
                    st.error().message.c_str());
@@ -248,7 +280,13 @@ int run_session(SessionSetup& setup) {
         log_summary(login.user, client, {}, "error", result.tls);
         return exit_status::temporary;
     }
-    mbox::OpenRequest request{login.maildrop, state_dir, &config.mail, keeper->get()};
+    if (auto st = enter_session_filter(); !st) {
+        log::error("user \"%s\": %s", login.user.c_str(), st.error().message.c_str());
+        say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
+        log_summary(login.user, client, {}, "error", result.tls);
+        return exit_status::temporary;
+    }
+    mbox::OpenRequest request{login.maildrop, state_dir, &config.mail, keeper->get(), lock_key.view()};
     auto maildrop = mbox::open_maildrop(request);
     if (!maildrop) {
         const Error& e = maildrop.error();

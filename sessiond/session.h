@@ -8,6 +8,8 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/unique_fd.h"
+#include "sessiond/sandbox_probe.h"
 
 namespace pop3d::session {
 
@@ -20,6 +22,11 @@ struct SessionSetup {
     // The connection starts with a TLS handshake (port 995, RFC 8314):
     // pop3d-session -T, given by the listener for tls_listen addresses.
     bool implicit_tls = false;
+    // Tests only (sandbox_probe.h).
+    SandboxProbe probe;
+    // The listener's login pipe (pop3d-session -L), or invalid: closed as
+    // soon as a login is granted.
+    UniqueFd login_pipe;
 };
 
 // Returns the process exit status.

@@ -26,7 +26,7 @@ Error temp(const std::string& what) { return make_error(ErrorKind::temporary, "p
 // the descriptors being set up, so that no dup2 below can overwrite one of
 // them, whatever numbers they had (/dev/null opened into a free helper_fd
 // would be replaced by the socket, and 0-2 would then get the socket).
-[[noreturn]] void exec_child(int sock, int report, const char* program, char* const argv[]) {
+[[noreturn]] void exec_child(int sock, int config, int report, const char* program, char* const argv[]) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -34,15 +34,19 @@ Error temp(const std::string& what) { return make_error(ErrorKind::temporary, "p
     int err = 0;
     int r = fcntl(report, F_DUPFD_CLOEXEC, high);
     int s = r < 0 ? -1 : fcntl(sock, F_DUPFD_CLOEXEC, high);
+    int c = s < 0 || config < 0 ? -1 : fcntl(config, F_DUPFD_CLOEXEC, high);
+    if (config >= 0 && c < 0) s = -1;
     int opened = s < 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
     int null = opened < 0 ? -1 : fcntl(opened, F_DUPFD_CLOEXEC, high);
     if (r < 0 || s < 0 || null < 0) err = errno;
     if (!err && dup2(s, helper_fd) != helper_fd) err = errno;
+    if (!err && c >= 0 && dup2(c, helper_config_fd) != helper_config_fd) err = errno;
     for (int fd = 0; fd <= 2 && !err; ++fd)
         if (dup2(null, fd) != fd) err = errno;
     // Every other descriptor closes on exec; the report pipe stays open
     // until then so that an exec failure can still be told.
-    if (!err && close_range(helper_fd + 1, ~0U, CLOSE_RANGE_CLOEXEC) != 0) err = errno;
+    const unsigned first_closed = c >= 0 ? helper_config_fd + 1 : helper_fd + 1;
+    if (!err && close_range(first_closed, ~0U, CLOSE_RANGE_CLOEXEC) != 0) err = errno;
     if (!err) {
         char* const empty_env[] = {nullptr};
         execve(program, argv, empty_env);
@@ -58,7 +62,8 @@ Error temp(const std::string& what) { return make_error(ErrorKind::temporary, "p
 
 }  // namespace
 
-Result<std::unique_ptr<AuthHelper>> AuthHelper::start(const std::string& config_path, const std::string& program) {
+Result<std::unique_ptr<AuthHelper>> AuthHelper::start(const std::string& config_path, const std::string& program,
+                                                      int config_fd) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return temp(std::string("socketpair: ") + std::strerror(errno));
     int report[2];
@@ -68,7 +73,8 @@ Result<std::unique_ptr<AuthHelper>> AuthHelper::start(const std::string& config_
         close(sv[1]);
         return temp(std::string("pipe: ") + std::strerror(err));
     }
-    std::string arg0 = "pop3d-auth", flag = "-f", conf = config_path;
+    std::string arg0 = "pop3d-auth", flag = "-f",
+                conf = config_fd >= 0 ? "/proc/self/fd/" + std::to_string(helper_config_fd) : config_path;
     char* const argv[] = {arg0.data(), flag.data(), conf.data(), nullptr};
 
     pid_t pid = fork();
@@ -83,7 +89,7 @@ Result<std::unique_ptr<AuthHelper>> AuthHelper::start(const std::string& config_
     if (pid == 0) {
         close(sv[0]);
         close(report[0]);
-        exec_child(sv[1], report[1], program.c_str(), argv);
+        exec_child(sv[1], config_fd, report[1], program.c_str(), argv);
     }
     close(sv[1]);
     close(report[1]);
@@ -111,7 +117,7 @@ AuthHelper::~AuthHelper() {
         if (clock::now() >= deadline) break;
         usleep(5000);
     }
-    // Still busy (a failure_delay sleep, a stuck lookup): it has nothing
+    // Still busy (a hash, a stuck lookup): it has nothing
     // left to answer, so it is stopped.
     kill(pid_, SIGKILL);
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {

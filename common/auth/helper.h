@@ -16,14 +16,20 @@ namespace pop3d::auth {
 
 // pop3d-auth finds its end of the socketpair on this descriptor.
 inline constexpr int helper_fd = 3;
+// ... and, when it is handed one, its configuration on this one (read as
+// /proc/self/fd/4: the monitor is not dumpable, so its own /proc/PID/fd is
+// closed to every process without CAP_SYS_PTRACE, root's children included).
+inline constexpr int helper_config_fd = 4;
 
 class AuthHelper {
 public:
     // Forks and execs `program` (the path of pop3d-auth) as
     // "pop3d-auth -f CONFIG_PATH" with an empty environment, the socket on
     // helper_fd, /dev/null on 0, 1 and 2, and every other descriptor closed.
-    static Result<std::unique_ptr<AuthHelper>> start(const std::string& config_path,
-                                                      const std::string& program);
+    // With config_fd >= 0, that descriptor goes to pop3d-auth as
+    // helper_config_fd, and config_path is not used.
+    static Result<std::unique_ptr<AuthHelper>> start(const std::string& config_path, const std::string& program,
+                                                      int config_fd = -1);
     // Closes the socket (pop3d-auth exits at EOF) and reaps the process,
     // killing it if it has not exited within a bounded time.
     ~AuthHelper();
@@ -31,7 +37,8 @@ public:
     AuthHelper& operator=(const AuthHelper&) = delete;
 
     // Sends one request and waits (at most limits::auth_reply_seconds) for
-    // its verdict; a failed verdict arrives only after [auth] failure_delay.
+    // its verdict (the monitor, not pop3d-auth, holds a failure until
+    // [auth] failure_delay has passed).
     // A request the codec refuses (e.g. a NUL in the password) is an
     // ErrorKind::invalid error and sends nothing: count it as a failed login.
     // Any other error (helper gone, timeout, bad frame) is

@@ -92,8 +92,8 @@ DotlockAttempt decode(const CreateReply& r) {
     // Keep only the channel: the client socket and every other descriptor of
     // the monitor stay out of this process.
     if (!keep_only_descriptor(sock)) _exit(111);
-    if (!privileges::switch_to(uid, gid, {}) || !privileges::drop_all_capabilities() ||
-        !privileges::set_no_new_privs() || !privileges::set_not_dumpable() ||
+    if (!privileges::clear_bounding_set() || !privileges::switch_to(uid, gid, {}) ||
+        !privileges::drop_all_capabilities() || !privileges::set_no_new_privs() || !privileges::set_not_dumpable() ||
         !privileges::disable_core_dumps())
         _exit(111);
     bool held = false;

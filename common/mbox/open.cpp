@@ -13,6 +13,7 @@
 #include "common/mbox/mbox_maildrop.h"
 #include "common/mbox/rewrite.h"
 #include "common/mbox/scan.h"
+#include "common/mbox/state_names.h"
 
 namespace pop3d::mbox {
 namespace {
@@ -88,12 +89,11 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     m.dotlock_keeper = request.dotlock_keeper;
     m.options = state_options(mail);
     const std::string state_dir = usable_state_dir(request.state_dir);
-    if (!state_dir.empty()) {
-        m.state_path = state_dir + "/mbox.state";
-        m.journal_path = state_dir + "/rewrite.journal";
-    }
+    const StateNames names = state_names(state_dir, m.path);
+    m.state_path = names.state;
+    m.journal_path = names.journal;
 
-    auto session = SessionLock::take(state_dir, m.path);
+    auto session = SessionLock::take(names.session_lock, m.path, request.lock_key);
     if (!session) return failed(session.error().kind, m.path + ": " + session.error().message);
     m.session_lock = std::move(*session);
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/config.h"
 #include "common/maildrop.h"
@@ -21,6 +22,9 @@ struct OpenRequest {
     // Makes the dotlock where the session cannot (dotlock_keeper.h); must
     // outlive the maildrop. Null: the session makes it through liblockfile.
     DotlockKeeper* dotlock_keeper = nullptr;
+    // Keys the session lock's name when there is no state directory
+    // (session_lock.h); empty: an unkeyed name (single-user mode).
+    std::string_view lock_key{};
 };
 
 // Takes the session lock (a second session gets ErrorKind::in_use; the lock

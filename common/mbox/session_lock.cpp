@@ -20,22 +20,26 @@ Error io_error(const std::string& what) {
 
 Error busy() { return make_error(ErrorKind::in_use, "another session holds the maildrop"); }
 
-std::string abstract_name(const std::string& mbox_path) {
-    const std::string key = std::to_string(::getuid()) + ":" + mbox_path;
+}  // namespace
+
+std::string session_lock_name(uid_t uid, const std::string& mbox_path, std::string_view key) {
+    const std::string input = std::to_string(uid) + ":" + mbox_path;
     unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()),
-                       key.size(), nullptr, 0);
+    // BLAKE2b's keyed mode is a MAC: without the key the name is unknown.
+    // Keys longer than crypto_generichash_KEYBYTES_MAX are refused by the
+    // loader; an empty key is the unkeyed hash.
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                       reinterpret_cast<const unsigned char*>(key.data()),
+                       key.size() <= crypto_generichash_KEYBYTES_MAX ? key.size() : 0);
     char hex[sizeof digest * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     return std::string("pop3d-session-") + hex;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<SessionLock>> SessionLock::take(const std::string& state_dir,
-                                                       const std::string& mbox_path) {
-    if (!state_dir.empty()) {
-        const std::string path = state_dir + "/session.lock";
+Result<std::unique_ptr<SessionLock>> SessionLock::take(const std::string& lock_path, const std::string& mbox_path,
+                                                       std::string_view key) {
+    if (!lock_path.empty()) {
+        const std::string& path = lock_path;
         const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) return io_error("session lock " + path);
         std::unique_ptr<SessionLock> lock(new SessionLock(fd));
@@ -49,7 +53,7 @@ Result<std::unique_ptr<SessionLock>> SessionLock::take(const std::string& state_
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return io_error("session lock socket");
     std::unique_ptr<SessionLock> lock(new SessionLock(fd));
-    const std::string name = abstract_name(mbox_path);
+    const std::string name = session_lock_name(::getuid(), mbox_path, key);
     struct sockaddr_un addr {};
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path + 1, name.data(), name.size());  // sun_path[0] = 0: abstract

@@ -125,7 +125,10 @@ TEST_F(AuthHelperTest, ReadsTheFilesPop3dPasswdWrites) {
     EXPECT_EQ(refused->outcome, Outcome::rejected);
 }
 
-TEST_F(AuthHelperTest, EveryFailureCostsTheDelay) {
+// failure_delay is the monitor's (sessiond/attempt_deadline.h): it holds
+// every failure until its attempt's deadline, including those pop3d-auth
+// never sees. pop3d-auth answers as soon as it knows.
+TEST_F(AuthHelperTest, AFailureIsAnsweredAtOnceTheMonitorHoldsIt) {
     auto helper = AuthHelper::start(write_config(1), program);
     ASSERT_TRUE(helper.ok()) << helper.error().message;
     auto start = std::chrono::steady_clock::now();
@@ -133,7 +136,7 @@ TEST_F(AuthHelperTest, EveryFailureCostsTheDelay) {
     auto took = std::chrono::steady_clock::now() - start;
     ASSERT_TRUE(v.ok());
     EXPECT_EQ(v->outcome, Outcome::rejected);
-    EXPECT_GE(took, std::chrono::seconds(1));
+    EXPECT_LT(took, std::chrono::seconds(1));
 }
 
 TEST_F(AuthHelperTest, MissingProgramIsAnError) {

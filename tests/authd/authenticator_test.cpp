@@ -60,10 +60,12 @@ protected:
         config.failure_delay = 0;
     }
     AuthVerdict verify(const AuthRequest& r) {
-        return Authenticator(config).verify(r);
+        return Authenticator(config, single_user_uid < 0, single_user_uid < 0 ? 0 : single_user_uid).verify(r);
     }
     testing::TempDir dir;
     AuthConfig config;
+    // >= 0: pop3d-auth as if started by a monitor without root, as this uid.
+    long single_user_uid = -1;
 };
 
 TEST_F(AuthenticatorTest, PasswdFileArgon2idAndCryptWithOwners) {
@@ -96,7 +98,7 @@ TEST_F(AuthenticatorTest, PasswdFileOwnerRules) {
 
 TEST_F(AuthenticatorTest, FilesAreReadAgainForEachRequest) {
     config.backends = {AuthBackend::passwd_file};
-    const Authenticator a(config);
+    const Authenticator a(config, true, 0);
     EXPECT_FALSE(a.verify(pass("nobody", "pw")).accepted());  // no file yet: no entries
     dir.write("users", "nobody:" + argon2("pw") + "\n");
     EXPECT_TRUE(a.verify(pass("nobody", "pw")).accepted());
@@ -190,6 +192,21 @@ TEST_F(ShadowTest, BelowMinUidIsRefused) {
     EXPECT_EQ(verify(pass(user->name(), "correct horse")).outcome, Outcome::rejected);
     config.min_uid = user->uid();
     EXPECT_TRUE(verify(pass(user->name(), "correct horse")).accepted());
+}
+
+// The monitor would refuse these accounts (sessiond/login_check.h); refused
+// here before the hash, a right password is an ordinary rejection, answered
+// when a wrong one is, instead of at once by the monitor (issue 11, item 2).
+TEST_F(ShadowTest, AccountsTheMonitorRefusesAreRejectedHere) {
+    const std::string name = user->name();
+    ASSERT_TRUE(verify(pass(name, "correct horse")).accepted());
+    ASSERT_EQ(testing::run_command("usermod -g root " + name), 0);
+    EXPECT_EQ(verify(pass(name, "correct horse")).outcome, Outcome::rejected);
+    ASSERT_EQ(testing::run_command("usermod -g " + std::to_string(user->gid()) + " " + name), 0);
+    single_user_uid = user->uid() + 1;
+    EXPECT_EQ(verify(pass(name, "correct horse")).outcome, Outcome::rejected);
+    single_user_uid = user->uid();
+    EXPECT_TRUE(verify(pass(name, "correct horse")).accepted());
 }
 
 TEST_F(ShadowTest, LaterBackendStillTriedAfterAShadowMismatch) {

@@ -21,6 +21,38 @@ TEST(ReadAccountFile, ReadsARegularFileWhole) {
     EXPECT_EQ(text->view(), "alice:$y$hash\n");
 }
 
+// Issue 11, item 7: pop3d-auth trusts only files root owns and nobody else
+// can write, and that the world cannot read.
+TEST(ReadAccountFile, RefusesFilesOthersCouldWriteOrEverybodyRead) {
+    testing::TempDir dir;
+    ASSERT_TRUE(dir.ok());
+    const AccountFileRule pop3d_auth{true, 0};
+    struct stat st {};
+    st.st_mode = S_IFREG | 0640;
+    st.st_uid = 0;
+    EXPECT_TRUE(check_account_file(st, "users", pop3d_auth).ok());
+    for (mode_t mode : {0660, 0642, 0644, 0604}) {
+        st.st_mode = S_IFREG | mode;
+        auto refused = check_account_file(st, "users", pop3d_auth);
+        ASSERT_FALSE(refused.ok()) << std::oct << mode;
+        EXPECT_EQ(refused.error().kind, ErrorKind::permanent);
+        EXPECT_NE(refused.error().message.find("users: "), std::string::npos) << refused.error().message;
+    }
+    st.st_mode = S_IFREG | 0600;
+    st.st_uid = 4242;  // pop3d-auth's own account, say
+    EXPECT_FALSE(check_account_file(st, "users", pop3d_auth).ok());
+    EXPECT_TRUE(check_account_file(st, "users", AccountFileRule{true, 4242}).ok()) << "single-user mode";
+    EXPECT_TRUE(check_account_file(st, "users", AccountFileRule{}).ok()) << "pop3d-passwd fixing it";
+    if (geteuid() == 0) {
+        std::string path = dir.write("apop", "bob:secret\n", 0644);
+        auto text = read_account_file(path, nullptr, pop3d_auth);
+        ASSERT_FALSE(text.ok());
+        EXPECT_NE(text.error().message.find("readable by everybody"), std::string::npos) << text.error().message;
+        ASSERT_EQ(chmod(path.c_str(), 0640), 0);
+        EXPECT_TRUE(read_account_file(path, nullptr, pop3d_auth).ok());
+    }
+}
+
 TEST(ReadAccountFile, MissingFileHasNoEntries) {
     testing::TempDir dir;
     auto text = read_account_file(dir.file("absent"));

@@ -30,7 +30,7 @@ protected:
         config.backends = {AuthBackend::passwd_file};
         config.users_file = dir.file("users");
         config.apop_file = dir.file("apop");
-        authenticator = std::make_unique<Authenticator>(config);
+        authenticator = std::make_unique<Authenticator>(config, true, 0);
     }
     // Runs serve() on one end while `talk` uses the other; returns serve's status.
     template <class Talk>
@@ -41,7 +41,7 @@ protected:
         struct timeval limit {5, 0};
         setsockopt(p.fd[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
         std::thread server([&] {
-            status = serve(p.fd[1], *authenticator, 0, HashSlots());
+            status = serve(p.fd[1], *authenticator, HashSlots());
             shutdown(p.fd[1], SHUT_RDWR);  // as the helper's exit would
         });
         talk(p.fd[0]);

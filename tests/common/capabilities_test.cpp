@@ -28,11 +28,11 @@ int in_child(const std::function<bool()>& check) {
 
 std::string own(const char* field) { return pop3d::testing::proc_status(::getpid())[field]; }
 
-TEST(Capabilities, SessionKeepsOnlyChownSetgidSetuidChroot) {
+TEST(Capabilities, SessionKeepsOnlyChownKillSetgidSetuidSetpcapChroot) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     EXPECT_EQ(in_child([] {
-                  return keep_only(session).ok() && own("CapBnd") == "00000000000400c1" &&
-                         own("CapPrm") == "00000000000400c1" && own("CapEff") == "00000000000400c1";
+                  return keep_only(session).ok() && own("CapBnd") == "00000000000401e1" &&
+                         own("CapPrm") == "00000000000401e1" && own("CapEff") == "00000000000401e1";
               }),
               0);
 }
@@ -53,19 +53,22 @@ bool withhold(std::initializer_list<cap_value_t> withheld) {
 TEST(Capabilities, WhatWasWithheldStaysAway) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     EXPECT_EQ(in_child([] {
-                  return withhold({CAP_CHOWN}) && keep_only(session).ok() && own("CapBnd") == "00000000000400c1" &&
-                         own("CapPrm") == "00000000000400c0" && own("CapEff") == "00000000000400c0";
+                  return withhold({CAP_CHOWN}) && keep_only(session).ok() && own("CapBnd") == "00000000000401e1" &&
+                         own("CapPrm") == "00000000000401e0" && own("CapEff") == "00000000000401e0";
               }),
               0);
 }
 
 // A session the listener started: no CAP_SETPCAP, the bounding set already
 // the listener's.
-TEST(Capabilities, SessionOfTheListenerKeepsItsBoundingSet) {
+// The listener keeps CAP_SETPCAP for its sessions, which cut the bounding
+// set to their own (without CAP_NET_BIND_SERVICE) and later empty it for
+// the front, pop3d-auth and the logged-in session.
+TEST(Capabilities, SessionOfTheListenerCutsItsBoundingSetFurther) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root";
     EXPECT_EQ(in_child([] {
                   return keep_only(listener).ok() && keep_only(session).ok() &&
-                         own("CapBnd") == "00000000000404c1" && own("CapEff") == "00000000000400c1";
+                         own("CapBnd") == "00000000000401e1" && own("CapEff") == "00000000000401e1";
               }),
               0);
 }

@@ -38,6 +38,9 @@ TEST(Config, EmptyFileGivesDefaults) {
     EXPECT_EQ(c.server.max_sessions, 500u);
     EXPECT_EQ(c.server.max_sessions_per_ip, 20u);
     EXPECT_EQ(c.server.autologout, 600u);
+    EXPECT_EQ(c.server.login_timeout, 120u);
+    EXPECT_EQ(c.server.max_prelogin_start, 50u);
+    EXPECT_EQ(c.server.max_prelogin, 100u);
     EXPECT_EQ(c.server.pid_file, "/run/pop3d.pid");
     EXPECT_EQ(c.server.greeting, "POP3 server ready");
     EXPECT_EQ(c.privsep.user, "pop3d");
@@ -203,6 +206,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[nosuch]\nx = 1\n", "test.conf:2: unknown section [nosuch]"},
         BadCase{"x = 1\n", "test.conf:1: key 'x' outside a section"},
         BadCase{"[server]\nautologout = 60\n", "test.conf:2: autologout: must be between 600"},
+        BadCase{"[server]\nlogin_timeout = 0\n", "test.conf:2: login_timeout"},
+        BadCase{"[server]\nmax_prelogin = 10\nmax_prelogin_start = 11\n", "test.conf:3: max_prelogin_start"},
         BadCase{"[server]\nautologout = 599\n", "test.conf:2: autologout"},
         BadCase{"[server]\nautologout = ten\n", "test.conf:2: autologout"},
         BadCase{"[server]\nmax_sessions = 0\n", "test.conf:2: max_sessions: must be between 1"},

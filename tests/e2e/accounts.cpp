@@ -52,7 +52,7 @@ std::unique_ptr<Accounts> Accounts::create(std::string* why) {
     struct crypt_data data = {};
     if (!crypt_gensalt_rn("$6$", 5000, nullptr, 0, salt, sizeof salt)) return nullptr;
     std::string hash = crypt_r(virt_password, salt, &data);
-    // As pop3d-passwd leaves them: readable by pop3d-auth alone.
+    // As pop3d-passwd leaves them: root's, pop3d-auth's group, 0640.
     std::string users = a->dir_.write("users", a->virt_name_ + ":" + hash + ":" + a->alice_->name() + "\n", 0640);
     std::string apop = a->dir_.write("apop", a->bob_->name() + ":" + bob_apop_secret + "\n", 0640);
     if (testing::run_command("chown root:pop3d-auth '" + users + "' '" + apop + "'") != 0) {

@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "tests/support/test_user.h"
 
@@ -261,6 +262,29 @@ std::string proc_name(pid_t pid) {
     std::string name = read_file("/proc/" + std::to_string(pid) + "/comm");
     while (!name.empty() && name.back() == '\n') name.pop_back();
     return name;
+}
+
+bool listening(int port, int timeout_ms) {
+    return eventually(timeout_ms, [&] {
+        int status = 0;
+        shell("ss -Hltn 'sport = :" + std::to_string(port) + "' | grep -q LISTEN", &status);
+        return status == 0;
+    });
+}
+
+std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor) {
+    std::vector<pid_t> level{ancestor};
+    for (int depth = 0; depth < 4 && !level.empty(); ++depth) {
+        std::vector<pid_t> next;
+        for (pid_t parent : level)
+            for (pid_t child : children_of(parent)) {
+                if (proc_name(parent) == "pop3d-session" && proc_name(child) == "pop3d-session")
+                    return {parent, child};
+                next.push_back(child);
+            }
+        level = std::move(next);
+    }
+    return {-1, -1};
 }
 
 std::string shell(const std::string& command, int* status) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/proc_status.h"
@@ -112,6 +113,13 @@ std::string proc_root(pid_t pid);
 std::vector<pid_t> children_of(pid_t pid);
 // The process's program name (/proc/PID/comm).
 std::string proc_name(pid_t pid);
+// Whether something listens on 127.0.0.1:port within timeout_ms, asked of
+// ss, not by connecting (a connection would start a session).
+bool listening(int port, int timeout_ms);
+// The monitor and the front of a session somewhere below `ancestor` (socat
+// forks a relay per connection, which forks the program): a pop3d-session
+// whose parent is a pop3d-session is a front. {-1, -1} when there is none.
+std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor);
 
 // Runs a shell command, returning its output (stdout and stderr) and
 // setting *status to the exit status.

@@ -40,10 +40,11 @@ protected:
 
 TEST_F(Privsep, TheListenerKeepsOnlyTheCapabilitiesSessionsNeed) {
     auto st = proc_status(daemon_->pid());
-    // CAP_CHOWN (0), CAP_SETGID (6), CAP_SETUID (7), CAP_NET_BIND_SERVICE (10),
+    // CAP_CHOWN (0), CAP_KILL (5), CAP_SETGID (6), CAP_SETUID (7), CAP_SETPCAP (8),
+    // CAP_NET_BIND_SERVICE (10),
     // CAP_SYS_CHROOT (18).
-    EXPECT_EQ(st["CapBnd"], "00000000000404c1");
-    EXPECT_EQ(st["CapEff"], "00000000000404c1");
+    EXPECT_EQ(st["CapBnd"], "00000000000405e1");
+    EXPECT_EQ(st["CapEff"], "00000000000405e1");
     EXPECT_EQ(first_id(st["Uid"]), "0");
 }
 
@@ -62,6 +63,10 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     pid_t monitor = session();
     ASSERT_GT(monitor, 0);
+    // pop3d-auth starts with the first credentials (issue 11, item 3).
+    c.send("USER " + accounts_->alice().name() + "\r\nPASS not-the-password\r\n");
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_EQ(c.line().rfind("-ERR", 0), 0u);
     std::vector<pid_t> helpers;
     // Both children exist once pop3d-auth has been exec'd (until then it
     // is a copy of the monitor).
@@ -83,6 +88,7 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
             EXPECT_EQ(first_id(st["Uid"]), uid_of("pop3d-auth"));
             EXPECT_EQ(st["CapEff"], "0000000000000000");
             EXPECT_EQ(st["CapPrm"], "0000000000000000");
+            EXPECT_EQ(st["CapBnd"], "0000000000000000");
             EXPECT_EQ(st["NoNewPrivs"], "1");
         } else {
             ++fronts;
@@ -91,8 +97,10 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
             EXPECT_EQ(proc_root(pid), "/var/lib/pop3d/empty");
             EXPECT_EQ(st["CapPrm"], "0000000000000000");
             EXPECT_EQ(st["CapEff"], "0000000000000000");
+            EXPECT_EQ(st["CapBnd"], "0000000000000000");
             EXPECT_EQ(st["NoNewPrivs"], "1");
             EXPECT_EQ(st["Groups"], "");
+            EXPECT_EQ(st["Seccomp"], "2");
             std::string limits = read_file("/proc/" + std::to_string(pid) + "/limits");
             EXPECT_NE(limits.find("Max core file size        0                    0"), std::string::npos) << limits;
             EXPECT_NE(limits.find("Max processes             0                    0"), std::string::npos) << limits;
@@ -100,6 +108,10 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     }
     EXPECT_EQ(fronts, 1);
     EXPECT_EQ(auths, 1);
+    // The monitor holds passwords until login: no core file, hard limit too.
+    std::string monitor_limits = read_file("/proc/" + std::to_string(monitor) + "/limits");
+    EXPECT_NE(monitor_limits.find("Max core file size        0                    0"), std::string::npos)
+        << monitor_limits;
 
     c.send("USER " + accounts_->alice().name() + "\r\nPASS " + alice_password + "\r\n");
     c.line();
@@ -124,6 +136,7 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
         EXPECT_EQ(ks["Groups"], "");
         EXPECT_EQ(ks["CapPrm"], "0000000000000000");
         EXPECT_EQ(ks["CapEff"], "0000000000000000");
+        EXPECT_EQ(ks["CapBnd"], "0000000000000000");
         EXPECT_EQ(ks["NoNewPrivs"], "1");
     }
     auto st = proc_status(monitor);
@@ -133,7 +146,9 @@ TEST_F(Privsep, FrontAndAuthHelperRunUnprivilegedThenTheSessionAsTheOwner) {
     EXPECT_EQ(first_id(st["Gid"]), std::to_string(accounts_->alice().gid()));
     EXPECT_EQ(st["CapPrm"], "0000000000000000");
     EXPECT_EQ(st["CapEff"], "0000000000000000");
+    EXPECT_EQ(st["CapBnd"], "0000000000000000");
     EXPECT_EQ(st["NoNewPrivs"], "1");
+    EXPECT_EQ(st["Seccomp"], "2") << "the logged-in session's filter (sessiond/session_filter.h)";
     // The owner's groups, looked up in a child: no NSS module stays mapped
     // in the session (Debian's nsswitch.conf names libnss_systemd).
     int id_status = 0;

@@ -89,8 +89,8 @@ TEST_F(Superserver, OpenbsdInetd) {
     ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/inetd.log");
     {
         // Until login the monitor is root, but with only what it needs: the
-        // bounding set and its own sets hold CAP_CHOWN, CAP_SETGID,
-        // CAP_SETUID and CAP_SYS_CHROOT, not inetd's everything.
+        // bounding set and its own sets hold CAP_CHOWN, CAP_KILL, CAP_SETGID,
+        // CAP_SETUID, CAP_SETPCAP and CAP_SYS_CHROOT, not inetd's everything.
         Client c("127.0.0.1", inetd_port);
         ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
         std::vector<pid_t> monitors;
@@ -102,9 +102,9 @@ TEST_F(Superserver, OpenbsdInetd) {
         }));
         auto st = proc_status(monitors[0]);
         EXPECT_EQ(st["Uid"].substr(0, 1), "0");
-        EXPECT_EQ(st["CapBnd"], "00000000000400c1");
-        EXPECT_EQ(st["CapPrm"], "00000000000400c1");
-        EXPECT_EQ(st["CapEff"], "00000000000400c1");
+        EXPECT_EQ(st["CapBnd"], "00000000000401e1");
+        EXPECT_EQ(st["CapPrm"], "00000000000401e1");
+        EXPECT_EQ(st["CapEff"], "00000000000401e1");
     }
     retrieve_and_delete(inetd_port);
 }

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <utility>
 #include <vector>
 
 #include "common/frame.h"
@@ -48,6 +50,11 @@ protected:
         settings_.max_attempts = 3;
         settings_.client = "192.0.2.1";
         settings_.policy = LoginPolicy{1000, false, 0, "/var/mail/%u", ""};
+        // The account database agrees with the fake verifier about alice.
+        settings_.lookup = [this](const std::string& name) -> Result<privileges::Account> {
+            if (name != "alice") return make_error(ErrorKind::invalid, "no such user: " + name);
+            return privileges::Account{"alice", verifier_.uid, verifier_.uid, "/home/alice"};
+        };
     }
 
     void send(const Secret& whole) { ASSERT_TRUE(send_frame(front_.get(), whole.view()).ok()); }
@@ -118,6 +125,47 @@ TEST_F(MonitorTest, SilentFrontAfterAnAcceptedVerdictGetsNoLogin) {
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
     EXPECT_EQ(r.ended, "front-timeout");
+}
+
+// Issue 11, item 1: the monitor's own lookup decides the account; a
+// verdict whose ids differ from it grants nothing.
+TEST_F(MonitorTest, AVerdictThatDisagreesWithTheAccountDatabaseIsRefused) {
+    settings_.lookup = [](const std::string& name) -> Result<privileges::Account> {
+        return privileges::Account{name, 1001, 8, "/home/alice"};  // gid 8, not the verdict's 1001
+    };
+    send_credentials("alice", "right");
+    send(*encode_handover(""));
+    MonitorResult r = run();
+    EXPECT_FALSE(r.login.has_value());
+}
+
+// Issue 11, item 2: every answer that is not a granted login leaves at the
+// attempt's deadline, whether pop3d-auth refused at once or the monitor
+// refused an accepted verdict; a granted login does not wait.
+TEST_F(MonitorTest, EveryFailureWaitsForTheAttemptsDeadlineAndALoginDoesNot) {
+    using namespace std::chrono;
+    settings_.failure_delay = milliseconds(300);
+    auto timed = [&](const std::string& user, uid_t uid, bool handover) {
+        MonitorTest::SetUp();
+        verifier_.uid = uid;
+        settings_.failure_delay = milliseconds(300);
+        send_credentials(user, "right");
+        if (handover) send(*encode_handover(""));
+        send(*encode_end(EndReason::quit));
+        auto start = steady_clock::now();
+        MonitorResult r = run();
+        auto took = steady_clock::now() - start;
+        return std::make_pair(r.login.has_value(), took);
+    };
+    auto [granted, login_time] = timed("alice", 1001, true);
+    EXPECT_TRUE(granted);
+    EXPECT_LT(login_time, milliseconds(250));
+    auto [unknown, unknown_time] = timed("bob", 1001, false);  // the verifier rejects bob
+    EXPECT_FALSE(unknown);
+    EXPECT_GE(unknown_time, milliseconds(300));
+    auto [refused, refused_time] = timed("alice", 999, false);  // accepted, below min_uid
+    EXPECT_FALSE(refused);
+    EXPECT_GE(refused_time, milliseconds(300));
 }
 
 TEST_F(MonitorTest, ApopUsesTheMonitorsOwnTimestamp) {

@@ -1,12 +1,17 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstddef>
+#include <cstring>
 #include <fstream>
 
 #include "common/mbox/open.h"
+#include "common/mbox/session_lock.h"
 #include "tests/common/mbox/mbox_fixture.h"
 
 namespace pop3d::mbox {
@@ -65,6 +70,48 @@ TEST(MboxLocks, SecondSessionIsInUseUntilTheFirstEnds) {
         first->reset();
         EXPECT_TRUE((with_state ? d.open(mail) : d.open_without_state(mail)).ok());
     }
+}
+
+// Issue 11, item 6: virtual users of one Unix owner share its state
+// directory; each maildrop locks only itself.
+TEST(MboxLocks, MaildropsSharingAStateDirectoryDoNotLockEachOtherOut) {
+    MboxDir a, b;
+    a.write(two);
+    b.write(two);
+    const MailConfig mail = test_mail_config();
+    auto first = a.open(mail);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    auto second = testing::open_with_state_dir(b, a.state_dir(), mail);
+    ASSERT_TRUE(second.ok()) << second.error().message;
+    auto again = a.open(mail);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().kind, ErrorKind::in_use);
+}
+
+// Without a state directory the lock is an abstract socket, which any local
+// user may bind first: its name is keyed with a secret only root can read.
+TEST(MboxLocks, TheAbstractLockNameCannotBeComputedWithoutTheKey) {
+    const std::string key(32, 'k');
+    EXPECT_NE(session_lock_name(1001, "/var/mail/alice", key), session_lock_name(1001, "/var/mail/alice", ""));
+    EXPECT_NE(session_lock_name(1001, "/var/mail/alice", key),
+              session_lock_name(1001, "/var/mail/alice", std::string(32, 'j')));
+    EXPECT_EQ(session_lock_name(1001, "/var/mail/alice", key), session_lock_name(1001, "/var/mail/alice", key));
+    MboxDir d;
+    d.write(two);
+    const MailConfig mail = test_mail_config();
+    // A squatter binds the unkeyed name; the keyed session is not kept out.
+    int squat = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(squat, 0);
+    const std::string name = session_lock_name(::getuid(), d.mbox(), "");
+    struct sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path + 1, name.data(), name.size());
+    ASSERT_EQ(::bind(squat, reinterpret_cast<struct sockaddr*>(&addr),
+                     static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + 1 + name.size())),
+              0);
+    auto keyed = open_maildrop(OpenRequest{d.mbox(), "", &mail, nullptr, key});
+    EXPECT_TRUE(keyed.ok()) << keyed.error().message;
+    ::close(squat);
 }
 
 // QUIT's reply follows update(), and a client that has it may log in again

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/mbox/state_file.h"
+#include "common/mbox/state_names.h"
 #include "tests/common/mbox/mbox_fixture.h"
 #include "tests/common/mbox/mbox_gen.h"
 
@@ -30,7 +31,7 @@ std::vector<std::string> ids_after_open(const MboxDir& d, bool with_state) {
     return ids;
 }
 
-std::string state_file(const MboxDir& d) { return d.state_dir() + "/mbox.state"; }
+std::string state_file(const MboxDir& d) { return state_names(d.state_dir(), d.mbox()).state; }
 
 // Changes a byte inside the first message without changing the size or the
 // mtime: only the state file can still know the old id.

@@ -1,0 +1,102 @@
+// Issue 11, item 4: a front taken over can neither open a socket to the
+// network nor signal a sibling front; the call kills it (seccomp), and its
+// monitor logs that. Driven by the test-only POP3D_SANDBOX_PROBE
+// (sessiond/sandbox_probe.h) through socat, which passes its environment on.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/accounts.h"
+#include "tests/e2e/harness.h"
+
+namespace pop3d::e2e {
+namespace {
+
+
+std::unique_ptr<Process> socat_session(int port, const std::string& config, const std::string& log,
+                                       const std::string& probe) {
+    if (!probe.empty()) setenv("POP3D_SANDBOX_PROBE", probe.c_str(), 1);
+    auto socat = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr,fork",
+                                 "EXEC:" + bin_dir() + "/pop3d-session -e -f " + config},
+        log);
+    unsetenv("POP3D_SANDBOX_PROBE");
+    // A probe connection would start a probed session: wait for the port.
+    if (!listening(port, 3000)) return nullptr;
+    return socat;
+}
+
+// The front of the one session socat runs.
+pid_t front_of(pid_t socat) {
+    pid_t front = -1;
+    eventually(3000, [&] { return (front = find_monitor_and_front(socat).second) > 0; });
+    return front;
+}
+
+TEST(Sandbox, AFrontThatOpensASocketOrSignalsASiblingDiesAndItsMonitorSaysSo) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    std::string why;
+    auto accounts = Accounts::create(&why);
+    ASSERT_TRUE(accounts) << why;
+    const TempDir& dir = accounts->dir();
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int plain_port = unused_port();
+    auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
+    ASSERT_TRUE(plain) << read_file(dir.path() + "/plain.log");
+    Client sibling("127.0.0.1", plain_port);
+    ASSERT_EQ(sibling.line().rfind("+OK", 0), 0u);
+    pid_t sibling_front = front_of(plain->pid());
+    ASSERT_GT(sibling_front, 0);
+
+    for (std::string probe : {std::string("socket"), "kill:" + std::to_string(sibling_front)}) {
+        std::string log = dir.path() + "/probe-" + probe.substr(0, 4) + ".log";
+        const int probe_port = unused_port();
+        auto probed = socat_session(probe_port, config, log, probe);
+        ASSERT_TRUE(probed) << read_file(log);
+        {
+            Client c("127.0.0.1", probe_port);
+            std::string first = c.line();
+            EXPECT_EQ(first.rfind("-ERR [SYS/TEMP]", 0), 0u) << probe << ": " << first << "\n" << read_file(log);
+        }
+        EXPECT_TRUE(eventually(3000, [&] {
+            return read_file(log).find("was killed by signal 31 (SIGSYS") != std::string::npos;
+        })) << probe << ":\n" << read_file(log);
+        EXPECT_EQ(read_file(log).find("went through"), std::string::npos) << read_file(log);
+        probed->stop();
+    }
+    // The sibling was not touched and still answers.
+    sibling.send("USER " + accounts->alice().name() + "\r\n");
+    EXPECT_EQ(sibling.line(), "+OK send PASS");
+}
+
+// What the front may hold: a few descriptors, no file to grow, no process.
+TEST(Sandbox, TheFrontsLimitsAndFilter) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    std::string why;
+    auto accounts = Accounts::create(&why);
+    ASSERT_TRUE(accounts) << why;
+    const TempDir& dir = accounts->dir();
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int plain_port = unused_port();
+    auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
+    ASSERT_TRUE(plain);
+    Client c("127.0.0.1", plain_port);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    pid_t front = front_of(plain->pid());
+    ASSERT_GT(front, 0);
+    // It enters the sandbox after its setup, as the client sees the greeting.
+    EXPECT_TRUE(eventually(2000, [&] { return proc_status(front)["Seccomp"] == "2"; }));
+    std::string limits = read_file("/proc/" + std::to_string(front) + "/limits");
+    EXPECT_NE(limits.find("Max file size             0                    0"), std::string::npos) << limits;
+    EXPECT_NE(limits.find("Max processes             0                    0"), std::string::npos) << limits;
+    std::size_t at = limits.find("Max open files");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_LE(std::stoul(limits.substr(at + 26)), 8u) << limits;
+}
+
+}  // namespace
+}  // namespace pop3d::e2e

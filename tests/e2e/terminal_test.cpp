@@ -1,0 +1,80 @@
+// Issue 11, item 5: a session started from a shell (here: socat, whose
+// stderr is a log file standing in for a terminal) keeps neither the shell's
+// session (so no controlling terminal for TIOCSTI) nor its stderr.
+#include <gtest/gtest.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <sstream>
+#include <tuple>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/accounts.h"
+#include "tests/e2e/harness.h"
+
+namespace pop3d::e2e {
+namespace {
+
+
+// Field 6 of /proc/PID/stat: the session id.
+std::string session_of(pid_t pid) {
+    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    std::size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) return "";
+    std::istringstream rest(stat.substr(paren + 1));
+    std::string state, ppid, pgrp, session;
+    rest >> state >> ppid >> pgrp >> session;
+    return session;
+}
+
+std::string fd_target(pid_t pid, int fd) {
+    char target[PATH_MAX];
+    ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd)).c_str(), target,
+                         sizeof target - 1);
+    return n <= 0 ? "" : std::string(target, static_cast<std::size_t>(n));
+}
+
+TEST(Terminal, EverySessionProcessLeavesTheShellsSessionAndStderr) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    std::string why;
+    auto accounts = Accounts::create(&why);
+    ASSERT_TRUE(accounts) << why;
+    const TempDir& dir = accounts->dir();
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    const int socat_port = unused_port();
+    std::string log = dir.path() + "/socat.log";
+    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
+                   "EXEC:" + bin_dir() + "/pop3d-session -f " + config},
+                  log);
+    ASSERT_TRUE(listening(socat_port, 3000)) << read_file(log);
+    Client c("127.0.0.1", socat_port);
+    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    // socat forks a child per connection, which execs pop3d-session.
+    pid_t monitor = -1, front = -1;
+    ASSERT_TRUE(eventually(3000, [&] {
+        std::tie(monitor, front) = find_monitor_and_front(socat.pid());
+        return front > 0;
+    }));
+    std::string shell_session = session_of(socat.pid());
+    // It enters the sandbox after its setup, as the client sees the greeting.
+    ASSERT_TRUE(eventually(2000, [&] { return proc_status(front)["NoNewPrivs"] == "1"; }));
+    ASSERT_FALSE(shell_session.empty());
+    EXPECT_EQ(session_of(monitor), std::to_string(monitor)) << "the monitor leads a session of its own";
+    EXPECT_EQ(session_of(front), std::to_string(monitor));
+    EXPECT_EQ(fd_target(monitor, 2), "/dev/null");
+    EXPECT_EQ(fd_target(front, 2), "/dev/null");
+    // After login too (the monitor becomes the session).
+    ASSERT_TRUE(accounts->alice().write_maildrop(sample_mbox(1)));
+    c.send("USER " + accounts->alice().name() + "\r\nPASS " + alice_password + "\r\n");
+    c.line();
+    std::string login = c.line();
+    ASSERT_EQ(login.rfind("+OK", 0), 0u) << login;
+    EXPECT_EQ(session_of(monitor), std::to_string(monitor));
+    EXPECT_EQ(fd_target(monitor, 2), "/dev/null");
+    c.send("QUIT\r\n");
+    c.line();
+}
+
+}  // namespace
+}  // namespace pop3d::e2e
