@@ -142,13 +142,13 @@ TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
     {
         Client c("127.0.0.1", v1, "127.0.0.2");
         std::string reply;
-        EXPECT_FALSE(login(c, "p3s-alice", "wrong", &reply));
+        EXPECT_FALSE(login(c, accounts_->alice().name(), "wrong", &reply));
         EXPECT_EQ(reply.rfind("-ERR", 0), 0u) << reply;
         c.send("QUIT\r\n");
         c.line();
     }
     EXPECT_TRUE(eventually(3000, [&] {
-        return daemon.log().find("login failed for user \"p3s-alice\" from 127.0.0.2 with USER/PASS") != std::string::npos;
+        return daemon.log().find("login failed for user \"" + accounts_->alice().name() + "\" from 127.0.0.2 with USER/PASS") != std::string::npos;
     })) << daemon.log();
     EXPECT_TRUE(eventually(3000, [&] { return daemon.log().find("client=127.0.0.2 ") != std::string::npos; }))
         << daemon.log();
@@ -173,7 +173,7 @@ TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
         return held->line().rfind("+OK", 0) == 0;
     }));
     Client& first = *held;
-    EXPECT_TRUE(login(first, "p3s-alice", alice_password, nullptr, true));
+    EXPECT_TRUE(login(first, accounts_->alice().name(), alice_password, nullptr, true));
     Client second("127.0.0.1", v2, "127.0.0.2");
     EXPECT_EQ(second.line(), "-ERR [SYS/TEMP] too many sessions from your address, try again later");
     Client third("127.0.0.1", v2, "127.0.0.3");
@@ -184,7 +184,7 @@ TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
     first.send("QUIT\r\n");
     EXPECT_EQ(first.line().rfind("+OK", 0), 0u);
     EXPECT_TRUE(eventually(3000, [&] {
-        return daemon.log().find("user \"p3s-alice\" logged in from 127.0.0.2") != std::string::npos;
+        return daemon.log().find("user \"" + accounts_->alice().name() + "\" logged in from 127.0.0.2") != std::string::npos;
     })) << daemon.log();
 }
 
@@ -208,7 +208,7 @@ TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
     {
         Client c("127.0.0.1", back);
         ASSERT_TRUE(c.connected());
-        c.send("USER p3s-alice\r\n");
+        c.send("USER " + accounts_->alice().name() + "\r\n");
         EXPECT_TRUE(c.closed_by_server());
     }
     EXPECT_TRUE(eventually(3000, [&] {
@@ -255,12 +255,12 @@ TEST_F(HaProxyFront, SessionOptionPReadsTheHeaderUnderASuperserver) {
     {
         Client c("127.0.0.1", v2, "127.0.0.3");
         std::string reply;
-        EXPECT_FALSE(login(c, "p3s-alice", "wrong", &reply));
+        EXPECT_FALSE(login(c, accounts_->alice().name(), "wrong", &reply));
         c.send("QUIT\r\n");
         c.line();
     }
     EXPECT_TRUE(eventually(3000, [&] {
-        return read_file(log).find("login failed for user \"p3s-alice\" from 127.0.0.3 with USER/PASS") !=
+        return read_file(log).find("login failed for user \"" + accounts_->alice().name() + "\" from 127.0.0.3 with USER/PASS") !=
                std::string::npos;
     })) << read_file(log);
     // Without a header (the readiness probe above sent none, nor does this).
@@ -313,10 +313,10 @@ TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
     // One user, two hosts' listeners: the second session is [IN-USE].
     {
         Client a("127.0.0.1", front1, "127.0.0.2");
-        ASSERT_TRUE(login(a, "p3s-alice", alice_password));
+        ASSERT_TRUE(login(a, accounts_->alice().name(), alice_password));
         Client b("127.0.0.1", front2, "127.0.0.3");
         std::string reply;
-        EXPECT_FALSE(login(b, "p3s-alice", alice_password, &reply));
+        EXPECT_FALSE(login(b, accounts_->alice().name(), alice_password, &reply));
         EXPECT_EQ(reply.rfind("-ERR [IN-USE]", 0), 0u) << reply;
         a.send("QUIT\r\n");
         EXPECT_EQ(a.line().rfind("+OK", 0), 0u);
@@ -362,7 +362,7 @@ TEST_F(HaProxyFront, DISABLED_DownloadAndDeleteLoopWhileDeliveringLosesNothing) 
         if (delivered_all) ++rounds_after;
         Client c("127.0.0.1", round % 2 ? front2 : front1, round % 2 ? "127.0.0.3" : "127.0.0.2");
         std::string reply;
-        if (!login(c, "p3s-alice", alice_password, &reply)) {
+        if (!login(c, accounts_->alice().name(), alice_password, &reply)) {
             // The agent may hold the lock a moment: [IN-USE] is fine, retry.
             if (reply.rfind("-ERR [IN-USE]", 0) != 0) {
                 ADD_FAILURE() << "round " << round << ": " << reply;
