@@ -129,6 +129,19 @@ int Daemon::port(const std::string& address) const {
     return at == std::string::npos ? 0 : std::atoi(text.c_str() + at + mark.size());
 }
 
+int Daemon::tls_port() const {
+    const std::string text = log();
+    const std::string mark = "listening on ";
+    for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + 1)) {
+        const std::size_t line_end = text.find('\n', at);
+        const std::string line = text.substr(at, line_end == std::string::npos ? std::string::npos : line_end - at);
+        const std::size_t colon = line.rfind(':');
+        if (colon != std::string::npos && line.size() > 6 && line.compare(line.size() - 6, 6, " (TLS)") == 0)
+            return std::atoi(line.c_str() + colon + 1);
+    }
+    return 0;
+}
+
 int listening_port(pid_t pid, bool ipv6) {
     std::set<std::string> sockets;
     const std::string fds = "/proc/" + std::to_string(pid) + "/fd";

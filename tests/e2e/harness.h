@@ -70,6 +70,8 @@ public:
     // The port of `address` ("127.0.0.1", "[::1]") from its "listening on"
     // line; 0 when there is none.
     int port(const std::string& address = "127.0.0.1") const;
+    // The port of the first tls_listen address ("listening on ADDR:PORT (TLS)").
+    int tls_port() const;
 
 private:
     std::string log_path_;
