@@ -83,6 +83,10 @@ std::string read_file(const std::string& path);
 // Polls `condition` every 10 ms until it holds or timeout_ms passed.
 bool eventually(int timeout_ms, const std::function<bool()>& condition);
 
+// A blocking TCP connection to host:port (bound first to source when given)
+// with 10 s send and receive timeouts; -1 when it cannot be made.
+int connect_to(const std::string& host, int port, const std::string& source = "");
+
 // A blocking POP3 client with a 10 s receive timeout.
 class Client {
 public:
