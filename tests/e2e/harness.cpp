@@ -130,6 +130,19 @@ int Daemon::port(const std::string& address) const {
     return at == std::string::npos ? 0 : std::atoi(text.c_str() + at + mark.size());
 }
 
+int Daemon::tls_port() const {
+    const std::string text = log();
+    const std::string mark = "listening on ";
+    for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + 1)) {
+        const std::size_t line_end = text.find('\n', at);
+        const std::string line = text.substr(at, line_end == std::string::npos ? std::string::npos : line_end - at);
+        const std::size_t colon = line.rfind(':');
+        if (colon != std::string::npos && line.size() > 6 && line.compare(line.size() - 6, 6, " (TLS)") == 0)
+            return std::atoi(line.c_str() + colon + 1);
+    }
+    return 0;
+}
+
 int listening_port(pid_t pid, bool ipv6) {
     std::set<std::string> sockets;
     const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
@@ -172,31 +185,34 @@ int unused_port() {
     return port;
 }
 
-Client::Client(const std::string& host, int port, const std::string& source) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
+int connect_to(const std::string& host, int port, const std::string& source) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
     timeval tv{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     if (!source.empty()) {
         sockaddr_in local{};
         local.sin_family = AF_INET;
         inet_pton(AF_INET, source.c_str(), &local.sin_addr);
-        if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
-            close(fd_);
-            fd_ = -1;
-            return;
+        if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+            close(fd);
+            return -1;
         }
     }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd_);
-        fd_ = -1;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        return -1;
     }
+    return fd;
 }
+
+Client::Client(const std::string& host, int port, const std::string& source)
+    : fd_(connect_to(host, port, source)) {}
 
 Client::~Client() {
     if (fd_ >= 0) close(fd_);

@@ -71,6 +71,8 @@ public:
     // The port of `address` ("127.0.0.1", "[::1]") from its "listening on"
     // line; 0 when there is none.
     int port(const std::string& address = "127.0.0.1") const;
+    // The port of the first tls_listen address ("listening on ADDR:PORT (TLS)").
+    int tls_port() const;
 
 private:
     std::string log_path_;
@@ -81,6 +83,10 @@ private:
 std::string read_file(const std::string& path);
 // Polls `condition` every 10 ms until it holds or timeout_ms passed.
 bool eventually(int timeout_ms, const std::function<bool()>& condition);
+
+// A blocking TCP connection to host:port (bound first to source when given)
+// with 10 s send and receive timeouts; -1 when it cannot be made.
+int connect_to(const std::string& host, int port, const std::string& source = "");
 
 // A blocking POP3 client with a 10 s receive timeout.
 class Client {

@@ -43,6 +43,7 @@ protected:
 
     // The port the kernel gave the listener.
     static int port() { return daemon_->port(); }
+    static int tls_port() { return daemon_->tls_port(); }
     static std::string alice() { return accounts_->alice().name(); }
 
     static inline Accounts* accounts_ = nullptr;

@@ -1,5 +1,7 @@
 #include "tests/e2e/tls_client.h"
 
+#include "tests/e2e/harness.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -9,21 +11,7 @@
 
 namespace pop3d::e2e {
 
-TlsClient::TlsClient(const std::string& host, int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
-    timeval tv{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd_);
-        fd_ = -1;
-    }
-}
+TlsClient::TlsClient(const std::string& host, int port) : fd_(connect_to(host, port)) {}
 
 TlsClient::~TlsClient() {
     SSL_free(ssl_);

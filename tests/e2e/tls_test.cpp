@@ -24,7 +24,6 @@
 namespace pop3d::e2e {
 namespace {
 
-constexpr int tls_port = 11171;
 
 using testing::KeyKind;
 using testing::TestCert;
@@ -66,7 +65,7 @@ class Tls : public ServedSuite<Tls> {
 protected:
     static void SetUpTestSuite() {
         certs = new Certs();
-        start_server("[server]\ntls_listen = 127.0.0.1:" + std::to_string(tls_port) + "\n" +
+        start_server("[server]\ntls_listen = 127.0.0.1:0\n" +
                                      certs->tls_section("handshake_timeout = 3\n"));
     }
     static void TearDownTestSuite() {
@@ -95,7 +94,7 @@ protected:
         return (status == 0 ? "" : "<exit " + std::to_string(status) + ">\n") + out;
     }
     static std::string poplib(bool implicit) {
-        std::string connect = implicit ? "p = poplib.POP3_SSL('127.0.0.1', " + std::to_string(tls_port) +
+        std::string connect = implicit ? "p = poplib.POP3_SSL('127.0.0.1', " + std::to_string(tls_port()) +
                                              ", timeout=10, context=ctx)\n"
                                        : "p = poplib.POP3('127.0.0.1', " + std::to_string(port()) +
                                              ", timeout=10)\np.stls(context=ctx)\n";
@@ -141,7 +140,7 @@ TEST_F(Tls, OpensslStarttlsAndConnect) {
         expect_retrieved_and_deleted(out, out);
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
         ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
-        out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" + std::to_string(tls_port) + " < " +
+        out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" + std::to_string(tls_port()) + " < " +
                   dir() + "/script.txt 2>&1");
         expect_retrieved_and_deleted(out, out);
         ASSERT_TRUE(eventually(5000, [] { return children_of(daemon_->pid()).empty(); }));
@@ -150,7 +149,7 @@ TEST_F(Tls, OpensslStarttlsAndConnect) {
 
 TEST_F(Tls, Curl) {
     std::string auth = (" -u " + alice() + ":") + alice_password + " --cacert " + certs->cert_path + " -k";
-    std::string pop3s = "pop3s://127.0.0.1:" + std::to_string(tls_port);
+    std::string pop3s = "pop3s://127.0.0.1:" + std::to_string(tls_port());
     std::string stls = " --ssl-reqd pop3://127.0.0.1:" + std::to_string(port());
     std::string out = run("curl -sS --max-time 10 " + pop3s + "/1" + auth + " && curl -sS --max-time 10" + stls +
                           "/2" + auth + " && curl -sS --max-time 10 -X DELE -I " + pop3s + "/1" + auth +
@@ -164,7 +163,7 @@ TEST_F(Tls, FetchmailSslAndStls) {
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
         std::string rc = accounts_->dir().write(
             "fetchmailrc",
-            "poll 127.0.0.1 service " + std::to_string(implicit ? tls_port : port()) +
+            "poll 127.0.0.1 service " + std::to_string(implicit ? tls_port() : port()) +
                 " protocol pop3 auth password\n"
                 "  user \"" + alice() + "\" there with password \"" + alice_password + "\" is \"root\" here\n"
                 "  no sslcertck nokeep fetchall\n"
@@ -186,7 +185,7 @@ TEST_F(Tls, MpopWithTls) {
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
         std::string rc = accounts_->dir().write(
             "mpoprc",
-            "account default\nhost 127.0.0.1\nport " + std::to_string(implicit ? tls_port : port()) +
+            "account default\nhost 127.0.0.1\nport " + std::to_string(implicit ? tls_port() : port()) +
                 "\nuser " + alice() + "\npassword " + alice_password + "\nauth user\ntls on\ntls_starttls " +
                 (implicit ? "off" : "on") + "\ntls_certcheck off\nkeep off\nonly_new off\ndelivery mbox " + dir() +
                 "/mpop.mbox\nuidls_file " + dir() + "/mpop.uidls\n",
@@ -249,13 +248,13 @@ TEST_F(Tls, CapaBeforeAndAfterStlsAndASecondStls) {
 TEST_F(Tls, OldProtocolsAndForeignAlpnAreRefusedWithAnAlert) {
     for (const char* version : {"-tls1", "-tls1_1"}) {
         std::string out = run(std::string("echo | timeout 10 openssl s_client ") + version +
-                              " -cipher DEFAULT@SECLEVEL=0 -connect 127.0.0.1:" + std::to_string(tls_port) + " 2>&1");
+                              " -cipher DEFAULT@SECLEVEL=0 -connect 127.0.0.1:" + std::to_string(tls_port()) + " 2>&1");
         EXPECT_NE(out.find("alert protocol version"), std::string::npos) << version << ": " << out;
     }
-    TlsClient imap("127.0.0.1", tls_port);
+    TlsClient imap("127.0.0.1", tls_port());
     EXPECT_FALSE(imap.start_tls("imap"));
     EXPECT_NE(imap.error().find("no application protocol"), std::string::npos) << imap.error();
-    TlsClient pop3("127.0.0.1", tls_port);
+    TlsClient pop3("127.0.0.1", tls_port());
     ASSERT_TRUE(pop3.start_tls("pop3")) << pop3.error();
     EXPECT_EQ(pop3.line().rfind("+OK", 0), 0u);
     EXPECT_TRUE(eventually(3000, [] { return daemon_->log().find("TLS handshake failed") != std::string::npos; }))
@@ -265,11 +264,11 @@ TEST_F(Tls, OldProtocolsAndForeignAlpnAreRefusedWithAnAlert) {
 // A client that never completes its handshake is cut off at
 // handshake_timeout (3 s here) while others are served.
 TEST_F(Tls, AStalledHandshakeEndsAtItsDeadline) {
-    TlsClient stalled("127.0.0.1", tls_port);
+    TlsClient stalled("127.0.0.1", tls_port());
     ASSERT_TRUE(stalled.connected());
     auto started = std::chrono::steady_clock::now();
     {
-        TlsClient other("127.0.0.1", tls_port);
+        TlsClient other("127.0.0.1", tls_port());
         ASSERT_TRUE(other.start_tls()) << other.error();
         EXPECT_EQ(other.line().rfind("+OK", 0), 0u);
         other.send("QUIT\r\n");
@@ -334,7 +333,7 @@ std::string uid_of(const char* name) {
 }
 
 TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
-    TlsClient c("127.0.0.1", tls_port);
+    TlsClient c("127.0.0.1", tls_port());
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
@@ -369,7 +368,7 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
                                                   "Subject: large\n\n" + body + "\n"));
     const std::string summary = "session: user=\"" + alice() + "\"";
     const std::size_t summaries_before = count(daemon_->log(), summary);
-    TlsClient c("127.0.0.1", tls_port);
+    TlsClient c("127.0.0.1", tls_port());
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
@@ -405,14 +404,14 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
 // Under inetd, pop3d-session -T (the shipped pop3s line) starts with the
 // handshake, as the listener's tls_listen sessions do.
 TEST_F(Tls, InetdPop3sWithDashT) {
-    constexpr int inetd_port = 11174;
+    const int inetd_port = unused_port();
     std::string session = bin_dir() + "/pop3d-session";
     std::string conf = accounts_->dir().write("pop3d.conf", config_text_);
     std::string inetd_conf = accounts_->dir().write(
         "inetd-tls.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
                               " pop3d-session -T -f " + conf + "\n");
     Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, dir() + "/inetd-tls.log");
-    ASSERT_TRUE(eventually(5000, [] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
+    ASSERT_TRUE(eventually(5000, [=] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
         << read_file(dir() + "/inetd-tls.log");
     accounts_->dir().write("script.txt", session_script());
     std::string out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" +
@@ -430,14 +429,14 @@ std::string fd_link(pid_t pid, const std::string& fd) {
 // session runs as the mailbox owner and must hold none of them: only the
 // unprivileged front talks TLS to the client.
 TEST_F(Tls, UnderInetdTheSessionHoldsNoDescriptorOfTheClient) {
-    constexpr int inetd_port = 11175;
+    const int inetd_port = unused_port();
     std::string session = bin_dir() + "/pop3d-session";
     std::string conf = accounts_->dir().write("pop3d.conf", config_text_);
     std::string inetd_conf = accounts_->dir().write(
         "inetd-fds.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
                               " pop3d-session -T -f " + conf + "\n");
     Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, dir() + "/inetd-fds.log");
-    ASSERT_TRUE(eventually(5000, [] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
+    ASSERT_TRUE(eventually(5000, [=] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
         << read_file(dir() + "/inetd-fds.log");
     // The probe connections above have ended their sessions.
     ASSERT_TRUE(eventually(5000, [&] { return children_of(inetd.pid()).empty(); }));

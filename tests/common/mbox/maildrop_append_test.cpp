@@ -11,6 +11,7 @@
 
 #include "common/mbox/mbox_maildrop.h"
 #include "common/mbox/rewrite.h"
+#include "common/mbox/state_names.h"
 #include "tests/common/mbox/crash_recorder.h"
 #include "tests/common/mbox/mbox_fixture.h"
 #include "tests/common/mbox/mbox_gen.h"
@@ -158,7 +159,7 @@ TEST(MboxAppend, StateOfBeforeAKilledUpdateIsNotReused) {
             io.die_after(calls);
             mbox->update({true, false, false}, 2).ok();
         }
-        journals += ::access((d.state_dir() + "/rewrite.journal").c_str(), F_OK) == 0;
+        journals += ::access(state_names(d.state_dir(), d.mbox()).journal.c_str(), F_OK) == 0;
         d.append(message("d", 300));  // the file grows: no size check can tell
         auto with_state = d.open(test_mail_config());
         ASSERT_TRUE(with_state.ok()) << with_state.error().message;
