@@ -12,17 +12,19 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/support/test_cert.h"
 
 namespace pop3d::e2e {
 namespace {
 
 
+// mode: "" for a plain session, "-T " for implicit TLS.
 std::unique_ptr<Process> socat_session(int port, const std::string& config, const std::string& log,
-                                       const std::string& probe) {
+                                       const std::string& probe, const std::string& mode = "") {
     if (!probe.empty()) setenv("POP3D_SANDBOX_PROBE", probe.c_str(), 1);
     auto socat = std::make_unique<Process>(
         std::vector<std::string>{"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr,fork",
-                                 "EXEC:" + bin_dir() + "/pop3d-session -e -f " + config},
+                                 "EXEC:" + bin_dir() + "/pop3d-session -e " + mode + "-f " + config},
         log);
     unsetenv("POP3D_SANDBOX_PROBE");
     // A probe connection would start a probed session: wait for the port.
@@ -69,6 +71,41 @@ TEST(Sandbox, AFrontThatOpensASocketOrSignalsASiblingDiesAndItsMonitorSaysSo) {
         probed->stop();
     }
     // The sibling was not touched and still answers.
+    sibling.send("USER " + accounts->alice().name() + "\r\n");
+    EXPECT_EQ(sibling.line(), "+OK send PASS");
+}
+
+// The TLS front (implicit TLS, `pop3d-session -T`) runs OpenSSL under the
+// same filter: the probe kills it before any handshake.
+TEST(Sandbox, ATlsFrontIsUnderTheSameFilter) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    std::string why;
+    auto accounts = Accounts::create(&why);
+    ASSERT_TRUE(accounts) << why;
+    const TempDir& dir = accounts->dir();
+    auto cert = testing::make_test_cert(dir.path(), "server", testing::KeyKind::ecdsa);
+    ASSERT_FALSE(cert.key_path.empty());
+    std::string config = dir.write("pop3d.conf", base_config(dir.path()) + "[tls]\ncert = " + cert.cert_path +
+                                                     "\nkey = " + cert.key_path + "\n");
+    const int plain_port = unused_port();
+    auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
+    ASSERT_TRUE(plain) << read_file(dir.path() + "/plain.log");
+    Client sibling("127.0.0.1", plain_port);
+    ASSERT_EQ(sibling.line().rfind("+OK", 0), 0u);
+    pid_t sibling_front = front_of(plain->pid());
+    ASSERT_GT(sibling_front, 0);
+    for (std::string probe : {std::string("socket"), "kill:" + std::to_string(sibling_front)}) {
+        std::string log = dir.path() + "/tls-probe-" + probe.substr(0, 4) + ".log";
+        const int probe_port = unused_port();
+        auto probed = socat_session(probe_port, config, log, probe, "-T ");
+        ASSERT_TRUE(probed) << read_file(log);
+        { Client c("127.0.0.1", probe_port); }
+        EXPECT_TRUE(eventually(3000, [&] {
+            return read_file(log).find("was killed by signal 31 (SIGSYS") != std::string::npos;
+        })) << probe << ":\n" << read_file(log);
+        EXPECT_EQ(read_file(log).find("went through"), std::string::npos) << read_file(log);
+        probed->stop();
+    }
     sibling.send("USER " + accounts->alice().name() + "\r\n");
     EXPECT_EQ(sibling.line(), "+OK send PASS");
 }
