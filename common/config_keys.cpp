@@ -1,5 +1,6 @@
 #include "common/config_keys.h"
 
+#include <type_traits>
 #include <vector>
 
 #include "common/config_values.h"
@@ -20,7 +21,9 @@ ConfigKey key(std::string_view section, std::string_view name, Part Config::*par
         return "";
     };
     auto print = [=](const Config& config) { return kind.print(config.*part.*field); };
-    return ConfigKey{section, name, parse, print, doc, example};
+    ConfigKey row{section, name, parse, print, doc, example};
+    if constexpr (std::is_same_v<Kind, Number>) row.range = std::pair{kind.min, kind.max};
+    return row;
 }
 
 const std::vector<ConfigSection> sections{

@@ -14,9 +14,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/config.h"
 
@@ -38,6 +40,9 @@ struct ConfigKey {
     // When set, the sample shows the key commented out with this value
     // (keys whose default is empty or found at start, such as hostname).
     const char* example = nullptr;
+    // The bounds of a number (both inclusive), for the manual page; unset
+    // for keys that are not numbers.
+    std::optional<std::pair<unsigned long long, unsigned long long>> range{};
 };
 
 // In the order of the file: sections in order, each section's keys in order.

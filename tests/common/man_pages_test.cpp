@@ -1,11 +1,14 @@
 // The man pages: groff finds nothing to warn about in any of them, and the
 // key reference of pop3d.conf(5) names exactly the keys of the table the
-// parser is made from, so that the page cannot drift from the code. Run from the repository root, as the other unit tests are.
+// parser is made from, with their defaults and ranges, so that the page
+// cannot drift from the code. Run from the repository root, as the other
+// unit tests are.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -58,23 +61,65 @@ TEST(ManPages, EveryPageHasTheSectionsAnAdministratorLooksFor) {
     }
 }
 
-// "section.key" for every key under .SS [section] as ".TP" then ".B key".
-std::set<std::string> keys_in_page(const std::string& text) {
-    std::set<std::string> keys;
-    std::istringstream in(text.substr(text.find(".SH KEYS"), text.find(".SH", text.find(".SH KEYS") + 1) - text.find(".SH KEYS")));
-    std::string line, section;
+// A line of the page as the reader sees it: font macros (.B, .BR, ...)
+// dropped, their arguments joined as groff joins them (.B and .I with
+// spaces, the alternating ones without), and the escapes \- \~ \& undone.
+std::string plain_line(const std::string& line) {
+    std::string text = line;
+    bool alternating = false;
+    if (line.rfind(".B ", 0) == 0 || line.rfind(".I ", 0) == 0) {
+        text = line.substr(3);
+    } else if (line.size() > 4 && line[0] == '.' && line[3] == ' ' && std::string("BIR").find(line[1]) != std::string::npos &&
+               std::string("BIR").find(line[2]) != std::string::npos) {
+        text = line.substr(4);
+        alternating = true;
+    }
+    std::string out;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (c == '\\' && i + 1 < text.size()) {
+            const char e = text[++i];
+            if (e == '-') out += '-';
+            else if (e == '~') out += ' ';
+            else if (e != '&') out += std::string("\\") + e;
+        } else if (c == ' ' && !quoted && alternating) {
+            continue;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// "section.key" -> the key's entry as plain text on one line (lines joined
+// by spaces), for every key under .SS [section] as ".TP" then ".B key".
+std::map<std::string, std::string> entries_in_page(const std::string& text) {
+    std::map<std::string, std::string> entries;
+    const std::size_t keys = text.find(".SH KEYS");
+    std::istringstream in(text.substr(keys, text.find(".SH", keys + 1) - keys));
+    std::string line, section, current;
     bool after_tp = false;
     while (std::getline(in, line)) {
         if (line.rfind(".SS [", 0) == 0) section = line.substr(5, line.find(']') - 5);
+        if (line == ".TP" || line.rfind(".SS", 0) == 0) current.clear();
         if (after_tp && line.rfind(".B ", 0) == 0) {
-            std::string key = line.substr(3);
-            std::string plain;
-            for (char c : key)
-                if (c != '\\') plain += c;
-            keys.insert(section + "." + plain);
+            current = section + "." + plain_line(line);
+            entries[current];
+        } else if (!current.empty()) {
+            std::string& entry = entries[current];
+            entry += (entry.empty() ? "" : " ") + plain_line(line);
         }
         after_tp = line == ".TP";
     }
+    return entries;
+}
+
+std::set<std::string> keys_in_page(const std::string& text) {
+    std::set<std::string> keys;
+    for (const auto& [key, entry] : entries_in_page(text)) keys.insert(key);
     return keys;
 }
 
@@ -91,6 +136,36 @@ TEST(ManPages, ConfigurationPageNamesExactlyTheKeysOfTheCode) {
     ASSERT_GT(code.size(), 30u);
     for (const auto& k : code) EXPECT_TRUE(page.count(k)) << k << " is not in pop3d.conf(5)";
     for (const auto& k : page) EXPECT_TRUE(code.count(k)) << k << " is in pop3d.conf(5) but not in the code";
+}
+
+// Each entry ends "Default: VALUE." with the value the table prints from
+// Config{} ("none" when that is empty; a default found at start, such as
+// the host's name, is described in words beginning "the"), and a number's
+// entry states its bounds as "MIN to MAX".
+TEST(ManPages, ConfigurationPageStatesTheDefaultAndRangeOfEveryKey) {
+    const std::map<std::string, std::string> entries = entries_in_page(slurp("man/pop3d.conf.5"));
+    const Config defaults;
+    for (const auto& row : config_keys()) {
+        const std::string name = std::string(row.section) + "." + std::string(row.key);
+        const auto entry = entries.find(name);
+        if (entry == entries.end()) continue;  // the test above names it
+        const std::string& text = entry->second;
+        const std::size_t at = text.rfind("Default: ");
+        ASSERT_NE(at, std::string::npos) << name << ": no \"Default:\" in \"" << text << "\"";
+        std::string stated = text.substr(at + 9);
+        ASSERT_TRUE(stated.ends_with(".")) << name << ": \"" << text << "\" does not end with its default";
+        stated.pop_back();
+        const std::string value = row.print(defaults);
+        if (value.empty())
+            EXPECT_TRUE(stated == "none" || stated.rfind("the ", 0) == 0) << name << ": the page says " << stated;
+        else
+            EXPECT_EQ(stated, value) << name;
+        if (row.range) {
+            const std::string bounds = std::to_string(row.range->first) + " to " + std::to_string(row.range->second);
+            EXPECT_NE(text.substr(0, at).find(bounds), std::string::npos)
+                << name << ": the page does not say \"" << bounds << "\" in \"" << text << "\"";
+        }
+    }
 }
 
 }  // namespace
