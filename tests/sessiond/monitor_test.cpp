@@ -60,7 +60,7 @@ protected:
     void send(const Secret& whole) { ASSERT_TRUE(send_frame(front_.get(), whole.view()).ok()); }
     void send_raw(std::string_view bytes) { ASSERT_TRUE(send_frame(front_.get(), bytes).ok()); }
     void send_credentials(const std::string& user, const std::string& password) {
-        CredentialsFrame c;
+        auth::Credentials c;
         c.user = user;
         c.password.assign(password);
         send(*encode_credentials(c));
@@ -96,7 +96,7 @@ TEST_F(MonitorTest, GrantsALoginOnAcceptedVerdictAndHandover) {
     EXPECT_EQ(r.unconsumed, "STAT\r\nQUIT\r\n");
     auto v = verdicts();
     ASSERT_EQ(v.size(), 1u);
-    EXPECT_EQ(v[0].code, VerdictCode::accepted);
+    EXPECT_EQ(v[0].outcome, auth::Outcome::accepted);
 }
 
 // Where TLS is required, a front that sends credentials before any TLS
@@ -169,8 +169,8 @@ TEST_F(MonitorTest, EveryFailureWaitsForTheAttemptsDeadlineAndALoginDoesNot) {
 }
 
 TEST_F(MonitorTest, ApopUsesTheMonitorsOwnTimestamp) {
-    CredentialsFrame c;
-    c.method = Method::apop;
+    auth::Credentials c;
+    c.mechanism = auth::Mechanism::apop;
     c.user = "alice";
     c.digest = "c4c9334bac560ecc979e58001b3e22fb";
     send(*encode_credentials(c));
@@ -202,7 +202,7 @@ TEST_F(MonitorTest, HandoverBeforeAnyVerdictGrantsNothing) {
 }
 
 TEST_F(MonitorTest, AFrameOnlyTheMonitorMaySendIsRefused) {
-    send(*encode_verdict(VerdictFrame{VerdictCode::accepted, false}));
+    send(*encode_verdict(VerdictFrame{auth::Outcome::accepted, false}));
     send(*encode_handover(""));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
@@ -225,7 +225,7 @@ TEST_F(MonitorTest, MaxAttemptsEndsTheSessionAndMarksTheLastVerdict) {
     EXPECT_EQ(verifier_.seen.size(), 3u);
     auto v = verdicts();
     ASSERT_EQ(v.size(), 3u);
-    EXPECT_EQ(v[0].code, VerdictCode::rejected);
+    EXPECT_EQ(v[0].outcome, auth::Outcome::rejected);
     EXPECT_FALSE(v[1].last);
     EXPECT_TRUE(v[2].last);
 }
@@ -238,7 +238,7 @@ TEST_F(MonitorTest, AnAcceptedVerdictForRootIsTreatedAsARejection) {
     EXPECT_FALSE(r.login.has_value());
     auto v = verdicts();
     ASSERT_GE(v.size(), 1u);
-    EXPECT_EQ(v[0].code, VerdictCode::rejected);
+    EXPECT_EQ(v[0].outcome, auth::Outcome::rejected);
 }
 
 TEST_F(MonitorTest, TheFrontEndingTheSessionIsReportedAsItsReason) {
