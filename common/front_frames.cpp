@@ -7,16 +7,6 @@ namespace {
 
 Error bad(const char* why) { return make_error(ErrorKind::invalid, std::string("bad front frame: ") + why); }
 
-Result<Secret> finish(const FrameBuilder& b) {
-    auto whole = b.finish();
-    if (!whole) return whole.error();
-    return Secret(*whole);
-}
-
-Status expect_type(const Frame& frame, FrameType type) {
-    if (frame.type != static_cast<std::uint8_t>(type)) return bad("unexpected type");
-    return {};
-}
 
 // One rule for both directions (the lengths are the parser's bounds too).
 Status check_credentials(std::uint8_t mechanism, std::string_view user, std::string_view authzid,
@@ -64,7 +54,7 @@ Result<Secret> encode_credentials(const auth::Credentials& c) {
         return st.error();
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::credentials));
     b.u8(mechanism).bytes(c.user).bytes(c.authzid).bytes(c.password.view()).bytes(c.digest);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_verdict(const VerdictFrame& v) {
@@ -72,24 +62,24 @@ Result<Secret> encode_verdict(const VerdictFrame& v) {
     if (auto st = check_verdict(outcome); !st) return st.error();
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::verdict));
     b.u8(outcome).u8(v.last ? 1 : 0);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_handover(std::string_view unconsumed) {
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::handover));
     b.bytes(unconsumed);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_end(EndReason reason) {
     if (auto st = check_end(static_cast<std::uint8_t>(reason)); !st) return st.error();
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::end));
     b.u8(static_cast<std::uint8_t>(reason));
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<auth::Credentials> decode_credentials(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::credentials); !st) return st.error();
+    if (!is_type(frame, FrameType::credentials)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto mechanism = p.u8();
     auto user = p.bytes(limits::auth_user);
@@ -108,7 +98,7 @@ Result<auth::Credentials> decode_credentials(const Frame& frame) {
 }
 
 Result<VerdictFrame> decode_verdict(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::verdict); !st) return st.error();
+    if (!is_type(frame, FrameType::verdict)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto outcome = p.u8();
     auto last = p.u8();
@@ -118,7 +108,7 @@ Result<VerdictFrame> decode_verdict(const Frame& frame) {
 }
 
 Result<std::string> decode_handover(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::handover); !st) return st.error();
+    if (!is_type(frame, FrameType::handover)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto bytes = p.bytes(limits::frame);
     if (!bytes || !p.end()) return bad("malformed handover");
@@ -126,7 +116,7 @@ Result<std::string> decode_handover(const Frame& frame) {
 }
 
 Result<EndReason> decode_end(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::end); !st) return st.error();
+    if (!is_type(frame, FrameType::end)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto reason = p.u8();
     if (!reason || !p.end()) return bad("malformed end");

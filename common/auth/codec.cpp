@@ -66,9 +66,7 @@ Result<Secret> encode_request(const AuthRequest& r) {
         .bytes(r.apop_digest)
         .bytes(r.apop_timestamp)
         .bytes(r.client);
-    auto whole = b.finish();
-    if (!whole) return whole.error();
-    return Secret(*whole);
+    return b.finish_secret();
 }
 
 Result<AuthRequest> decode_request(const Frame& frame) {

@@ -3,24 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "common/limits.h"
+#include "tests/support/received_frame.h"
 
 namespace pop3d::session {
 namespace {
 
-// A frame as recv_frame would deliver it.
-Frame as_received(const Secret& whole) {
-    Frame f;
-    f.type = static_cast<std::uint8_t>(whole.view()[0]);
-    f.bytes.assign(whole.view().substr(1));
-    return f;
-}
-
-Frame raw(FrameType type, std::string_view payload) {
-    Frame f;
-    f.type = static_cast<std::uint8_t>(type);
-    f.bytes.assign(payload);
-    return f;
-}
+using test::as_received;
+using test::raw_frame;
 
 TEST(FrontFrames, CredentialsRoundTrip) {
     auth::Credentials c;
@@ -93,8 +82,8 @@ TEST(FrontFrames, EveryTruncationAndTrailingByteIsRefused) {
     ASSERT_TRUE(whole.ok());
     std::string payload(whole->view().substr(1));
     for (std::size_t n = 0; n < payload.size(); ++n)
-        EXPECT_FALSE(decode_credentials(raw(FrameType::credentials, payload.substr(0, n))).ok()) << n;
-    EXPECT_FALSE(decode_credentials(raw(FrameType::credentials, payload + "x")).ok());
+        EXPECT_FALSE(decode_credentials(raw_frame(FrameType::credentials, payload.substr(0, n))).ok()) << n;
+    EXPECT_FALSE(decode_credentials(raw_frame(FrameType::credentials, payload + "x")).ok());
 }
 
 TEST(FrontFrames, FieldsOverTheirLimitsAreRefusedBothWays) {
@@ -114,9 +103,9 @@ TEST(FrontFrames, VerdictHandoverAndEndRoundTripAndCheckTheirType) {
     ASSERT_TRUE(vb.ok());
     EXPECT_EQ(vb->outcome, auth::Outcome::temporary);
     EXPECT_TRUE(vb->last);
-    EXPECT_FALSE(decode_verdict(raw(FrameType::verdict, std::string("\x04\x00", 2))).ok());
+    EXPECT_FALSE(decode_verdict(raw_frame(FrameType::verdict, std::string("\x04\x00", 2))).ok());
     EXPECT_FALSE(encode_verdict(VerdictFrame{static_cast<auth::Outcome>(4), false}).ok());
-    EXPECT_FALSE(decode_verdict(raw(FrameType::verdict, std::string("\x00\x02", 2))).ok());
+    EXPECT_FALSE(decode_verdict(raw_frame(FrameType::verdict, std::string("\x00\x02", 2))).ok());
 
     auto h = encode_handover("STAT\r\nQUIT\r\n");
     ASSERT_TRUE(h.ok());
@@ -130,7 +119,7 @@ TEST(FrontFrames, VerdictHandoverAndEndRoundTripAndCheckTheirType) {
     auto eb = decode_end(as_received(*e));
     ASSERT_TRUE(eb.ok());
     EXPECT_EQ(*eb, EndReason::autologout);
-    EXPECT_FALSE(decode_end(raw(FrameType::end, std::string("\x00", 1))).ok());
+    EXPECT_FALSE(decode_end(raw_frame(FrameType::end, std::string("\x00", 1))).ok());
     EXPECT_FALSE(decode_handover(as_received(*e)).ok());
 }
 
