@@ -283,7 +283,12 @@ int run_session(SessionSetup& setup) {
     auto maildrop = mbox::open_maildrop(request);
     if (!maildrop) {
         const Error& e = maildrop.error();
-        log::warning("user \"%s\": %s", login.user.c_str(), e.message.c_str());
+        // The one log line of the failure (the mbox code only returns it); a
+        // maildrop in use by another session is routine.
+        if (e.kind == ErrorKind::in_use)
+            log::warning("user \"%s\": %s", login.user.c_str(), e.message.c_str());
+        else
+            log::error("user \"%s\": %s", login.user.c_str(), e.message.c_str());
         say(pop3::open_failure_reply(e.kind));
         log_summary(login.user, client, {}, e.kind == ErrorKind::in_use ? "in-use" : "maildrop-error", result.tls);
         return 0;
