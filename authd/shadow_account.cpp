@@ -44,12 +44,10 @@ long days_since_epoch() { return static_cast<long>(std::time(nullptr) / 86400); 
 
 Result<std::optional<ShadowAccount>> lookup_shadow_account(const std::string& name) {
     auto pw = privileges::lookup_user(name);
-    if (!pw) {
-        if (pw.error().kind == ErrorKind::invalid) return std::optional<ShadowAccount>();
-        return pw.error();
-    }
+    if (!pw) return pw.error();
+    if (!*pw) return std::optional<ShadowAccount>();
     ShadowAccount a;
-    a.account = *pw;
+    a.account = **pw;
     constexpr std::size_t max_buffer = 1 << 20;
     for (std::size_t size = 4096; size <= max_buffer; size *= 4) {
         std::unique_ptr<char[]> buf(new char[size]);

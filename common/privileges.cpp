@@ -23,7 +23,7 @@ constexpr std::size_t max_db_buffer = 1 << 20;
 
 }  // namespace
 
-Result<Account> lookup_user(const std::string& name) {
+Result<std::optional<Account>> lookup_user(const std::string& name) {
     for (std::size_t size = 4096; size <= max_db_buffer; size *= 4) {
         std::unique_ptr<char[]> buf(new char[size]);
         struct passwd pw {};
@@ -31,13 +31,13 @@ Result<Account> lookup_user(const std::string& name) {
         int rc = getpwnam_r(name.c_str(), &pw, buf.get(), size, &found);
         if (rc == ERANGE) continue;
         if (rc != 0) return make_error(ErrorKind::temporary, "getpwnam " + name + ": " + std::strerror(rc));
-        if (!found) return make_error(ErrorKind::invalid, "no such user: " + name);
-        return Account{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir};
+        if (!found) return std::optional<Account>();
+        return std::optional<Account>(Account{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir});
     }
     return make_error(ErrorKind::temporary, "getpwnam " + name + ": entry too large");
 }
 
-Result<gid_t> lookup_group(const std::string& name) {
+Result<std::optional<gid_t>> lookup_group(const std::string& name) {
     for (std::size_t size = 4096; size <= max_db_buffer; size *= 4) {
         std::unique_ptr<char[]> buf(new char[size]);
         struct group gr {};
@@ -45,8 +45,8 @@ Result<gid_t> lookup_group(const std::string& name) {
         int rc = getgrnam_r(name.c_str(), &gr, buf.get(), size, &found);
         if (rc == ERANGE) continue;
         if (rc != 0) return make_error(ErrorKind::temporary, "getgrnam " + name + ": " + std::strerror(rc));
-        if (!found) return make_error(ErrorKind::invalid, "no such group: " + name);
-        return gr.gr_gid;
+        if (!found) return std::optional<gid_t>();
+        return std::optional<gid_t>(gr.gr_gid);
     }
     return make_error(ErrorKind::temporary, "getgrnam " + name + ": entry too large");
 }

@@ -159,12 +159,14 @@ private:
 Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
     namespace priv = pop3d::privileges;
     if (as_root) {
-        auto account = priv::lookup_user(privsep.user);
-        if (!account) return account.error();
-        if (account->uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
+        auto found = priv::lookup_user(privsep.user);
+        if (!found) return found.error();
+        if (!*found) return make_error(ErrorKind::invalid, "[privsep] user: no such user: " + privsep.user);
+        const priv::Account& account = **found;
+        if (account.uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
         if (auto st = priv::enter_chroot(privsep.chroot); !st) return st;
         if (auto st = priv::clear_bounding_set(); !st) return st;
-        if (auto st = priv::switch_to(account->uid, account->gid, {}); !st) return st;
+        if (auto st = priv::switch_to(account.uid, account.gid, {}); !st) return st;
         if (auto st = priv::drop_all_capabilities(); !st) return st;
     }
     if (auto st = priv::set_no_new_privs(); !st) return st;

@@ -51,9 +51,9 @@ protected:
         settings_.client = "192.0.2.1";
         settings_.policy = LoginPolicy{1000, false, 0, "/var/mail/%u", ""};
         // The account database agrees with the fake verifier about alice.
-        settings_.lookup = [this](const std::string& name) -> Result<privileges::Account> {
-            if (name != "alice") return make_error(ErrorKind::invalid, "no such user: " + name);
-            return privileges::Account{"alice", verifier_.uid, verifier_.uid, "/home/alice"};
+        settings_.lookup = [this](const std::string& name) -> Result<std::optional<privileges::Account>> {
+            if (name != "alice") return std::optional<privileges::Account>();
+            return std::optional<privileges::Account>({"alice", verifier_.uid, verifier_.uid, "/home/alice"});
         };
     }
 
@@ -130,8 +130,9 @@ TEST_F(MonitorTest, SilentFrontAfterAnAcceptedVerdictGetsNoLogin) {
 // Issue 11, item 1: the monitor's own lookup decides the account; a
 // verdict whose ids differ from it grants nothing.
 TEST_F(MonitorTest, AVerdictThatDisagreesWithTheAccountDatabaseIsRefused) {
-    settings_.lookup = [](const std::string& name) -> Result<privileges::Account> {
-        return privileges::Account{name, 1001, 8, "/home/alice"};  // gid 8, not the verdict's 1001
+    settings_.lookup = [](const std::string& name) -> Result<std::optional<privileges::Account>> {
+        // gid 8, not the verdict's 1001
+        return std::optional<privileges::Account>({name, 1001, 8, "/home/alice"});
     };
     send_credentials("alice", "right");
     send(*encode_handover(""));
