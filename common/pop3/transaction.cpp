@@ -238,6 +238,7 @@ Status Transaction::quit() {
     std::uint64_t left_octets = remaining_octets();
     Status updated = maildrop_.update(deleted_, highest_accessed_);
     if (!updated) {
+        update_failure_ = updated.error();
         summary_.left = deleted_.size();
         summary_.left_octets = left_octets + deleted_octets;
         ResponseCode code = updated.error().kind == ErrorKind::permanent ? ResponseCode::sys_perm
