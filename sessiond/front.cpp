@@ -116,7 +116,8 @@ private:
         }
         auto frame = encode_credentials(credentials);
         if (!frame) {
-            // Over a field limit: the same answer as a wrong password.
+            // A field over its limit (nothing else the engine yields is
+            // refused): the same answer as a wrong password.
             pop3::AuthAction refused = auth_.on_refusal(auth::Outcome::rejected);
             return append(refused.reply);
         }
