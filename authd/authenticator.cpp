@@ -114,9 +114,10 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
         if (!apop_entry || !*match) return rejected();
         auto user_entry = find_user(users.entries, r.user);
         std::string owner_name(user_entry ? user_entry->owner : std::string_view(r.user));
-        auto owner = privileges::lookup_user(owner_name);
+        auto found = privileges::lookup_user(owner_name);
+        if (!found) return failure(found.error());
+        const std::optional<privileges::Account>& owner = *found;
         if (!owner) {
-            if (owner.error().kind != ErrorKind::invalid) return failure(owner.error());
             log::warning("apop: %s has no Unix account %s", log::sanitize(r.user).c_str(),
                          log::sanitize(owner_name).c_str());
             return rejected();
@@ -154,9 +155,9 @@ AuthVerdict Authenticator::verify(const AuthRequest& r) const {
             std::optional<privileges::Account> owner;
             Refusal ref = Refusal::none;
             if (entry) {
-                auto o = privileges::lookup_user(std::string(entry->owner));
-                if (!o && o.error().kind != ErrorKind::invalid) return failure(o.error());
-                if (o) {
+                auto found = privileges::lookup_user(std::string(entry->owner));
+                if (!found) return failure(found.error());
+                if (const std::optional<privileges::Account>& o = *found) {
                     owner = *o;
                     ref = owner_refusal(*o, config_.min_uid);
                     if (ref != Refusal::none) log_refusal("passwd-file", r.user, refusal_name(ref));

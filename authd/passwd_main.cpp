@@ -45,8 +45,8 @@ NewFileOwner fresh_owner(const Config& c) {
     NewFileOwner f{geteuid(), getegid(), 0600};
     if (geteuid() != 0) return f;
     auto helper = privileges::lookup_user(c.privsep.auth_user);
-    if (!helper) return f;
-    return NewFileOwner{0, helper->gid, 0640};
+    if (!helper || !*helper) return f;
+    return NewFileOwner{0, (*helper)->gid, 0640};
 }
 
 Result<std::string> hash_password(const Secret& pw, HashLimits l) {
@@ -140,6 +140,7 @@ int edit(const PasswdOptions& o, const Config& config, const std::string& path) 
         if (auto ok = check_account_name(*o.owner); !ok) return fail("--owner " + *o.owner + ": " + ok.error().message);
         auto acct = privileges::lookup_user(*o.owner);
         if (!acct) return fail("--owner " + *o.owner + ": " + acct.error().message);
+        if (!*acct) return fail("--owner " + *o.owner + ": no such user");
     }
 
     auto status = rewrite_file(path, fresh_owner(config), [&](std::string_view old_text) -> Result<Secret> {

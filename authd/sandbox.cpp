@@ -15,11 +15,15 @@ Status enter_sandbox(const PrivsepConfig& privsep) {
     if (geteuid() == 0) {
         auto user = priv::lookup_user(privsep.auth_user);
         if (!user) return make_error(ErrorKind::permanent, "[privsep] auth_user: " + user.error().message);
+        if (!*user) return make_error(ErrorKind::permanent, "[privsep] auth_user: no such user: " + privsep.auth_user);
         auto group = priv::lookup_group(privsep.auth_group);
         if (!group) return make_error(ErrorKind::permanent, "[privsep] auth_group: " + group.error().message);
-        if (user->uid == 0) return make_error(ErrorKind::permanent, "[privsep] auth_user must not be root");
+        if (!*group)
+            return make_error(ErrorKind::permanent, "[privsep] auth_group: no such group: " + privsep.auth_group);
+        const priv::Account& account = **user;
+        if (account.uid == 0) return make_error(ErrorKind::permanent, "[privsep] auth_user must not be root");
         if (auto s = priv::clear_bounding_set(); !s) return s;
-        if (auto s = priv::switch_to(user->uid, user->gid, {*group}); !s) return s;
+        if (auto s = priv::switch_to(account.uid, account.gid, {**group}); !s) return s;
     } else {
         log::notice("not started as root: checking credentials as uid %u", static_cast<unsigned>(getuid()));
     }

@@ -1,12 +1,12 @@
 #include "authd/shadow_account.h"
 
 #include <shadow.h>
-#include <sodium.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <memory>
+
+#include "common/account_database.h"
 
 namespace pop3d::authd {
 
@@ -44,36 +44,32 @@ long days_since_epoch() { return static_cast<long>(std::time(nullptr) / 86400); 
 
 Result<std::optional<ShadowAccount>> lookup_shadow_account(const std::string& name) {
     auto pw = privileges::lookup_user(name);
-    if (!pw) {
-        if (pw.error().kind == ErrorKind::invalid) return std::optional<ShadowAccount>();
-        return pw.error();
-    }
+    if (!pw) return pw.error();
+    if (!*pw) return std::optional<ShadowAccount>();
     ShadowAccount a;
-    a.account = *pw;
-    constexpr std::size_t max_buffer = 1 << 20;
-    for (std::size_t size = 4096; size <= max_buffer; size *= 4) {
-        std::unique_ptr<char[]> buf(new char[size]);
+    a.account = **pw;
+    bool has_entry = false;
+    const int rc = with_account_buffer([&](char* buffer, std::size_t size) {
         struct spwd sp {};
         struct spwd* found = nullptr;
-        int rc = getspnam_r(name.c_str(), &sp, buf.get(), size, &found);
-        if (rc == ERANGE) continue;
-        if (rc != 0 && rc != ENOENT)
-            return make_error(rc == EACCES ? ErrorKind::permanent : ErrorKind::temporary,
-                              "getspnam " + name + ": " + std::strerror(rc));
-        if (!found) {
-            // An account without a shadow entry is treated as locked:
-            // hashes in /etc/passwd belong to another era.
-            a.hash = "*";
-            return std::optional<ShadowAccount>(std::move(a));
+        const int r = getspnam_r(name.c_str(), &sp, buffer, size, &found);
+        if (r == 0 && found) {
+            has_entry = true;
+            a.hash = sp.sp_pwdp ? sp.sp_pwdp : "";
+            a.last_change = sp.sp_lstchg;
+            a.max_days = sp.sp_max;
+            a.expire = sp.sp_expire;
         }
-        a.hash = sp.sp_pwdp ? sp.sp_pwdp : "";
-        a.last_change = sp.sp_lstchg;
-        a.max_days = sp.sp_max;
-        a.expire = sp.sp_expire;
-        sodium_memzero(buf.get(), size);
-        return std::optional<ShadowAccount>(std::move(a));
-    }
-    return make_error(ErrorKind::temporary, "getspnam " + name + ": entry too large");
+        return r;
+    });
+    if (rc == ERANGE) return make_error(ErrorKind::temporary, "getspnam " + name + ": entry too large");
+    if (rc != 0 && rc != ENOENT)
+        return make_error(rc == EACCES ? ErrorKind::permanent : ErrorKind::temporary,
+                          "getspnam " + name + ": " + std::strerror(rc));
+    // An account without a shadow entry is treated as locked: hashes in
+    // /etc/passwd belong to another era.
+    if (!has_entry) a.hash = "*";
+    return std::optional<ShadowAccount>(std::move(a));
 }
 
 }  // namespace pop3d::authd

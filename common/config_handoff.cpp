@@ -12,8 +12,15 @@
 namespace pop3d {
 namespace {
 
-Error io_error(const std::string& what) {
+// A configuration file that cannot be read is a configuration error, as a
+// malformed one is (exit_status::config); the copy this process makes of it
+// failing is a temporary failure of the system.
+Error unreadable(const std::string& what) {
     return make_error(ErrorKind::invalid, what + ": " + std::strerror(errno));
+}
+
+Error copy_failed(const std::string& what) {
+    return make_error(ErrorKind::temporary, what + ": " + std::strerror(errno));
 }
 
 // Reads fd from offset 0 to its end, refusing more than limits::config_file.
@@ -24,7 +31,7 @@ Result<std::string> read_all(int fd, const std::string& name) {
     for (;;) {
         ssize_t n = pread(fd, buf, sizeof buf, offset);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return io_error(name + ": cannot read");
+        if (n < 0) return unreadable(name + ": cannot read");
         if (n == 0) return text;
         if (text.size() + static_cast<std::size_t>(n) > limits::config_file)
             return make_error(ErrorKind::invalid, name + ": larger than " +
@@ -38,22 +45,22 @@ Result<std::string> read_all(int fd, const std::string& name) {
 
 Result<std::string> read_config_text(const std::string& path) {
     UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) return io_error(path + ": cannot open");
+    if (!fd.valid()) return unreadable(path + ": cannot open");
     return read_all(fd.get(), path);
 }
 
 Result<UniqueFd> seal_config_text(std::string_view text) {
     UniqueFd fd(memfd_create("pop3d.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-    if (!fd.valid()) return io_error("memfd_create");
+    if (!fd.valid()) return copy_failed("memfd_create");
     std::size_t done = 0;
     while (done < text.size()) {
         ssize_t n = write(fd.get(), text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return io_error("write configuration copy");
+        if (n <= 0) return copy_failed("write configuration copy");
         done += static_cast<std::size_t>(n);
     }
     if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
-        return io_error("seal configuration copy");
+        return copy_failed("seal configuration copy");
     return fd;
 }
 

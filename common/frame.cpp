@@ -70,6 +70,12 @@ Result<std::string_view> FrameBuilder::finish() const {
     return std::string_view(buf_);
 }
 
+Result<Secret> FrameBuilder::finish_secret() const {
+    auto whole = finish();
+    if (!whole) return whole.error();
+    return Secret(*whole);
+}
+
 Result<std::uint8_t> FrameParser::u8() { return take_int<std::uint8_t>(rest_); }
 Result<std::uint32_t> FrameParser::u32() { return take_int<std::uint32_t>(rest_); }
 Result<std::uint64_t> FrameParser::u64() { return take_int<std::uint64_t>(rest_); }

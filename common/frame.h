@@ -22,6 +22,12 @@ struct Frame {
     std::string_view payload() const { return bytes.view(); }
 };
 
+// Whether a received frame is of a frame family's type (an enum of bytes).
+template <typename Type>
+bool is_type(const Frame& frame, Type type) {
+    return frame.type == static_cast<std::uint8_t>(type);
+}
+
 class FrameBuilder {
 public:
     explicit FrameBuilder(std::uint8_t type);
@@ -37,6 +43,8 @@ public:
 
     // The whole frame (type byte first); fails if it exceeds limits::frame.
     Result<std::string_view> finish() const;
+    // The same, copied into a buffer that is wiped when it goes away.
+    Result<Secret> finish_secret() const;
 
 private:
     std::string buf_;

@@ -7,14 +7,32 @@ namespace {
 
 Error bad(const char* why) { return make_error(ErrorKind::invalid, std::string("bad front frame: ") + why); }
 
-Result<Secret> finish(const FrameBuilder& b) {
-    auto whole = b.finish();
-    if (!whole) return whole.error();
-    return Secret(*whole);
+
+// One rule for both directions (the lengths are the parser's bounds too).
+Status check_credentials(std::uint8_t mechanism, std::string_view user, std::string_view authzid,
+                         std::string_view password, std::string_view digest) {
+    if (!auth::is_mechanism(mechanism)) return bad("unknown mechanism");
+    if (user.size() > limits::auth_user || authzid.size() > limits::auth_user ||
+        password.size() > limits::auth_password || digest.size() > limits::apop_digest)
+        return bad("field too long");
+    if (mechanism == static_cast<std::uint8_t>(auth::Mechanism::apop)) {
+        if (!password.empty() || !authzid.empty()) return bad("password with APOP");
+    } else if (!digest.empty()) {
+        return bad("digest with a password mechanism");
+    }
+    if (mechanism != static_cast<std::uint8_t>(auth::Mechanism::auth_plain) && !authzid.empty())
+        return bad("authzid outside AUTH PLAIN");
+    return {};
 }
 
-Status expect_type(const Frame& frame, FrameType type) {
-    if (frame.type != static_cast<std::uint8_t>(type)) return bad("unexpected type");
+Status check_verdict(std::uint8_t outcome) {
+    if (!auth::is_outcome(outcome)) return bad("unknown outcome");
+    return {};
+}
+
+Status check_end(std::uint8_t reason) {
+    if (reason < static_cast<std::uint8_t>(EndReason::quit) || reason > static_cast<std::uint8_t>(EndReason::protocol_error))
+        return bad("unknown end reason");
     return {};
 }
 
@@ -30,56 +48,48 @@ const char* end_reason_name(EndReason reason) {
     return "unknown";
 }
 
-Result<Secret> encode_credentials(const CredentialsFrame& c) {
-    if (c.user.size() > limits::auth_user || c.authzid.size() > limits::auth_user ||
-        c.password.size() > limits::auth_password || c.digest.size() > limits::apop_digest)
-        return bad("field too long");
+Result<Secret> encode_credentials(const auth::Credentials& c) {
+    const auto mechanism = static_cast<std::uint8_t>(c.mechanism);
+    if (auto st = check_credentials(mechanism, c.user, c.authzid, c.password.view(), c.digest); !st)
+        return st.error();
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::credentials));
-    b.u8(static_cast<std::uint8_t>(c.method)).bytes(c.user).bytes(c.authzid).bytes(c.password.view()).bytes(c.digest);
-    return finish(b);
+    b.u8(mechanism).bytes(c.user).bytes(c.authzid).bytes(c.password.view()).bytes(c.digest);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_verdict(const VerdictFrame& v) {
+    const auto outcome = static_cast<std::uint8_t>(v.outcome);
+    if (auto st = check_verdict(outcome); !st) return st.error();
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::verdict));
-    b.u8(static_cast<std::uint8_t>(v.code)).u8(v.last ? 1 : 0);
-    return finish(b);
+    b.u8(outcome).u8(v.last ? 1 : 0);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_handover(std::string_view unconsumed) {
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::handover));
     b.bytes(unconsumed);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_end(EndReason reason) {
+    if (auto st = check_end(static_cast<std::uint8_t>(reason)); !st) return st.error();
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::end));
     b.u8(static_cast<std::uint8_t>(reason));
-    return finish(b);
+    return b.finish_secret();
 }
 
-Result<CredentialsFrame> decode_credentials(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::credentials); !st) return st.error();
+Result<auth::Credentials> decode_credentials(const Frame& frame) {
+    if (!is_type(frame, FrameType::credentials)) return bad("unexpected type");
     FrameParser p(frame.payload());
-    auto method = p.u8();
+    auto mechanism = p.u8();
     auto user = p.bytes(limits::auth_user);
     auto authzid = p.bytes(limits::auth_user);
     auto password = p.bytes(limits::auth_password);
     auto digest = p.bytes(limits::apop_digest);
-    if (!method || !user || !authzid || !password || !digest || !p.end()) return bad("malformed credentials");
-    CredentialsFrame c;
-    switch (*method) {
-        case static_cast<std::uint8_t>(Method::user_pass):
-        case static_cast<std::uint8_t>(Method::sasl_plain):
-            if (!digest->empty()) return bad("digest with a password method");
-            break;
-        case static_cast<std::uint8_t>(Method::apop):
-            if (!password->empty() || !authzid->empty()) return bad("password with APOP");
-            break;
-        default: return bad("unknown method");
-    }
-    if (*method != static_cast<std::uint8_t>(Method::sasl_plain) && !authzid->empty())
-        return bad("authzid outside AUTH PLAIN");
-    c.method = static_cast<Method>(*method);
+    if (!mechanism || !user || !authzid || !password || !digest || !p.end()) return bad("malformed credentials");
+    if (auto st = check_credentials(*mechanism, *user, *authzid, *password, *digest); !st) return st.error();
+    auth::Credentials c;
+    c.mechanism = static_cast<auth::Mechanism>(*mechanism);
     c.user = std::string(*user);
     c.authzid = std::string(*authzid);
     c.password.assign(*password);
@@ -88,17 +98,17 @@ Result<CredentialsFrame> decode_credentials(const Frame& frame) {
 }
 
 Result<VerdictFrame> decode_verdict(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::verdict); !st) return st.error();
+    if (!is_type(frame, FrameType::verdict)) return bad("unexpected type");
     FrameParser p(frame.payload());
-    auto code = p.u8();
+    auto outcome = p.u8();
     auto last = p.u8();
-    if (!code || !last || !p.end() || *code > static_cast<std::uint8_t>(VerdictCode::permanent) || *last > 1)
-        return bad("malformed verdict");
-    return VerdictFrame{static_cast<VerdictCode>(*code), *last == 1};
+    if (!outcome || !last || !p.end() || *last > 1) return bad("malformed verdict");
+    if (auto st = check_verdict(*outcome); !st) return st.error();
+    return VerdictFrame{static_cast<auth::Outcome>(*outcome), *last == 1};
 }
 
 Result<std::string> decode_handover(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::handover); !st) return st.error();
+    if (!is_type(frame, FrameType::handover)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto bytes = p.bytes(limits::frame);
     if (!bytes || !p.end()) return bad("malformed handover");
@@ -106,11 +116,11 @@ Result<std::string> decode_handover(const Frame& frame) {
 }
 
 Result<EndReason> decode_end(const Frame& frame) {
-    if (auto st = expect_type(frame, FrameType::end); !st) return st.error();
+    if (!is_type(frame, FrameType::end)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto reason = p.u8();
-    if (!reason || !p.end() || *reason < 1 || *reason > static_cast<std::uint8_t>(EndReason::protocol_error))
-        return bad("malformed end");
+    if (!reason || !p.end()) return bad("malformed end");
+    if (auto st = check_end(*reason); !st) return st.error();
     return static_cast<EndReason>(*reason);
 }
 

@@ -14,9 +14,14 @@
 
 namespace pop3d {
 
-// Receives a message's stored bytes in bounded chunks, in order. Returning an
-// error stops the stream (the client went away).
-using ChunkSink = std::function<Status(std::string_view chunk)>;
+// What a ChunkSink wants after a chunk: the next one, or no more (TOP has
+// the lines it asked for).
+enum class Reading { more, enough };
+
+// Receives a message's stored bytes in bounded chunks, in order. Returning
+// enough stops the stream early; an error stops it too (the client went
+// away), and read() returns that error.
+using ChunkSink = std::function<Result<Reading>(std::string_view chunk)>;
 
 class Maildrop {
 public:

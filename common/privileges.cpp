@@ -9,7 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <memory>
+
+#include "common/account_database.h"
 
 namespace pop3d::privileges {
 namespace {
@@ -18,37 +19,39 @@ Error sys_error(const std::string& what, int err) {
     return make_error(ErrorKind::permanent, what + ": " + std::strerror(err));
 }
 
-// getpw*_r and getgr*_r want a caller buffer; ERANGE asks for a bigger one.
-constexpr std::size_t max_db_buffer = 1 << 20;
+// An error of the account database: its answer rc (ERANGE: even the
+// largest buffer was too small).
+Error database_error(const char* call, const std::string& name, int rc) {
+    return make_error(ErrorKind::temporary,
+                      std::string(call) + " " + name + ": " + (rc == ERANGE ? "entry too large" : std::strerror(rc)));
+}
 
 }  // namespace
 
-Result<Account> lookup_user(const std::string& name) {
-    for (std::size_t size = 4096; size <= max_db_buffer; size *= 4) {
-        std::unique_ptr<char[]> buf(new char[size]);
+Result<std::optional<Account>> lookup_user(const std::string& name) {
+    std::optional<Account> account;
+    const int rc = with_account_buffer([&](char* buffer, std::size_t size) {
         struct passwd pw {};
         struct passwd* found = nullptr;
-        int rc = getpwnam_r(name.c_str(), &pw, buf.get(), size, &found);
-        if (rc == ERANGE) continue;
-        if (rc != 0) return make_error(ErrorKind::temporary, "getpwnam " + name + ": " + std::strerror(rc));
-        if (!found) return make_error(ErrorKind::invalid, "no such user: " + name);
-        return Account{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir};
-    }
-    return make_error(ErrorKind::temporary, "getpwnam " + name + ": entry too large");
+        const int r = getpwnam_r(name.c_str(), &pw, buffer, size, &found);
+        if (r == 0 && found) account = Account{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir};
+        return r;
+    });
+    if (rc != 0) return database_error("getpwnam", name, rc);
+    return account;
 }
 
-Result<gid_t> lookup_group(const std::string& name) {
-    for (std::size_t size = 4096; size <= max_db_buffer; size *= 4) {
-        std::unique_ptr<char[]> buf(new char[size]);
+Result<std::optional<gid_t>> lookup_group(const std::string& name) {
+    std::optional<gid_t> gid;
+    const int rc = with_account_buffer([&](char* buffer, std::size_t size) {
         struct group gr {};
         struct group* found = nullptr;
-        int rc = getgrnam_r(name.c_str(), &gr, buf.get(), size, &found);
-        if (rc == ERANGE) continue;
-        if (rc != 0) return make_error(ErrorKind::temporary, "getgrnam " + name + ": " + std::strerror(rc));
-        if (!found) return make_error(ErrorKind::invalid, "no such group: " + name);
-        return gr.gr_gid;
-    }
-    return make_error(ErrorKind::temporary, "getgrnam " + name + ": entry too large");
+        const int r = getgrnam_r(name.c_str(), &gr, buffer, size, &found);
+        if (r == 0 && found) gid = gr.gr_gid;
+        return r;
+    });
+    if (rc != 0) return database_error("getgrnam", name, rc);
+    return gid;
 }
 
 Status switch_to(uid_t uid, gid_t gid, const std::vector<gid_t>& groups) {

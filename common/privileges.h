@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,11 @@ struct Account {
     std::string home;
 };
 
-// getpwnam_r; an unknown name is an ErrorKind::invalid error, a failing
-// database an ErrorKind::temporary one.
-Result<Account> lookup_user(const std::string& name);
-// getgrnam_r, with the same error kinds.
-Result<gid_t> lookup_group(const std::string& name);
+// getpwnam_r: the account, or an empty optional for a name the database does
+// not know; a failing database is an ErrorKind::temporary error.
+Result<std::optional<Account>> lookup_user(const std::string& name);
+// getgrnam_r, in the same manner.
+Result<std::optional<gid_t>> lookup_group(const std::string& name);
 
 // Sets exactly `groups` as the supplementary groups, then the real,
 // effective and saved gid and uid (setgroups, setresgid, setresuid, in that

@@ -7,16 +7,6 @@ namespace {
 
 Error bad(const char* why) { return make_error(ErrorKind::invalid, std::string("bad TLS frame: ") + why); }
 
-Result<Secret> finish(const FrameBuilder& b) {
-    auto whole = b.finish();
-    if (!whole) return whole.error();
-    return Secret(*whole);
-}
-
-Status expect_type(const Frame& frame, TlsFrameType type) {
-    if (frame.type != static_cast<std::uint8_t>(type)) return bad("unexpected type");
-    return {};
-}
 
 bool printable(std::string_view s) {
     for (unsigned char c : s)
@@ -42,21 +32,21 @@ Result<Secret> encode_tls_setup(const TlsSetupFrame& f) {
         return bad("malformed setup");
     FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::tls_setup));
     b.u8(f.available ? 1 : 0).bytes(f.chain_pem);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_sign_request(const SignRequestFrame& f) {
     if (f.input.empty() || f.input.size() > limits::tls_sign_input) return bad("sign input length");
     FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::sign_request));
     b.u8(static_cast<std::uint8_t>(f.scheme)).u32(f.hash_nid).bytes(f.input);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_signature(const SignatureFrame& f) {
     if (f.signature.size() > limits::tls_sign_input || (!f.ok && !f.signature.empty())) return bad("malformed signature");
     FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::signature));
     b.u8(f.ok ? 1 : 0).bytes(f.signature);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_tls_started(const TlsStartedFrame& f) {
@@ -65,7 +55,7 @@ Result<Secret> encode_tls_started(const TlsStartedFrame& f) {
         return bad("malformed version or cipher");
     FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::tls_started));
     b.bytes(f.version).bytes(f.cipher);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<Secret> encode_tls_failed(const TlsFailedFrame& f) {
@@ -73,11 +63,11 @@ Result<Secret> encode_tls_failed(const TlsFailedFrame& f) {
         return bad("malformed failure reason");
     FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::tls_failed));
     b.bytes(f.reason);
-    return finish(b);
+    return b.finish_secret();
 }
 
 Result<TlsSetupFrame> decode_tls_setup(const Frame& frame) {
-    if (auto st = expect_type(frame, TlsFrameType::tls_setup); !st) return st.error();
+    if (!is_type(frame, TlsFrameType::tls_setup)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto available = p.u8();
     auto chain = p.bytes(limits::tls_chain);
@@ -88,7 +78,7 @@ Result<TlsSetupFrame> decode_tls_setup(const Frame& frame) {
 }
 
 Result<SignRequestFrame> decode_sign_request(const Frame& frame) {
-    if (auto st = expect_type(frame, TlsFrameType::sign_request); !st) return st.error();
+    if (!is_type(frame, TlsFrameType::sign_request)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto scheme = p.u8();
     auto nid = p.u32();
@@ -108,7 +98,7 @@ Result<SignRequestFrame> decode_sign_request(const Frame& frame) {
 }
 
 Result<SignatureFrame> decode_signature(const Frame& frame) {
-    if (auto st = expect_type(frame, TlsFrameType::signature); !st) return st.error();
+    if (!is_type(frame, TlsFrameType::signature)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto ok = p.u8();
     auto signature = p.bytes(limits::tls_sign_input);
@@ -118,7 +108,7 @@ Result<SignatureFrame> decode_signature(const Frame& frame) {
 }
 
 Result<TlsStartedFrame> decode_tls_started(const Frame& frame) {
-    if (auto st = expect_type(frame, TlsFrameType::tls_started); !st) return st.error();
+    if (!is_type(frame, TlsFrameType::tls_started)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto version = p.bytes(limits::tls_name);
     auto cipher = p.bytes(limits::tls_name);
@@ -133,7 +123,7 @@ Result<TlsStartedFrame> decode_tls_started(const Frame& frame) {
 namespace pop3d::session {
 
 Result<TlsFailedFrame> decode_tls_failed(const Frame& frame) {
-    if (auto st = expect_type(frame, TlsFrameType::tls_failed); !st) return st.error();
+    if (!is_type(frame, TlsFrameType::tls_failed)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto reason = p.bytes(limits::tls_reason);
     if (!reason || !p.end() || reason->empty() || !printable_text(*reason)) return bad("malformed failure reason");

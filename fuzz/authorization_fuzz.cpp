@@ -1,7 +1,7 @@
 // The AUTHORIZATION state machine driven by arbitrary client bytes and
-// arbitrary verdicts: no crash, every reply CRLF-terminated and within the
-// reply limit, never a credential check while TLS is required and off, never
-// a login without an accepted verdict.
+// arbitrary outcomes: no crash, every reply CRLF-terminated and within the
+// reply limit, never a credential check while TLS is required and off, and
+// every refusal an -ERR that lets the client try again.
 #include <cstdlib>
 #include <string>
 
@@ -51,15 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (!action.reply.empty()) std::abort();
                 if (options.require_tls && !tls_on) std::abort();
                 if (action.credentials.user.empty()) std::abort();
-                auto verdict = static_cast<Verdict>(input.byte() % 5);
-                action = auth.on_verdict(verdict);
-                if ((action.kind == AuthAction::Kind::logged_in) != (verdict == Verdict::accepted)) {
+                auto outcome = static_cast<auth::Outcome>(input.byte() % 4);
+                action = auth.on_refusal(outcome);
+                if (action.kind != AuthAction::Kind::reply || action.reply[0] != '-' || auth.awaiting_verdict())
                     std::abort();
-                }
             }
             check_reply(action.reply);
             switch (action.kind) {
-            case AuthAction::Kind::logged_in:
             case AuthAction::Kind::quit:
                 return 0;
             case AuthAction::Kind::start_tls:

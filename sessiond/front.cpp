@@ -15,25 +15,6 @@
 namespace pop3d::session {
 namespace {
 
-Method method_of(pop3::CredentialRequest::Method m) {
-    switch (m) {
-        case pop3::CredentialRequest::Method::apop: return Method::apop;
-        case pop3::CredentialRequest::Method::sasl_plain: return Method::sasl_plain;
-        case pop3::CredentialRequest::Method::user_pass: break;
-    }
-    return Method::user_pass;
-}
-
-pop3::Verdict verdict_of(VerdictCode code) {
-    switch (code) {
-        case VerdictCode::accepted: return pop3::Verdict::accepted;
-        case VerdictCode::temporary: return pop3::Verdict::temporary;
-        case VerdictCode::permanent: return pop3::Verdict::permanent;
-        case VerdictCode::rejected: break;
-    }
-    return pop3::Verdict::rejected;
-}
-
 void tell_monitor_end(int monitor_fd, EndReason reason) {
     auto frame = encode_end(reason);
     if (frame) {
@@ -102,9 +83,8 @@ private:
             }
             case pop3::AuthAction::Kind::check_credentials: return check(action.credentials);
             case pop3::AuthAction::Kind::start_tls: return begin_tls(action.reply);
-            case pop3::AuthAction::Kind::logged_in: break;
         }
-        // A login comes only from the monitor.
+        // Not reached: every kind is answered above.
         end(EndReason::protocol_error);
         return Next::stop;
     }
@@ -127,23 +107,18 @@ private:
         return Next::carry_on;
     }
 
-    Next check(pop3::CredentialRequest& request) {
+    Next check(const auth::Credentials& credentials) {
         // Replies so far reach the client before anything the monitor or
         // the session writes.
         if (!out_.flush()) {
             end(EndReason::disconnected);
             return Next::stop;
         }
-        CredentialsFrame c;
-        c.method = method_of(request.method);
-        c.user = request.user;
-        c.authzid = request.authzid;
-        c.password = std::move(request.password);
-        c.digest = request.digest;
-        auto frame = encode_credentials(c);
+        auto frame = encode_credentials(credentials);
         if (!frame) {
-            // Over a field limit: the same answer as a wrong password.
-            pop3::AuthAction refused = auth_.on_verdict(pop3::Verdict::rejected);
+            // A field over its limit (nothing else the engine yields is
+            // refused): the same answer as a wrong password.
+            pop3::AuthAction refused = auth_.on_refusal(auth::Outcome::rejected);
             return append(refused.reply);
         }
         if (!send_frame(monitor_, frame->view())) return Next::stop;
@@ -151,7 +126,7 @@ private:
         if (!reply) return Next::stop;
         auto verdict = decode_verdict(*reply);
         if (!verdict) return Next::stop;
-        if (verdict->code == VerdictCode::accepted) {
+        if (verdict->outcome == auth::Outcome::accepted) {
             // The session answers the login once the maildrop is open.
             auto handover = encode_handover(reader_.unconsumed());
             if (handover) {
@@ -160,7 +135,7 @@ private:
             }
             return Next::handed_over;
         }
-        pop3::AuthAction action = auth_.on_verdict(verdict_of(verdict->code));
+        pop3::AuthAction action = auth_.on_refusal(verdict->outcome);
         Next next = append(action.reply);
         if (verdict->last) {
             // The monitor has ended the session; the reply goes out if it can.
@@ -185,12 +160,14 @@ private:
 Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
     namespace priv = pop3d::privileges;
     if (as_root) {
-        auto account = priv::lookup_user(privsep.user);
-        if (!account) return account.error();
-        if (account->uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
+        auto found = priv::lookup_user(privsep.user);
+        if (!found) return found.error();
+        if (!*found) return make_error(ErrorKind::invalid, "[privsep] user: no such user: " + privsep.user);
+        const priv::Account& account = **found;
+        if (account.uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
         if (auto st = priv::enter_chroot(privsep.chroot); !st) return st;
         if (auto st = priv::clear_bounding_set(); !st) return st;
-        if (auto st = priv::switch_to(account->uid, account->gid, {}); !st) return st;
+        if (auto st = priv::switch_to(account.uid, account.gid, {}); !st) return st;
         if (auto st = priv::drop_all_capabilities(); !st) return st;
     }
     if (auto st = priv::set_no_new_privs(); !st) return st;

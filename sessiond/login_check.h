@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "common/auth/verdict.h"
@@ -36,8 +37,9 @@ struct Login {
     std::string state_dir;  // expanded; empty: no state file
 };
 
-// Finds a Unix account by name: privileges::lookup_user in the monitor.
-using AccountLookup = std::function<Result<privileges::Account>(const std::string& name)>;
+// Finds a Unix account by name (empty: no such account):
+// privileges::lookup_user in the monitor.
+using AccountLookup = std::function<Result<std::optional<privileges::Account>>(const std::string& name)>;
 
 // Refuses: a verdict that is not accepted; an owner `lookup` does not find,
 // or whose uid, gid or home differ from the verdict's (pop3d-auth lied or

@@ -15,35 +15,16 @@
 namespace pop3d::session {
 namespace {
 
-auth::Mechanism mechanism_of(Method method) {
-    switch (method) {
-        case Method::apop: return auth::Mechanism::apop;
-        case Method::sasl_plain: return auth::Mechanism::auth_plain;
-        case Method::user_pass: break;
-    }
-    return auth::Mechanism::user_pass;
-}
-
-VerdictCode code_of(auth::Outcome outcome) {
+const char* outcome_text(auth::Outcome outcome) {
     switch (outcome) {
-        case auth::Outcome::accepted: return VerdictCode::accepted;
-        case auth::Outcome::temporary: return VerdictCode::temporary;
-        case auth::Outcome::permanent: return VerdictCode::permanent;
-        case auth::Outcome::rejected: break;
-    }
-    return VerdictCode::rejected;
-}
-
-const char* outcome_text(VerdictCode code) {
-    switch (code) {
-        case VerdictCode::temporary: return " (temporary failure)";
-        case VerdictCode::permanent: return " (configuration error)";
+        case auth::Outcome::temporary: return " (temporary failure)";
+        case auth::Outcome::permanent: return " (configuration error)";
         default: return "";
     }
 }
 
-bool send_verdict(int fd, VerdictCode code, bool last) {
-    auto frame = encode_verdict(VerdictFrame{code, last});
+bool send_verdict(int fd, auth::Outcome outcome, bool last) {
+    auto frame = encode_verdict(VerdictFrame{outcome, last});
     return frame && send_frame(fd, frame->view());
 }
 
@@ -135,7 +116,7 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
         const AttemptDeadline deadline(settings.failure_delay);
         result.user = log::sanitize(credentials->user);
         auth::AuthRequest request;
-        request.mechanism = mechanism_of(credentials->method);
+        request.mechanism = credentials->mechanism;
         request.user = credentials->user;
         request.password = std::move(credentials->password);
         request.client = settings.client;
@@ -143,27 +124,27 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
             request.apop_digest = credentials->digest;
             request.apop_timestamp = settings.apop_timestamp;
         }
-        VerdictCode code = VerdictCode::rejected;
+        auth::Outcome outcome = auth::Outcome::rejected;
         std::optional<Login> login;
         if (!credentials->authzid.empty() && credentials->authzid != credentials->user) {
             // The engine refuses this already; a front that sends it is not ours.
             log::error("client %s: authzid differs from the user; refused", client);
         } else if (auto verdict = verifier.verify(request); !verdict) {
             log::error("client %s: pop3d-auth: %s", client, verdict.error().message.c_str());
-            code = VerdictCode::temporary;
+            outcome = auth::Outcome::temporary;
         } else if (verdict->accepted()) {
             auto checked = check_login(*verdict, settings.policy, settings.lookup);
             if (checked) {
-                code = VerdictCode::accepted;
+                outcome = auth::Outcome::accepted;
                 login = std::move(*checked);
             } else {
                 log::error("client %s: user \"%s\": %s", client, result.user.c_str(), checked.error().message.c_str());
             }
         } else {
-            code = code_of(verdict->outcome);
+            outcome = verdict->outcome;
         }
-        if (code == VerdictCode::accepted) {
-            if (!send_verdict(front_fd, code, false)) return end(std::move(result), "front-gone");
+        if (outcome == auth::Outcome::accepted) {
+            if (!send_verdict(front_fd, outcome, false)) return end(std::move(result), "front-gone");
             auto handover = next_frame(front_fd, wait_millis(settings, login_deadline), timed_out);
             if (!handover) return end(std::move(result), timed_out ? "front-timeout" : "front-gone");
             auto bytes = decode_handover(*handover);
@@ -177,10 +158,10 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
         }
         // One line per failure, in a fixed form for fail2ban.
         log::notice("login failed for user \"%s\" from %s with %s%s", result.user.c_str(), client,
-                    auth::mechanism_name(request.mechanism), outcome_text(code));
+                    auth::mechanism_name(request.mechanism), outcome_text(outcome));
         bool last = attempts >= settings.max_attempts;
         deadline.wait();
-        if (!send_verdict(front_fd, code, last)) return end(std::move(result), "front-gone");
+        if (!send_verdict(front_fd, outcome, last)) return end(std::move(result), "front-gone");
         if (last) return end(std::move(result), "too-many-attempts");
     }
 }

@@ -26,6 +26,7 @@
 #include "common/mbox/state_dir_fallback.h"
 #include "common/peer_address.h"
 #include "common/pop3/apop.h"
+#include "common/pop3/login_replies.h"
 #include "common/pop3/replies.h"
 #include "common/unique_fd.h"
 #include "sessiond/become_owner.h"
@@ -114,14 +115,6 @@ bool reap(pid_t pid, int limit_millis = limits::front_exit_millis) {
         log::error("the front (pid %d) was killed by signal %d%s", static_cast<int>(pid), WTERMSIG(status),
                    WTERMSIG(status) == SIGSYS ? " (SIGSYS: a system call its sandbox forbids)" : "");
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-std::string login_reply(const Login& login, const Maildrop& maildrop) {
-    std::uint64_t octets = 0;
-    for (std::size_t i = 0; i < maildrop.count(); ++i) octets += maildrop.octets(i);
-    std::size_t n = maildrop.count();
-    return pop3::ok(login.user + "'s maildrop has " + std::to_string(n) + (n == 1 ? " message (" : " messages (") +
-                    std::to_string(octets) + " octets)");
 }
 
 // no_new_privs disarms liblockfile's setgid helper, so where the owner
@@ -250,7 +243,7 @@ int run_session(SessionSetup& setup) {
     auto keeper = start_dotlock_keeper(config.mail, login, as_root);
     if (!keeper) {
         log::error("user \"%s\": %s", login.user.c_str(), keeper.error().message.c_str());
-        say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
+        say(pop3::open_failure_reply(ErrorKind::temporary));
         log_summary(login.user, client, {}, "error", result.tls);
         return exit_status::temporary;
     }
@@ -276,13 +269,13 @@ int run_session(SessionSetup& setup) {
     if (auto st = become_mailbox_owner(login, as_root); !st) {
         log::error("user \"%s\": cannot become %s: %s", login.user.c_str(), login.owner.c_str(),
                    st.error().message.c_str());
-        say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
+        say(pop3::open_failure_reply(ErrorKind::temporary));
         log_summary(login.user, client, {}, "error", result.tls);
         return exit_status::temporary;
     }
     if (auto st = enter_session_filter(); !st) {
         log::error("user \"%s\": %s", login.user.c_str(), st.error().message.c_str());
-        say(pop3::err(pop3::ResponseCode::sys_temp, "cannot open the maildrop"));
+        say(pop3::open_failure_reply(ErrorKind::temporary));
         log_summary(login.user, client, {}, "error", result.tls);
         return exit_status::temporary;
     }
@@ -290,9 +283,13 @@ int run_session(SessionSetup& setup) {
     auto maildrop = mbox::open_maildrop(request);
     if (!maildrop) {
         const Error& e = maildrop.error();
-        log::warning("user \"%s\": %s", login.user.c_str(), e.message.c_str());
-        say(pop3::err(pop3::response_code(e.kind),
-                      e.kind == ErrorKind::in_use ? "maildrop is in use by another session" : "cannot open the maildrop"));
+        // The one log line of the failure (the mbox code only returns it); a
+        // maildrop in use by another session is routine.
+        if (e.kind == ErrorKind::in_use)
+            log::warning("user \"%s\": %s", login.user.c_str(), e.message.c_str());
+        else
+            log::error("user \"%s\": %s", login.user.c_str(), e.message.c_str());
+        say(pop3::open_failure_reply(e.kind));
         log_summary(login.user, client, {}, e.kind == ErrorKind::in_use ? "in-use" : "maildrop-error", result.tls);
         return 0;
     }
@@ -301,7 +298,7 @@ int run_session(SessionSetup& setup) {
     // builder's buffers, the scanner thread's arena) goes back to the kernel
     // before the session idles, which is most of its life.
     malloc_trim(0);
-    TransactionOutcome outcome = run_transaction(STDIN_FILENO, STDOUT_FILENO, **maildrop, login_reply(login, **maildrop),
+    TransactionOutcome outcome = run_transaction(STDIN_FILENO, STDOUT_FILENO, **maildrop, pop3::login_reply(login.user, **maildrop),
                                                  result.unconsumed, config.server.autologout);
     log_summary(login.user, client, outcome.summary, outcome.ended, result.tls);
     if (relayed) {

@@ -1,5 +1,6 @@
 #include "sessiond/transaction_driver.h"
 
+#include "common/log.h"
 #include "common/pop3/command_reader.h"
 #include "common/pop3/output.h"
 #include "common/pop3/transaction.h"
@@ -24,6 +25,8 @@ TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, st
     for (;;) {
         auto served = tx.serve(reader);
         if (!served || *served) {
+            if (const auto& failure = tx.update_failure())
+                log::error("UPDATE failed: %s", failure->message.c_str());
             outcome.summary = tx.summary();
             outcome.ended = served ? "quit" : "error";
             return outcome;

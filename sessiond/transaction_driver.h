@@ -19,7 +19,7 @@ struct TransactionOutcome {
 
 // Sends login_reply (the +OK of the login), then serves the commands in
 // `unconsumed` (pipelined behind the login, handed over by the front) and
-// whatever the client sends next.
+// whatever the client sends next. A failed UPDATE is logged here, once.
 TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, std::string_view login_reply,
                                    std::string_view unconsumed, unsigned autologout);
 

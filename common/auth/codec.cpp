@@ -22,8 +22,7 @@ bool is_hex_digest(std::string_view s) {
 // checks (getpwnam, crypt_r) would silently cut the string there.
 Status check_request(Mechanism m, std::string_view user, std::string_view password,
                      std::string_view digest, std::string_view timestamp, std::string_view client) {
-    if (m != Mechanism::user_pass && m != Mechanism::auth_plain && m != Mechanism::apop)
-        return bad("unknown mechanism");
+    if (!is_mechanism(static_cast<std::uint8_t>(m))) return bad("unknown mechanism");
     if (user.empty() || user.size() > limits::auth_user || has_nul(user)) return bad("user name");
     if (password.size() > limits::auth_password || has_nul(password)) return bad("password");
     if (client.size() > limits::auth_client) return bad("client address");
@@ -41,8 +40,7 @@ Status check_request(Mechanism m, std::string_view user, std::string_view passwo
 
 Status check_verdict(Outcome o, std::string_view user, std::string_view owner, uid_t uid, gid_t gid,
                      std::string_view home) {
-    if (o != Outcome::accepted && o != Outcome::rejected && o != Outcome::temporary && o != Outcome::permanent)
-        return bad("unknown outcome");
+    if (!is_outcome(static_cast<std::uint8_t>(o))) return bad("unknown outcome");
     if (o != Outcome::accepted) {
         if (!user.empty() || !owner.empty() || uid != 0 || gid != 0 || !home.empty())
             return bad("account in a refusal");
@@ -57,15 +55,6 @@ Status check_verdict(Outcome o, std::string_view user, std::string_view owner, u
 
 }  // namespace
 
-const char* mechanism_name(Mechanism m) {
-    switch (m) {
-        case Mechanism::user_pass: return "USER/PASS";
-        case Mechanism::auth_plain: return "AUTH PLAIN";
-        case Mechanism::apop: return "APOP";
-    }
-    return "unknown";
-}
-
 Result<Secret> encode_request(const AuthRequest& r) {
     if (auto ok = check_request(r.mechanism, r.user, r.password.view(), r.apop_digest, r.apop_timestamp, r.client);
         !ok)
@@ -77,9 +66,7 @@ Result<Secret> encode_request(const AuthRequest& r) {
         .bytes(r.apop_digest)
         .bytes(r.apop_timestamp)
         .bytes(r.client);
-    auto whole = b.finish();
-    if (!whole) return whole.error();
-    return Secret(*whole);
+    return b.finish_secret();
 }
 
 Result<AuthRequest> decode_request(const Frame& frame) {

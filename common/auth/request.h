@@ -3,21 +3,12 @@
 // one the monitor generated itself (never one the front supplied).
 #pragma once
 
-#include <cstdint>
 #include <string>
 
+#include "common/auth/attempt.h"
 #include "common/secret.h"
 
 namespace pop3d::auth {
-
-enum class Mechanism : std::uint8_t {
-    user_pass = 1,   // USER then PASS
-    auth_plain = 2,  // AUTH PLAIN (RFC 5034): checked exactly as USER/PASS
-    apop = 3,        // APOP name digest (RFC 1939 section 7)
-};
-
-// The mechanism's name for log lines: "USER/PASS", "AUTH PLAIN", "APOP".
-const char* mechanism_name(Mechanism m);
 
 struct AuthRequest {
     Mechanism mechanism = Mechanism::user_pass;

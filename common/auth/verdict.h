@@ -5,17 +5,11 @@
 
 #include <sys/types.h>
 
-#include <cstdint>
 #include <string>
 
-namespace pop3d::auth {
+#include "common/auth/attempt.h"
 
-enum class Outcome : std::uint8_t {
-    accepted = 0,
-    rejected = 1,   // wrong password, unknown user, refused account: one and the same
-    temporary = 2,  // the helper could not decide now ([SYS/TEMP])
-    permanent = 3,  // a configuration problem an administrator must fix ([SYS/PERM])
-};
+namespace pop3d::auth {
 
 struct AuthVerdict {
     Outcome outcome = Outcome::rejected;

@@ -20,8 +20,7 @@ namespace pop3d::mbox {
 namespace {
 
 Error changed(const std::string& path, const std::string& why) {
-    log::error("mbox: %s changed during the session (%s); nothing deleted", path.c_str(), why.c_str());
-    return make_error(ErrorKind::temporary, "maildrop changed by another program; nothing deleted");
+    return make_error(ErrorKind::temporary, path + " changed during the session (" + why + ")");
 }
 
 // Whole messages, From_ line and separator included, merged where adjacent.
@@ -126,11 +125,7 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
     if (!m_.locks) {
         auto locks = FileLocks::take(m_.fd.get(), m_.path, m_.mail.locking, m_.mail.lock_timeout,
                                      m_.dotlock_keeper);
-        if (!locks) {
-            log::error("mbox: %s at update: %s; nothing deleted", m_.path.c_str(),
-                       locks.error().message.c_str());
-            return make_error(ErrorKind::temporary, "maildrop locked; nothing deleted");
-        }
+        if (!locks) return make_error(ErrorKind::temporary, m_.path + " at update: " + locks.error().message);
         taken = std::move(*locks);
         log_lock_wait(m_.path, "update", taken->wait());
     }
@@ -148,17 +143,12 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
         m_.saved_last.reset();
         if (auto st = save_state(m_.state_path, interim, true, *io_); !st) {
             // A full disk: no state file at all is as safe, only LAST goes.
-            if (auto gone = remove_state(m_.state_path, *io_); !gone) {
-                log::error("mbox: state file %s: %s; nothing deleted", m_.state_path.c_str(),
-                           gone.error().message.c_str());
-                return gone;
-            }
+            if (auto gone = remove_state(m_.state_path, *io_); !gone)
+                return make_error(gone.error().kind, "state file " + m_.state_path + ": " + gone.error().message);
         }
     }
-    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path, *io_); !st) {
-        log::error("mbox: rewriting %s: %s", m_.path.c_str(), st.error().message.c_str());
-        return st;
-    }
+    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path, *io_); !st)
+        return make_error(st.error().kind, "rewriting " + m_.path + ": " + st.error().message);
     struct stat now;
     const bool known = ::fstat(m_.fd.get(), &now) == 0;
     const int fstat_errno = errno;

@@ -35,7 +35,9 @@ Status MboxMaildrop::read(std::size_t index, const ChunkSink& sink) {
         if (n == 0)
             return make_error(ErrorKind::temporary, "mbox " + m_.path + " shrank during the session");
         at += static_cast<std::uint64_t>(n);
-        if (auto st = sink(std::string_view(buffer.get(), static_cast<std::size_t>(n))); !st) return st;
+        auto wanted = sink(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
+        if (!wanted) return wanted.error();
+        if (*wanted == Reading::enough) return {};
     }
     return {};
 }

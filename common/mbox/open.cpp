@@ -18,11 +18,6 @@
 namespace pop3d::mbox {
 namespace {
 
-Error failed(ErrorKind kind, const std::string& message) {
-    log::error("mbox: %s", message.c_str());
-    return make_error(kind, message);
-}
-
 MboxIdentity identity_of(const struct stat& st) {
     return MboxIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                         static_cast<std::int64_t>(st.st_mtim.tv_sec),
@@ -94,7 +89,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     m.journal_path = names.journal;
 
     auto session = SessionLock::take(names.session_lock, m.path, request.lock_key);
-    if (!session) return failed(session.error().kind, m.path + ": " + session.error().message);
+    if (!session) return make_error(session.error().kind, m.path + ": " + session.error().message);
     m.session_lock = std::move(*session);
 
     m.fd = UniqueFd(::open(m.path.c_str(), O_RDWR | O_CLOEXEC));
@@ -102,13 +97,13 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
         const int e = errno;
         if (e == ENOENT) return std::unique_ptr<Maildrop>(new MboxMaildrop(std::move(m)));
         // Permissions are for an administrator to fix; anything else may pass.
-        return failed(e == EACCES || e == EPERM || e == EISDIR ? ErrorKind::permanent : ErrorKind::temporary,
-                      "open " + m.path + ": " + std::strerror(e));
+        return make_error(e == EACCES || e == EPERM || e == EISDIR ? ErrorKind::permanent : ErrorKind::temporary,
+                          "open " + m.path + ": " + std::strerror(e));
     }
     struct stat st;
     if (::fstat(m.fd.get(), &st) != 0)
-        return failed(ErrorKind::temporary, "fstat " + m.path + ": " + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) return failed(ErrorKind::permanent, m.path + " is not a regular file");
+        return make_error(ErrorKind::temporary, "fstat " + m.path + ": " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::permanent, m.path + " is not a regular file");
 
     // The state file is ours alone (the session lock): read it before the
     // mbox locks, which are held only while the mbox itself is read.
@@ -116,17 +111,17 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     if (!m.state_path.empty()) state = load_state(m.state_path);
 
     auto locks = FileLocks::take(m.fd.get(), m.path, mail.locking, mail.lock_timeout, m.dotlock_keeper);
-    if (!locks) return failed(locks.error().kind, locks.error().message);
+    if (!locks) return make_error(locks.error().kind, locks.error().message);
     log_lock_wait(m.path, "open", (*locks)->wait());
     if (auto st_recover = recover(m.fd.get(), m.journal_path); !st_recover)
-        return failed(st_recover.error().kind, "finishing an interrupted update of " + m.path + ": " +
-                                                   st_recover.error().message);
+        return make_error(st_recover.error().kind, "finishing an interrupted update of " + m.path + ": " +
+                                                       st_recover.error().message);
     if (::fstat(m.fd.get(), &st) != 0)
-        return failed(ErrorKind::temporary, "fstat " + m.path + ": " + std::strerror(errno));
+        return make_error(ErrorKind::temporary, "fstat " + m.path + ": " + std::strerror(errno));
     const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
     if (mail.max_mailbox_bytes != 0 && size > mail.max_mailbox_bytes)
-        return failed(ErrorKind::permanent, m.path + ": " + std::to_string(size) +
-                                                " bytes, over max_mailbox_bytes");
+        return make_error(ErrorKind::permanent, m.path + ": " + std::to_string(size) +
+                                                    " bytes, over max_mailbox_bytes");
     m.identity = identity_of(st);
 
     MessageIndex* earlier = reusable(state, m.identity, m.options, size, m.fd.get());
@@ -134,15 +129,15 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     // With a valid earlier index only its last message and the new mail are read.
     const std::uint64_t window = earlier && !earlier->messages.empty() ? earlier->messages.back().from : 0;
     auto mapping = Mapping::map(m.fd.get(), window, size);
-    if (!mapping) return failed(mapping.error().kind, m.path + ": " + mapping.error().message);
+    if (!mapping) return make_error(mapping.error().kind, m.path + ": " + mapping.error().message);
     auto index = build_index(FileWindow{(*mapping)->data(), (*mapping)->offset()},
                              IndexOptions{mail.mbox_format == MboxFormat::mboxrd, mail.uidl == UidlSource::x_uidl},
                              earlier);
-    if (!index) return failed(index.error().kind, m.path + ": " + index.error().message);
+    if (!index) return make_error(index.error().kind, m.path + ": " + index.error().message);
     m.index = std::move(*index);
     if (mail.max_messages != 0 && m.index.messages.size() > mail.max_messages)
-        return failed(ErrorKind::permanent, m.path + ": " + std::to_string(m.index.messages.size()) +
-                                                " messages, over max_messages");
+        return make_error(ErrorKind::permanent, m.path + ": " + std::to_string(m.index.messages.size()) +
+                                                    " messages, over max_messages");
     m.initial_last = last_of(state, m.index);
     if (unchanged) m.saved_last = m.initial_last;
     mapping->reset();

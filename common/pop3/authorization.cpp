@@ -5,6 +5,7 @@
 #include "common/limits.h"
 #include "common/pop3/capa.h"
 #include "common/pop3/command.h"
+#include "common/pop3/login_replies.h"
 #include "common/pop3/replies.h"
 #include "common/pop3/sasl_plain.h"
 
@@ -17,7 +18,7 @@ AuthAction reply(std::string text) {
     return action;
 }
 
-AuthAction check(CredentialRequest request) {
+AuthAction check(auth::Credentials request) {
     AuthAction action;
     action.kind = AuthAction::Kind::check_credentials;
     action.credentials = std::move(request);
@@ -59,8 +60,6 @@ AuthAction Authorization::on_line(std::string_view line) {
         return sasl_response(line);
     case Phase::awaiting_verdict:
         return reply(err("a credential check is in progress"));
-    case Phase::done:
-        return reply(err("already logged in"));
     case Phase::closed:
         return closing();
     case Phase::ready:
@@ -72,9 +71,7 @@ AuthAction Authorization::on_line(std::string_view line) {
 
 AuthAction Authorization::on_line_error(ReadLine::Kind kind) {
     if (phase_ == Phase::closed) return closing();
-    if (phase_ == Phase::awaiting_verdict || phase_ == Phase::done) {
-        return reply(err("unexpected input"));
-    }
+    if (phase_ == Phase::awaiting_verdict) return reply(err("unexpected input"));
     bool in_sasl = phase_ == Phase::sasl_continuation;
     phase_ = Phase::ready;
     user_.clear();
@@ -83,31 +80,15 @@ AuthAction Authorization::on_line_error(ReadLine::Kind kind) {
                                                       : "invalid character in command"));
 }
 
-AuthAction Authorization::on_verdict(Verdict verdict) {
+AuthAction Authorization::on_refusal(auth::Outcome outcome) {
     if (phase_ != Phase::awaiting_verdict) return reply(err("no credential check in progress"));
     phase_ = Phase::ready;
-    switch (verdict) {
-    case Verdict::accepted: {
-        phase_ = Phase::done;
-        AuthAction action = reply(ok("maildrop locked and ready"));
-        action.kind = AuthAction::Kind::logged_in;
-        return action;
-    }
-    case Verdict::rejected:
-        return reply(err(ResponseCode::auth, "authentication failed"));
-    case Verdict::in_use:
-        return reply(err(ResponseCode::in_use, "maildrop is in use by another session"));
-    case Verdict::temporary:
-        return reply(err(ResponseCode::sys_temp, "temporary server failure, try again later"));
-    case Verdict::permanent:
-        return reply(err(ResponseCode::sys_perm, "the maildrop cannot be opened"));
-    }
-    return reply(err(ResponseCode::sys_perm, "unknown verdict"));
+    return reply(refusal_reply(outcome));
 }
 
 void Authorization::tls_started() {
     options_.tls_active = true;
-    if (phase_ == Phase::closed || phase_ == Phase::done) return;
+    if (phase_ == Phase::closed) return;
     phase_ = Phase::ready;
     user_.clear();
 }
@@ -156,8 +137,8 @@ AuthAction Authorization::handle(std::string_view line) {
         return reply(ok("send PASS"));
     case Verb::pass: {
         if (!user_given) return reply(err("PASS must directly follow USER"));
-        CredentialRequest request;
-        request.method = CredentialRequest::Method::user_pass;
+        auth::Credentials request;
+        request.mechanism = auth::Mechanism::user_pass;
         request.user = std::move(user);
         request.password = std::move(command.secret);
         phase_ = Phase::awaiting_verdict;
@@ -166,11 +147,10 @@ AuthAction Authorization::handle(std::string_view line) {
     case Verb::apop: {
         if (options_.apop_timestamp.empty()) return reply(err("APOP is not available"));
         if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_refusal(options_)));
-        CredentialRequest request;
-        request.method = CredentialRequest::Method::apop;
+        auth::Credentials request;
+        request.mechanism = auth::Mechanism::apop;
         request.user = std::move(command.name);
         request.digest = std::move(command.digest);
-        request.challenge = options_.apop_timestamp;
         phase_ = Phase::awaiting_verdict;
         return check(std::move(request));
     }
@@ -196,8 +176,8 @@ AuthAction Authorization::sasl_response(std::string_view line) {
 AuthAction Authorization::plain_credentials(std::string_view base64) {
     auto decoded = decode_sasl_plain(base64);
     if (!decoded) return reply(err(decoded.error().message));
-    CredentialRequest request;
-    request.method = CredentialRequest::Method::sasl_plain;
+    auth::Credentials request;
+    request.mechanism = auth::Mechanism::auth_plain;
     request.user = std::move(decoded->authcid);
     request.authzid = std::move(decoded->authzid);
     request.password = std::move(decoded->password);

@@ -1,7 +1,9 @@
 // The AUTHORIZATION state (RFC 1939 section 4, RFC 5034, RFC 2595) as a
 // state machine. It takes the client's lines and yields actions; it never
-// sees a password database: a credential check leaves the machine as a
-// CredentialRequest and comes back through on_verdict().
+// sees a password database: a credential check leaves the machine as
+// auth::Credentials, and a refusal comes back through on_refusal(). A login
+// never comes back: the front hands the connection over, and the session
+// answers it (login_replies.h).
 //
 // It takes raw lines rather than parsed commands because an AUTH PLAIN
 // continuation ("+ " then a base64 line, or "*") is not a command.
@@ -12,8 +14,8 @@
 //         action = line.kind == command ? auth.on_line(line.text)
 //                                       : auth.on_line_error(line.kind)
 //         send action.reply
-//         check_credentials -> ask the monitor; action = auth.on_verdict(v)
-//                              (send its reply; logged_in -> hand over)
+//         check_credentials -> ask the monitor; accepted: hand over;
+//                              else send auth.on_refusal(outcome).reply
 //         start_tls -> flush, reader.discard(), handshake, auth.tls_started()
 //         quit -> flush and close (no UPDATE)
 // Replies may be gathered and flushed once the reader has no complete line.
@@ -22,8 +24,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/auth/attempt.h"
 #include "common/pop3/command_reader.h"
-#include "common/secret.h"
 
 namespace pop3d::pop3 {
 
@@ -35,37 +37,17 @@ struct AuthorizationOptions {
     bool require_tls = false;     // no credentials until TLS is active
 };
 
-struct CredentialRequest {
-    enum class Method { user_pass, apop, sasl_plain };
-    Method method = Method::user_pass;
-    std::string user;      // USER name, APOP name, or the SASL authcid
-    std::string authzid;   // sasl_plain: empty or equal to user
-    Secret password;       // user_pass, sasl_plain
-    std::string digest;    // apop: as the client sent it
-    std::string challenge; // apop: the greeting's timestamp
-};
-
-// The answer to a CredentialRequest, after the maildrop was opened.
-enum class Verdict {
-    accepted,   // logged in, the maildrop is open
-    rejected,   // unknown user or wrong password: the same reply for both
-    in_use,     // -ERR [IN-USE]
-    temporary,  // -ERR [SYS/TEMP]
-    permanent,  // -ERR [SYS/PERM]
-};
-
 struct AuthAction {
     enum class Kind {
         reply,              // send `reply`; stay in AUTHORIZATION
-        check_credentials,  // check `credentials`, then call on_verdict()
+        check_credentials,  // check `credentials`; a refusal goes to on_refusal()
         start_tls,          // send `reply` ("+OK"), then the TLS handshake
         quit,               // send `reply`, close; no UPDATE. After QUIT every
                             // further call yields quit again with an -ERR.
-        logged_in,          // send `reply`; TRANSACTION state begins
     };
     Kind kind = Kind::reply;
     std::string reply;              // empty only for check_credentials
-    CredentialRequest credentials;  // check_credentials only
+    auth::Credentials credentials;  // check_credentials only
 };
 
 class Authorization {
@@ -73,13 +55,15 @@ public:
     explicit Authorization(AuthorizationOptions options);
 
     // One complete line from the CommandReader. Must not be called while a
-    // CredentialRequest is outstanding.
+    // credential check is outstanding.
     AuthAction on_line(std::string_view line);
     // A line the reader refused: -ERR, and any AUTH exchange in progress is
     // cancelled; a pending USER is forgotten.
     AuthAction on_line_error(ReadLine::Kind kind);
-    // The outcome of the last check_credentials action.
-    AuthAction on_verdict(Verdict verdict);
+    // The last check_credentials action did not log in (an outcome other
+    // than accepted): its reply (refusal_reply), and the client may try
+    // again.
+    AuthAction on_refusal(auth::Outcome outcome);
     // After a successful TLS handshake: the client starts afresh (RFC 2595
     // section 4) and STLS is no longer offered.
     void tls_started();
@@ -90,11 +74,11 @@ public:
     // limits::command_line.
     std::size_t line_limit() const;
 
-    // Whether the machine is waiting for on_verdict().
+    // Whether the machine is waiting for the outcome of a credential check.
     bool awaiting_verdict() const { return phase_ == Phase::awaiting_verdict; }
 
 private:
-    enum class Phase { ready, user_given, sasl_continuation, awaiting_verdict, done, closed };
+    enum class Phase { ready, user_given, sasl_continuation, awaiting_verdict, closed };
 
     AuthAction handle(std::string_view line);
     AuthAction sasl_response(std::string_view line);

@@ -184,16 +184,11 @@ Status Transaction::retrieve(const Command& command) {
     MultilineEncoder encoder(maildrop_.unquotes_from(),
                              whole ? std::nullopt : std::optional<std::uint64_t>(command.lines));
     WireSink wire = [this](std::string_view bytes) { return out_.append(bytes); };
-    bool enough = false;  // TOP has all it needs: the read was stopped on purpose
-    s = maildrop_.read(*index, [&](std::string_view chunk) -> Status {
-        if (Status e = encoder.feed(chunk, wire); !e) return e;
-        if (encoder.done()) {
-            enough = true;
-            return make_error(ErrorKind::invalid, "TOP has its lines");
-        }
-        return {};
+    s = maildrop_.read(*index, [&](std::string_view chunk) -> Result<Reading> {
+        if (Status e = encoder.feed(chunk, wire); !e) return e.error();
+        return encoder.done() ? Reading::enough : Reading::more;
     });
-    if (!s && !enough) return s;
+    if (!s) return s;
     if (s = encoder.finish(wire); !s) return s;
     if (whole && encoder.octets() != expected) {
         // The reply stays unterminated: the client must not take it for a
@@ -243,6 +238,7 @@ Status Transaction::quit() {
     std::uint64_t left_octets = remaining_octets();
     Status updated = maildrop_.update(deleted_, highest_accessed_);
     if (!updated) {
+        update_failure_ = updated.error();
         summary_.left = deleted_.size();
         summary_.left_octets = left_octets + deleted_octets;
         ResponseCode code = updated.error().kind == ErrorKind::permanent ? ResponseCode::sys_perm

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,9 @@ public:
     Result<bool> on_line_error(ReadLine::Kind kind);
 
     const SessionSummary& summary() const { return summary_; }
+    // Why UPDATE failed, for the session's log (the client was sent a fixed
+    // -ERR); empty unless QUIT reached UPDATE and it failed.
+    const std::optional<Error>& update_failure() const { return update_failure_; }
 
 private:
     Result<bool> answer(const ReadLine& line);
@@ -73,6 +77,7 @@ private:
     std::size_t highest_accessed_ = 0;  // RFC 1460 LAST, a message number
     bool over_ = false;                 // QUIT was answered or an error ended it
     SessionSummary summary_;
+    std::optional<Error> update_failure_;
 };
 
 }  // namespace pop3d::pop3

@@ -3,23 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "common/limits.h"
+#include "tests/support/received_frame.h"
 
 namespace pop3d::session {
 namespace {
 
-Frame as_received(const Secret& whole) {
-    Frame f;
-    f.type = static_cast<std::uint8_t>(whole.view()[0]);
-    f.bytes.assign(whole.view().substr(1));
-    return f;
-}
-
-Frame raw(TlsFrameType type, std::string_view payload) {
-    Frame f;
-    f.type = static_cast<std::uint8_t>(type);
-    f.bytes.assign(payload);
-    return f;
-}
+using test::as_received;
+using test::raw_frame;
 
 TEST(TlsFrames, SetupRoundTrip) {
     auto whole = encode_tls_setup({true, "-----BEGIN CERTIFICATE-----\n"});
@@ -37,11 +27,11 @@ TEST(TlsFrames, SetupRefusesContradictions) {
     EXPECT_FALSE(encode_tls_setup({false, "chain"}).ok());
     EXPECT_FALSE(encode_tls_setup({true, std::string(limits::tls_chain + 1, 'x')}).ok());
     // available without a chain, a chain without TLS, a bad flag, trailing bytes
-    EXPECT_FALSE(decode_tls_setup(raw(TlsFrameType::tls_setup, std::string("\x01\0\0\0\0", 5))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw(TlsFrameType::tls_setup, std::string("\x00\0\0\0\x01x", 6))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw(TlsFrameType::tls_setup, std::string("\x02\0\0\0\x01x", 6))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw(TlsFrameType::tls_setup, std::string("\x01\0\0\0\x01xy", 7))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw(TlsFrameType::signature, std::string("\x00\0\0\0\0", 5))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x01\0\0\0\0", 5))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x00\0\0\0\x01x", 6))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x02\0\0\0\x01x", 6))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x01\0\0\0\x01xy", 7))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::signature, std::string("\x00\0\0\0\0", 5))).ok());
 }
 
 TEST(TlsFrames, SignRequestRoundTrip) {
@@ -84,8 +74,8 @@ TEST(TlsFrames, SignatureRoundTrip) {
     ASSERT_TRUE(refused.ok());
     EXPECT_FALSE(refused->ok);
     EXPECT_FALSE(encode_signature({false, "sig"}).ok());
-    EXPECT_FALSE(decode_signature(raw(TlsFrameType::signature, std::string("\x01\0\0\0\0", 5))).ok());
-    EXPECT_FALSE(decode_signature(raw(TlsFrameType::signature, std::string("\x00\0\0\0\x01s", 6))).ok());
+    EXPECT_FALSE(decode_signature(raw_frame(TlsFrameType::signature, std::string("\x01\0\0\0\0", 5))).ok());
+    EXPECT_FALSE(decode_signature(raw_frame(TlsFrameType::signature, std::string("\x00\0\0\0\x01s", 6))).ok());
 }
 
 TEST(TlsFrames, StartedAndFailedRoundTrip) {
@@ -100,7 +90,7 @@ TEST(TlsFrames, StartedAndFailedRoundTrip) {
     EXPECT_EQ(failed->reason, "handshake failed: no shared cipher");
     EXPECT_FALSE(encode_tls_failed({"line\nbreak"}).ok());
     EXPECT_FALSE(encode_tls_failed({std::string(limits::tls_reason + 1, 'x')}).ok());
-    EXPECT_FALSE(decode_tls_failed(raw(TlsFrameType::tls_failed, std::string("\0\0\0\x01\n", 5))).ok());
+    EXPECT_FALSE(decode_tls_failed(raw_frame(TlsFrameType::tls_failed, std::string("\0\0\0\x01\n", 5))).ok());
 }
 
 TEST(TlsFrames, TypesAreTheirOwn) {

@@ -3,28 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "common/limits.h"
+#include "tests/support/received_frame.h"
 
 namespace pop3d::session {
 namespace {
 
-// A frame as recv_frame would deliver it.
-Frame as_received(const Secret& whole) {
-    Frame f;
-    f.type = static_cast<std::uint8_t>(whole.view()[0]);
-    f.bytes.assign(whole.view().substr(1));
-    return f;
-}
-
-Frame raw(FrameType type, std::string_view payload) {
-    Frame f;
-    f.type = static_cast<std::uint8_t>(type);
-    f.bytes.assign(payload);
-    return f;
-}
+using test::as_received;
+using test::raw_frame;
 
 TEST(FrontFrames, CredentialsRoundTrip) {
-    CredentialsFrame c;
-    c.method = Method::sasl_plain;
+    auth::Credentials c;
+    c.mechanism = auth::Mechanism::auth_plain;
     c.user = "alice";
     c.authzid = "alice";
     c.password.assign("pass word");
@@ -32,54 +21,73 @@ TEST(FrontFrames, CredentialsRoundTrip) {
     ASSERT_TRUE(whole.ok());
     auto back = decode_credentials(as_received(*whole));
     ASSERT_TRUE(back.ok()) << back.error().message;
-    EXPECT_EQ(back->method, Method::sasl_plain);
+    EXPECT_EQ(back->mechanism, auth::Mechanism::auth_plain);
     EXPECT_EQ(back->user, "alice");
     EXPECT_EQ(back->authzid, "alice");
     EXPECT_EQ(back->password.view(), "pass word");
     EXPECT_EQ(back->digest, "");
 }
 
-TEST(FrontFrames, CredentialsRefuseMixedOrUnknownFields) {
-    CredentialsFrame apop;
-    apop.method = Method::apop;
+// The payload of a credentials frame as any peer could send it.
+Frame credentials_bytes(std::uint8_t mechanism, std::string_view user, std::string_view authzid,
+                        std::string_view password, std::string_view digest) {
+    FrameBuilder b(static_cast<std::uint8_t>(FrameType::credentials));
+    b.u8(mechanism).bytes(user).bytes(authzid).bytes(password).bytes(digest);
+    return as_received(Secret(*b.finish()));
+}
+
+TEST(FrontFrames, CredentialsRefuseMixedOrUnknownFieldsBothWays) {
+    const std::string digest = "c4c9334bac560ecc979e58001b3e22fb";
+    auth::Credentials apop;
+    apop.mechanism = auth::Mechanism::apop;
     apop.user = "mrose";
-    apop.digest = "c4c9334bac560ecc979e58001b3e22fb";
+    apop.digest = digest;
     auto ok = encode_credentials(apop);
     ASSERT_TRUE(ok.ok());
     EXPECT_TRUE(decode_credentials(as_received(*ok)).ok());
+    EXPECT_TRUE(decode_credentials(credentials_bytes(3, "mrose", "", "", digest)).ok());
 
     apop.password.assign("also a password");
-    auto mixed = encode_credentials(apop);
-    ASSERT_TRUE(mixed.ok());
-    EXPECT_FALSE(decode_credentials(as_received(*mixed)).ok());
+    EXPECT_FALSE(encode_credentials(apop).ok());
+    EXPECT_FALSE(decode_credentials(credentials_bytes(3, "mrose", "", "also a password", digest)).ok());
 
-    CredentialsFrame authzid;
+    auth::Credentials digest_with_password;
+    digest_with_password.user = "bob";
+    digest_with_password.password.assign("pw");
+    digest_with_password.digest = digest;
+    EXPECT_FALSE(encode_credentials(digest_with_password).ok());
+    EXPECT_FALSE(decode_credentials(credentials_bytes(1, "bob", "", "pw", digest)).ok());
+
+    auth::Credentials authzid;
     authzid.user = "bob";
     authzid.authzid = "root";  // only AUTH PLAIN carries one
-    auto bad = encode_credentials(authzid);
-    ASSERT_TRUE(bad.ok());
-    EXPECT_FALSE(decode_credentials(as_received(*bad)).ok());
+    EXPECT_FALSE(encode_credentials(authzid).ok());
+    EXPECT_FALSE(decode_credentials(credentials_bytes(1, "bob", "root", "", "")).ok());
+    EXPECT_TRUE(decode_credentials(credentials_bytes(2, "bob", "root", "", "")).ok());
 
-    FrameBuilder unknown(static_cast<std::uint8_t>(FrameType::credentials));
-    unknown.u8(9).bytes("u").bytes("").bytes("p").bytes("");
-    Secret whole(*unknown.finish());
-    EXPECT_FALSE(decode_credentials(as_received(whole)).ok());
+    for (std::uint8_t unknown : {0, 4, 9}) {
+        auth::Credentials c;
+        c.mechanism = static_cast<auth::Mechanism>(unknown);
+        c.user = "u";
+        EXPECT_FALSE(encode_credentials(c).ok()) << int(unknown);
+        EXPECT_FALSE(decode_credentials(credentials_bytes(unknown, "u", "", "p", "")).ok()) << int(unknown);
+    }
 }
 
 TEST(FrontFrames, EveryTruncationAndTrailingByteIsRefused) {
-    CredentialsFrame c;
+    auth::Credentials c;
     c.user = "alice";
     c.password.assign("secret");
     auto whole = encode_credentials(c);
     ASSERT_TRUE(whole.ok());
     std::string payload(whole->view().substr(1));
     for (std::size_t n = 0; n < payload.size(); ++n)
-        EXPECT_FALSE(decode_credentials(raw(FrameType::credentials, payload.substr(0, n))).ok()) << n;
-    EXPECT_FALSE(decode_credentials(raw(FrameType::credentials, payload + "x")).ok());
+        EXPECT_FALSE(decode_credentials(raw_frame(FrameType::credentials, payload.substr(0, n))).ok()) << n;
+    EXPECT_FALSE(decode_credentials(raw_frame(FrameType::credentials, payload + "x")).ok());
 }
 
 TEST(FrontFrames, FieldsOverTheirLimitsAreRefusedBothWays) {
-    CredentialsFrame c;
+    auth::Credentials c;
     c.user = std::string(limits::auth_user + 1, 'u');
     EXPECT_FALSE(encode_credentials(c).ok());
     FrameBuilder b(static_cast<std::uint8_t>(FrameType::credentials));
@@ -89,14 +97,15 @@ TEST(FrontFrames, FieldsOverTheirLimitsAreRefusedBothWays) {
 }
 
 TEST(FrontFrames, VerdictHandoverAndEndRoundTripAndCheckTheirType) {
-    auto v = encode_verdict(VerdictFrame{VerdictCode::temporary, true});
+    auto v = encode_verdict(VerdictFrame{auth::Outcome::temporary, true});
     ASSERT_TRUE(v.ok());
     auto vb = decode_verdict(as_received(*v));
     ASSERT_TRUE(vb.ok());
-    EXPECT_EQ(vb->code, VerdictCode::temporary);
+    EXPECT_EQ(vb->outcome, auth::Outcome::temporary);
     EXPECT_TRUE(vb->last);
-    EXPECT_FALSE(decode_verdict(raw(FrameType::verdict, std::string("\x04\x00", 2))).ok());
-    EXPECT_FALSE(decode_verdict(raw(FrameType::verdict, std::string("\x00\x02", 2))).ok());
+    EXPECT_FALSE(decode_verdict(raw_frame(FrameType::verdict, std::string("\x04\x00", 2))).ok());
+    EXPECT_FALSE(encode_verdict(VerdictFrame{static_cast<auth::Outcome>(4), false}).ok());
+    EXPECT_FALSE(decode_verdict(raw_frame(FrameType::verdict, std::string("\x00\x02", 2))).ok());
 
     auto h = encode_handover("STAT\r\nQUIT\r\n");
     ASSERT_TRUE(h.ok());
@@ -110,7 +119,7 @@ TEST(FrontFrames, VerdictHandoverAndEndRoundTripAndCheckTheirType) {
     auto eb = decode_end(as_received(*e));
     ASSERT_TRUE(eb.ok());
     EXPECT_EQ(*eb, EndReason::autologout);
-    EXPECT_FALSE(decode_end(raw(FrameType::end, std::string("\x00", 1))).ok());
+    EXPECT_FALSE(decode_end(raw_frame(FrameType::end, std::string("\x00", 1))).ok());
     EXPECT_FALSE(decode_handover(as_received(*e)).ok());
 }
 

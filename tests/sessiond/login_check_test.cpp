@@ -29,10 +29,10 @@ public:
     // Every verdict accepted() makes is true to this database.
     void add_as_verdict(const auth::AuthVerdict& v) { add(v.owner, v.uid, v.gid, v.home); }
     AccountLookup lookup() const {
-        return [this](const std::string& name) -> Result<privileges::Account> {
+        return [this](const std::string& name) -> Result<std::optional<privileges::Account>> {
             auto it = accounts_.find(name);
-            if (it == accounts_.end()) return make_error(ErrorKind::invalid, "no such user: " + name);
-            return it->second;
+            if (it == accounts_.end()) return std::optional<privileges::Account>();
+            return std::optional<privileges::Account>(it->second);
         };
     }
 
@@ -109,7 +109,7 @@ TEST(LoginCheck, TheAccountComesFromTheMonitorsLookupNotFromTheVerdict) {
 }
 
 TEST(LoginCheck, AFailingLookupRefusesTheLogin) {
-    AccountLookup broken = [](const std::string&) -> Result<privileges::Account> {
+    AccountLookup broken = [](const std::string&) -> Result<std::optional<privileges::Account>> {
         return make_error(ErrorKind::temporary, "getpwnam: I/O error");
     };
     EXPECT_FALSE(check_login(accepted("alice", 1001), policy(), broken).ok());

@@ -51,16 +51,16 @@ protected:
         settings_.client = "192.0.2.1";
         settings_.policy = LoginPolicy{1000, false, 0, "/var/mail/%u", ""};
         // The account database agrees with the fake verifier about alice.
-        settings_.lookup = [this](const std::string& name) -> Result<privileges::Account> {
-            if (name != "alice") return make_error(ErrorKind::invalid, "no such user: " + name);
-            return privileges::Account{"alice", verifier_.uid, verifier_.uid, "/home/alice"};
+        settings_.lookup = [this](const std::string& name) -> Result<std::optional<privileges::Account>> {
+            if (name != "alice") return std::optional<privileges::Account>();
+            return std::optional<privileges::Account>({"alice", verifier_.uid, verifier_.uid, "/home/alice"});
         };
     }
 
     void send(const Secret& whole) { ASSERT_TRUE(send_frame(front_.get(), whole.view()).ok()); }
     void send_raw(std::string_view bytes) { ASSERT_TRUE(send_frame(front_.get(), bytes).ok()); }
     void send_credentials(const std::string& user, const std::string& password) {
-        CredentialsFrame c;
+        auth::Credentials c;
         c.user = user;
         c.password.assign(password);
         send(*encode_credentials(c));
@@ -96,7 +96,7 @@ TEST_F(MonitorTest, GrantsALoginOnAcceptedVerdictAndHandover) {
     EXPECT_EQ(r.unconsumed, "STAT\r\nQUIT\r\n");
     auto v = verdicts();
     ASSERT_EQ(v.size(), 1u);
-    EXPECT_EQ(v[0].code, VerdictCode::accepted);
+    EXPECT_EQ(v[0].outcome, auth::Outcome::accepted);
 }
 
 // Where TLS is required, a front that sends credentials before any TLS
@@ -130,8 +130,9 @@ TEST_F(MonitorTest, SilentFrontAfterAnAcceptedVerdictGetsNoLogin) {
 // Issue 11, item 1: the monitor's own lookup decides the account; a
 // verdict whose ids differ from it grants nothing.
 TEST_F(MonitorTest, AVerdictThatDisagreesWithTheAccountDatabaseIsRefused) {
-    settings_.lookup = [](const std::string& name) -> Result<privileges::Account> {
-        return privileges::Account{name, 1001, 8, "/home/alice"};  // gid 8, not the verdict's 1001
+    settings_.lookup = [](const std::string& name) -> Result<std::optional<privileges::Account>> {
+        // gid 8, not the verdict's 1001
+        return std::optional<privileges::Account>({name, 1001, 8, "/home/alice"});
     };
     send_credentials("alice", "right");
     send(*encode_handover(""));
@@ -169,8 +170,8 @@ TEST_F(MonitorTest, EveryFailureWaitsForTheAttemptsDeadlineAndALoginDoesNot) {
 }
 
 TEST_F(MonitorTest, ApopUsesTheMonitorsOwnTimestamp) {
-    CredentialsFrame c;
-    c.method = Method::apop;
+    auth::Credentials c;
+    c.mechanism = auth::Mechanism::apop;
     c.user = "alice";
     c.digest = "c4c9334bac560ecc979e58001b3e22fb";
     send(*encode_credentials(c));
@@ -202,7 +203,7 @@ TEST_F(MonitorTest, HandoverBeforeAnyVerdictGrantsNothing) {
 }
 
 TEST_F(MonitorTest, AFrameOnlyTheMonitorMaySendIsRefused) {
-    send(*encode_verdict(VerdictFrame{VerdictCode::accepted, false}));
+    send(*encode_verdict(VerdictFrame{auth::Outcome::accepted, false}));
     send(*encode_handover(""));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
@@ -225,7 +226,7 @@ TEST_F(MonitorTest, MaxAttemptsEndsTheSessionAndMarksTheLastVerdict) {
     EXPECT_EQ(verifier_.seen.size(), 3u);
     auto v = verdicts();
     ASSERT_EQ(v.size(), 3u);
-    EXPECT_EQ(v[0].code, VerdictCode::rejected);
+    EXPECT_EQ(v[0].outcome, auth::Outcome::rejected);
     EXPECT_FALSE(v[1].last);
     EXPECT_TRUE(v[2].last);
 }
@@ -238,7 +239,7 @@ TEST_F(MonitorTest, AnAcceptedVerdictForRootIsTreatedAsARejection) {
     EXPECT_FALSE(r.login.has_value());
     auto v = verdicts();
     ASSERT_GE(v.size(), 1u);
-    EXPECT_EQ(v[0].code, VerdictCode::rejected);
+    EXPECT_EQ(v[0].outcome, auth::Outcome::rejected);
 }
 
 TEST_F(MonitorTest, TheFrontEndingTheSessionIsReportedAsItsReason) {

@@ -44,7 +44,9 @@ Status MemoryMaildrop::read(std::size_t index, const ChunkSink& sink) {
         std::size_t n = std::min(chunk_size, rest.size());
         if (read_fails_after) n = std::min(n, *read_fails_after - sent);
         largest_chunk_read = std::max(largest_chunk_read, n);
-        if (Status s = sink(rest.substr(0, n)); !s) return s;
+        auto wanted = sink(rest.substr(0, n));
+        if (!wanted) return wanted.error();
+        if (*wanted == Reading::enough) return {};
         rest.remove_prefix(n);
         sent += n;
     }

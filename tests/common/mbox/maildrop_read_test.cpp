@@ -107,11 +107,19 @@ TEST(MboxMaildrop, SinkErrorStopsTheStream) {
     auto m = open_ok(d, test_mail_config());
     ASSERT_TRUE(m);
     int calls = 0;
-    const Status st = m->read(0, [&](std::string_view) -> Status {
+    const Status st = m->read(0, [&](std::string_view) -> Result<Reading> {
         ++calls;
         return make_error(ErrorKind::temporary, "client gone");
     });
     EXPECT_FALSE(st.ok());
+    EXPECT_EQ(calls, 1);
+    // A sink that has enough (TOP) stops the reading as well, and that is no error.
+    calls = 0;
+    const Status enough = m->read(0, [&](std::string_view) -> Result<Reading> {
+        ++calls;
+        return Reading::enough;
+    });
+    EXPECT_TRUE(enough.ok());
     EXPECT_EQ(calls, 1);
 }
 

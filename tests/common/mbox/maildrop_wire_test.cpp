@@ -29,7 +29,10 @@ TEST(MboxMaildrop, SizesEqualTheEncodersOctets) {
                     wire.append(b);
                     return {};
                 };
-                ASSERT_TRUE((*m)->read(i, [&](std::string_view chunk) { return encoder.feed(chunk, sink); }).ok());
+                ASSERT_TRUE((*m)->read(i, [&](std::string_view chunk) -> Result<Reading> {
+                                    if (auto st = encoder.feed(chunk, sink); !st) return st.error();
+                                    return Reading::more;
+                                }).ok());
                 ASSERT_TRUE(encoder.finish(sink).ok());
                 EXPECT_EQ(encoder.octets(), (*m)->octets(i)) << "seed " << seed << " message " << i;
             }

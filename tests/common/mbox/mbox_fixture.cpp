@@ -62,10 +62,10 @@ MailConfig test_mail_config() {
 std::string read_all(Maildrop& m, std::size_t index, std::size_t* largest_chunk) {
     std::string out;
     std::size_t largest = 0;
-    const Status st = m.read(index, [&](std::string_view chunk) -> Status {
+    const Status st = m.read(index, [&](std::string_view chunk) -> Result<Reading> {
         largest = std::max(largest, chunk.size());
         out.append(chunk);
-        return {};
+        return Reading::more;
     });
     EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
     if (largest_chunk) *largest_chunk = largest;

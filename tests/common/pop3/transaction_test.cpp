@@ -217,6 +217,8 @@ TEST(Transaction, FailedUpdateRemovesNothingAndSaysWhy) {
         EXPECT_FALSE(s.tx.summary().updated);
         EXPECT_EQ(s.tx.summary().left, 2u);
         EXPECT_EQ(s.tx.summary().deleted, 0u);
+        ASSERT_TRUE(s.tx.update_failure().has_value());
+        EXPECT_EQ(s.tx.update_failure()->kind, kind);
     }
 }
 
