@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/limits.h"
+#include "common/pop3/apop.h"
 
 namespace pop3d::auth {
 namespace {
@@ -10,12 +11,6 @@ namespace {
 Error bad(const char* why) { return make_error(ErrorKind::invalid, std::string("bad auth frame: ") + why); }
 
 bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
-
-bool is_hex_digest(std::string_view s) {
-    return s.size() == limits::apop_digest && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-           });
-}
 
 // One rule for both directions, so that nothing the encoder would refuse
 // can be decoded. NULs are refused because the C interfaces behind the
@@ -28,7 +23,7 @@ Status check_request(Mechanism m, std::string_view user, std::string_view passwo
     if (client.size() > limits::auth_client) return bad("client address");
     if (m == Mechanism::apop) {
         if (!password.empty()) return bad("password with APOP");
-        if (!is_hex_digest(digest)) return bad("APOP digest");
+        if (!pop3::is_apop_digest(digest)) return bad("APOP digest");
         if (timestamp.size() < 2 || timestamp.size() > limits::apop_timestamp || timestamp.front() != '<' ||
             timestamp.back() != '>' || has_nul(timestamp))
             return bad("APOP timestamp");

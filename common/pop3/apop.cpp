@@ -18,6 +18,12 @@ bool hostname_char(char c) {
 
 }  // namespace
 
+bool is_apop_digest(std::string_view s) {
+    return s.size() == limits::apop_digest && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+           });
+}
+
 std::string make_apop_timestamp(pid_t pid, std::time_t now, std::string_view hostname) {
     std::uint64_t random = 0;
     randombytes_buf(&random, sizeof random);

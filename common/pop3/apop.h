@@ -24,6 +24,11 @@ std::string make_apop_timestamp(pid_t pid, std::time_t now, std::string_view hos
 // the challenge), '[' and ']' become '(' and ')' (RFC 2449 RESP-CODES).
 std::string greeting_reply(std::string_view text, std::string_view timestamp);
 
+// Whether s has the form of a digest: exactly limits::apop_digest (32) hex
+// digits, either case. The one rule the command parser, the frame codec and
+// the digest check share.
+bool is_apop_digest(std::string_view s);
+
 // MD5(timestamp + secret) in lower-case hex (OpenSSL EVP).
 Result<std::string> apop_digest(std::string_view timestamp, std::string_view secret);
 

@@ -94,13 +94,11 @@ Result<std::string> apop_digest(std::string_view timestamp, std::string_view sec
 
 Result<bool> apop_digest_matches(std::string_view timestamp, std::string_view secret,
                                  std::string_view digest) {
-    if (digest.size() != 2 * md5_size) return false;
+    if (digest.size() != 2 * md5_size || !is_apop_digest(digest)) return false;
     std::array<char, 2 * md5_size> given{};
     for (std::size_t i = 0; i < digest.size(); ++i) {
         char c = digest[i];
-        if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-        given[i] = c;
+        given[i] = c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
     }
     auto expected = apop_digest(timestamp, secret);
     if (!expected) return expected.error();

@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "common/pop3/apop.h"
+
 namespace pop3d::pop3 {
 namespace {
 
@@ -81,6 +83,9 @@ Result<Command> with_arguments(Command command, std::string_view rest) {
         return command;
     case Verb::apop:
         if (!count_is(2, 2)) return syntax("usage: APOP name digest");
+        // Refused here, as a client's error, rather than by pop3d-auth's
+        // codec, which would make it a fault of the server ([SYS/TEMP]).
+        if (!is_apop_digest(args[1])) return syntax("the APOP digest is 32 hex digits");
         command.name = args[0];
         command.digest = args[1];
         return command;

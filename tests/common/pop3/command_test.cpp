@@ -26,7 +26,7 @@ TEST(ParseCommand, EveryKeyword) {
         const char* line;
         Verb verb;
     };
-    for (Case c : {Case{"USER a", Verb::user}, {"PASS p", Verb::pass}, {"APOP a d", Verb::apop},
+    for (Case c : {Case{"USER a", Verb::user}, {"PASS p", Verb::pass}, {"APOP a c4c9334bac560ecc979e58001b3e22fb", Verb::apop},
                    {"AUTH", Verb::auth}, {"STLS", Verb::stls}, {"RPOP x", Verb::rpop},
                    {"STAT", Verb::stat}, {"LIST", Verb::list}, {"RETR 1", Verb::retr},
                    {"DELE 1", Verb::dele}, {"NOOP", Verb::noop}, {"RSET", Verb::rset},
@@ -77,9 +77,21 @@ TEST(ParseCommand, SeveralSpacesAreTolerated) {
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(*c->message, 2u);
     EXPECT_EQ(c->lines, 5u);
-    EXPECT_EQ(parse_command("APOP  bob   abc")->digest, "abc");
+    EXPECT_EQ(parse_command("APOP  bob   C4C9334BAC560ECC979E58001B3E22FB")->digest, "C4C9334BAC560ECC979E58001B3E22FB");
     EXPECT_EQ(parse_command("USER  bob ")->name, "bob");
     EXPECT_TRUE(parse_command("STAT  ").ok());
+}
+
+// RFC 1939 section 7: the digest is 32 hex digits. Anything else is the
+// client's error, answered by the parser, never sent on to pop3d-auth.
+TEST(ParseCommand, ApopDigestIs32HexDigits) {
+    for (const char* line : {"APOP a abc", "APOP a c4c9334bac560ecc979e58001b3e22f",
+                             "APOP a c4c9334bac560ecc979e58001b3e22fbb", "APOP a c4c9334bac560ecc979e58001b3e22fg",
+                             "APOP a c4c9334bac560ecc979e58001b3e22f+"}) {
+        auto c = parse_command(line);
+        ASSERT_FALSE(c.ok()) << line;
+        EXPECT_NE(c.error().message.find("32 hex digits"), std::string::npos) << line;
+    }
 }
 
 TEST(ParseCommand, ArgumentCounts) {
