@@ -48,9 +48,7 @@ public:
         for (;;) {
             while (auto line = reader_.next(auth_.line_limit())) {
                 Next next = answer(*line);
-                if (next == Next::handed_over && client_.tls())
-                    return relay_tls(*client_.tls(), settings_.relay_fd,
-                                     settings_.autologout + limits::front_grace_seconds);
+                if (next == Next::handed_over && client_.tls()) return relay();
                 if (next != Next::carry_on) return 0;
             }
             if (!out_.flush()) return end(EndReason::disconnected);
@@ -66,6 +64,13 @@ public:
     }
 
 private:
+    int relay() {
+        RelayEnd end = relay_tls(*client_.tls(), settings_.relay_fd, settings_.autologout + limits::front_grace_seconds,
+                                 SendRateFloor(settings_.min_send_rate, settings_.send_rate_window));
+        if (!end.too_slow.empty()) log::notice("client %s: %s", settings_.client.c_str(), end.too_slow.c_str());
+        return end.status;
+    }
+
     int end(EndReason reason) {
         tell_monitor_end(monitor_, reason);
         return 0;

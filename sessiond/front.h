@@ -25,6 +25,11 @@ struct FrontSettings {
     // After a login over TLS the front relays to the session over this
     // socket (tls_relay.h); -1 without TLS.
     int relay_fd = -1;
+    // The relay's send rate floor ([server] min_send_rate, send_rate_window),
+    // and the client's address for the line that logs a client under it.
+    unsigned min_send_rate = 0;
+    unsigned send_rate_window = 0;
+    std::string client{};
 };
 
 // Gives up everything the front does not need. As root: looks up `user`,

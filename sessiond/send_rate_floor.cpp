@@ -80,4 +80,9 @@ std::uint64_t SendRateFloor::rate(Clock::time_point now) const {
     return static_cast<std::uint64_t>(static_cast<double>(in_window(sending)) / seconds);
 }
 
+std::string SendRateFloor::shortfall(Clock::time_point now) const {
+    return "the client took " + std::to_string(rate(now)) + " bytes/s over the last " +
+           std::to_string(window_seconds_) + " s of a reply, under min_send_rate " + std::to_string(min_rate_);
+}
+
 }  // namespace pop3d::session

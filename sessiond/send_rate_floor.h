@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 
 namespace pop3d::session {
 
@@ -24,6 +25,7 @@ public:
 
     // min_bytes_per_second 0 (or window_seconds 0) turns the floor off.
     SendRateFloor(std::uint64_t min_bytes_per_second, unsigned window_seconds);
+    SendRateFloor() : SendRateFloor(0, 0) {}
 
     bool enabled() const { return need_ > 0; }
     // A reply waits for the client from `now` on: the sending clock runs.
@@ -42,8 +44,8 @@ public:
     // Bytes per second over the last window of the sending clock (over the
     // clock's time so far while it is shorter than a window), for the log.
     std::uint64_t rate(Clock::time_point now) const;
-    unsigned window_seconds() const { return window_seconds_; }
-    std::uint64_t min_bytes_per_second() const { return min_rate_; }
+    // Why a client below the floor ends, for the log: its rate and the floor.
+    std::string shortfall(Clock::time_point now) const;
     // How many slots it holds (at most limits::send_rate_slots + 1).
     std::size_t slots_held() const { return slots_.size(); }
 

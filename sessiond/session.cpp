@@ -174,6 +174,9 @@ int run_session(SessionSetup& setup) {
     front_settings.implicit_tls = setup.implicit_tls;
     front_settings.handshake_timeout = config.tls.handshake_timeout;
     front_settings.relay_fd = config.tls_configured() ? 4 : -1;
+    front_settings.min_send_rate = config.server.min_send_rate;
+    front_settings.send_rate_window = config.server.send_rate_window;
+    front_settings.client = client;
     auto tls = prepare_tls_session(config);
     if (!tls) {
         log::error("client %s: %s", client.c_str(), tls.error().message.c_str());
@@ -299,7 +302,10 @@ int run_session(SessionSetup& setup) {
     // before the session idles, which is most of its life.
     malloc_trim(0);
     TransactionOutcome outcome = run_transaction(STDIN_FILENO, STDOUT_FILENO, **maildrop, pop3::login_reply(login.user, **maildrop),
-                                                 result.unconsumed, config.server.autologout);
+                                                 result.unconsumed, config.server.autologout,
+                                                 SendRateFloor(config.server.min_send_rate, config.server.send_rate_window));
+    if (!outcome.too_slow.empty())
+        log::notice("user \"%s\" client %s: %s", login.user.c_str(), client.c_str(), outcome.too_slow.c_str());
     log_summary(login.user, client, outcome.summary, outcome.ended, result.tls);
     if (relayed) {
         // The front sends what is left and ends when the relay closes.

@@ -33,6 +33,7 @@ TEST(SendRateFloor, AClientThatTakesNothingEndsAfterOneWindow) {
     EXPECT_TRUE(floor.below(t(60s)));
     EXPECT_EQ(floor.time_left(t(61s)), 0s);
     EXPECT_EQ(floor.rate(t(60s)), 0u);
+    EXPECT_EQ(floor.shortfall(t(60s)), "the client took 0 bytes/s over the last 60 s of a reply, under min_send_rate 300");
 }
 
 TEST(SendRateFloor, ThinkingBetweenCommandsIsNotCounted) {

@@ -117,7 +117,7 @@ RelayRun run_relay(void (*client_main)(int), void (*session_main)(int)) {
     make_nonblocking(relay_end.get());
 
     TlsStream stream(std::move(ssl), server_end.get(), server_end.get());
-    run.relay_status = relay_tls(stream, relay_end.get(), 10);
+    run.relay_status = relay_tls(stream, relay_end.get(), 10).status;
     relay_end.reset();
     server_end.reset();
     run.session_status = exit_status(session);
