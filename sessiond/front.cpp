@@ -1,5 +1,7 @@
 #include "sessiond/front.h"
 
+#include <unistd.h>
+
 #include "common/frame.h"
 #include "common/limits.h"
 #include "common/log.h"
@@ -67,7 +69,10 @@ private:
     int relay() {
         RelayEnd end = relay_tls(*client_.tls(), settings_.relay_fd, settings_.autologout + limits::front_grace_seconds,
                                  SendRateFloor(settings_.min_send_rate, settings_.send_rate_window));
-        if (!end.too_slow.empty()) log::notice("client %s: %s", settings_.client.c_str(), end.too_slow.c_str());
+        if (!end.too_slow.empty() && settings_.relay_report_fd >= 0) {
+            ssize_t ignored = ::write(settings_.relay_report_fd, end.too_slow.data(), end.too_slow.size());
+            (void)ignored;  // the report is for the log; the relay is over either way
+        }
         return end.status;
     }
 

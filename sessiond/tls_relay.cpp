@@ -43,7 +43,7 @@ private:
                 return failed_ ? 1 : 0;
             }
             if (client_done_ && session_done_) return failed_ ? 1 : 0;
-            if (below_floor()) return 1;
+            if (below_floor()) return 0;  // the session sees its end; the monitor logs why
             if (moved) continue;
             if (!wait(idle_seconds)) return 1;
         }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "common/unique_fd.h"
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/support/test_cert.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -35,7 +37,7 @@ struct Served {
     std::unique_ptr<Daemon> daemon;
 };
 
-Served serve(const std::string& server_keys) {
+Served serve(const std::string& server_keys, const std::string& more_sections = "") {
     Served s;
     std::string why;
     s.accounts = Accounts::create(&why);
@@ -44,7 +46,7 @@ Served serve(const std::string& server_keys) {
         return s;
     }
     std::string dir = s.accounts->dir().path();
-    std::string config = s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys));
+    std::string config = s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys + more_sections));
     s.daemon = std::make_unique<Daemon>(config, dir + "/pop3d.log");
     return s;
 }
@@ -145,6 +147,72 @@ TEST(CrawlAndFlood, AClientUnderTheSendRateEndsAtItsDeadlineAndFreesTheMaildrop)
     EXPECT_TRUE(starts(again.line(), "+OK 2 "));
     again.send("QUIT\r\n");
     EXPECT_TRUE(starts(again.line(), "+OK"));
+    EXPECT_TRUE(s.accounts->alice().read_maildrop() == mbox) << "the maildrop changed";
+}
+
+// One line through TLS, without CRLF; "<eof>" when none came.
+std::string tls_line(SSL* ssl, std::string& buffer) {
+    for (int reads = 0; reads < 1000; ++reads) {
+        if (std::size_t end = buffer.find("\r\n"); end != std::string::npos) {
+            std::string line = buffer.substr(0, end);
+            buffer.erase(0, end + 2);
+            return line;
+        }
+        char chunk[512];
+        int n = SSL_read(ssl, chunk, sizeof chunk);
+        if (n <= 0) break;
+        buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    return "<eof>";
+}
+
+// With TLS the bytes leave the host from the front's relay, which keeps
+// the floor itself: the crawler is ended there, and the maildrop is free.
+TEST(CrawlAndFlood, OverTlsTheRelayEndsACrawlerAtItsDeadline) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    TempDir certs;
+    auto cert = testing::make_test_cert(certs.path(), "crawl", testing::KeyKind::ecdsa);
+    ASSERT_FALSE(cert.cert_path.empty());
+    Served s = serve("min_send_rate = 65536\nsend_rate_window = 2\ntls_listen = 127.0.0.1:0\n",
+                     "[tls]\ncert = " + cert.cert_path + "\nkey = " + cert.key_path + "\n");
+    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    const std::string mbox = mbox_with_a_large_message();
+    ASSERT_TRUE(s.accounts->alice().write_maildrop(mbox));
+    const std::string alice = s.accounts->alice().name();
+
+    UniqueFd fd(connect_to("127.0.0.1", s.daemon->tls_port(), "127.0.0.2", 1));
+    ASSERT_TRUE(fd.valid());
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
+    SSL_set_fd(ssl.get(), fd.get());
+    ASSERT_EQ(SSL_connect(ssl.get()), 1);
+    std::string buffer;
+    ASSERT_TRUE(starts(tls_line(ssl.get(), buffer), "+OK"));
+    const std::string login = "USER " + alice + "\r\nPASS " + alice_password + "\r\n";
+    ASSERT_EQ(SSL_write(ssl.get(), login.data(), static_cast<int>(login.size())), static_cast<int>(login.size()));
+    ASSERT_TRUE(starts(tls_line(ssl.get(), buffer), "+OK"));
+    ASSERT_TRUE(starts(tls_line(ssl.get(), buffer), "+OK")) << s.daemon->log();
+    ASSERT_EQ(SSL_write(ssl.get(), "RETR 1\r\n", 8), 8);
+    auto asked = Clock::now();
+    // The monitor logs what the relay reported.
+    const std::string relay_line = "client 127.0.0.2: TLS relay: the client took ";
+    ASSERT_TRUE(eventually(15000, [&] { return s.daemon->log().find(relay_line) != std::string::npos; }))
+        << s.daemon->log();
+    auto lasted = Clock::now() - asked;
+    EXPECT_GE(lasted, std::chrono::milliseconds(1900));
+    EXPECT_LT(lasted, std::chrono::seconds(6));
+    std::string log = s.daemon->log();
+    std::size_t at = log.find(relay_line);
+    std::printf("[ crawl    ] over TLS the relay ended it %lld ms after RETR: %s\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(lasted).count()),
+                log.substr(at, log.find('\n', at) - at).c_str());
+
+    // The session ended with the relay, so the next login finds the
+    // maildrop free.
+    ASSERT_TRUE(eventually(5000, [&] {
+        Client c("127.0.0.1", s.daemon->port());
+        return log_in(c, alice, alice_password);
+    })) << s.daemon->log();
     EXPECT_TRUE(s.accounts->alice().read_maildrop() == mbox) << "the maildrop changed";
 }
 
