@@ -32,25 +32,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Served {
-    std::unique_ptr<Accounts> accounts;
-    std::unique_ptr<Daemon> daemon;
-};
-
-Served serve(const std::string& server_keys, const std::string& more_sections = "") {
-    Served s;
-    std::string why;
-    s.accounts = Accounts::create(&why);
-    if (!s.accounts) {
-        ADD_FAILURE() << why;
-        return s;
-    }
-    std::string dir = s.accounts->dir().path();
-    std::string config = s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys + more_sections));
-    s.daemon = std::make_unique<Daemon>(config, dir + "/pop3d.log");
-    return s;
-}
-
 // A message larger than twice the most a TCP send queue may hold
 // (net.ipv4.tcp_wmem), so that its RETR waits for the client however the
 // kernel sizes the queue, then a small one.
