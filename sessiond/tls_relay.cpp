@@ -64,6 +64,7 @@ private:
         too_slow_ = floor_.shortfall(now);
         return true;
     }
+
     // Returns whether a byte moved.
     bool session_to_client() {
         bool moved = false;

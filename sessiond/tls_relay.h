@@ -20,7 +20,9 @@ namespace pop3d::session {
 // so it applies the send rate floor itself: while it holds bytes for the
 // client, the client must take them at least as fast as `floor` says.
 struct RelayEnd {
-    int status = 0;        // the exit status: 0 when a side closed or left or the client was too slow, 1 on a TLS failure or idle
+    // The exit status: 0 when a side closed or left, or the client fell
+    // below the floor (an end on purpose); 1 on a TLS failure or idle.
+    int status = 0;
     std::string too_slow;  // the client fell below the floor: its rate, for the log
 };
 RelayEnd relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds, SendRateFloor floor = {});
