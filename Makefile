@@ -74,7 +74,8 @@ $(BUILD)/tests/unit: $(UNIT_OBJS) $(SUPPORT_OBJS) $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(GTEST_LIBS) -lgtest_main $(LDLIBS)
 
-$(BUILD)/tests/e2e: $(E2E_OBJS) $(SUPPORT_OBJS) $(ALL_LIBS)
+# The flood test weighs the server's process tree with the benchmark's reader.
+$(BUILD)/tests/e2e: $(E2E_OBJS) $(SUPPORT_OBJS) $(BUILD)/obj/bench/process_tree.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(GTEST_LIBS) -lgtest_main $(LDLIBS)
 

@@ -47,6 +47,11 @@ struct ServerConfig {
     unsigned max_sessions = 500;
     unsigned max_sessions_per_ip = 20;
     unsigned autologout = 600;  // seconds; RFC 1939 section 3 asks for >= 10 minutes
+    // While a reply waits for the client, it must take at least
+    // min_send_rate bytes a second on average over send_rate_window
+    // seconds of waiting (sessiond/send_rate_floor.h); 0: no floor.
+    unsigned min_send_rate = 300;
+    unsigned send_rate_window = 60;
     // Seconds from connect to login, in all (like OpenSSH's LoginGraceTime);
     // the autologout still bounds each idle wait, before and after login.
     unsigned login_timeout = 120;

@@ -66,6 +66,12 @@ std::vector<ConfigKey> make_keys() {
         key("server", "autologout", &C::server, &S::autologout,
             Number{600, 86400, "must be between 600 and 86400 seconds (RFC 1939 section 3: at least 10 minutes)"},
             "Idle seconds before a session ends without UPDATE (RFC 1939: at least 600)."),
+        key("server", "min_send_rate", &C::server, &S::min_send_rate, Number{0, 1000000000},
+            "Bytes/s a client must take while a reply waits (over send_rate_window; 0: off), else the session ends "
+            "without UPDATE. 300: far below a phone on a bad link (GPRS: ~2000 bytes/s)."),
+        key("server", "send_rate_window", &C::server, &S::send_rate_window, Number{1, 3600},
+            "Seconds of sending over which min_send_rate is averaged (not the time between commands); 60 rides "
+            "out a phone's stall in a handover or a tunnel."),
         key("server", "login_timeout", &C::server, &S::login_timeout, Number{1, 86400},
             "Seconds from connect to login, in all; idle waits stay bounded by autologout."),
         key("server", "max_prelogin_start", &C::server, &S::max_prelogin_start, Number{1, 1000000},

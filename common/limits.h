@@ -201,3 +201,12 @@ inline constexpr std::size_t tls_reason = 200;
 // much is held in each direction.
 inline constexpr std::size_t tls_relay_buffer = 64 * 1024;
 }  // namespace pop3d::limits
+
+namespace pop3d::limits {
+// The send rate floor (sessiond/send_rate_floor.h) keeps the bytes that
+// left per slot of its window, this many slots a window: the memory stays
+// fixed however often the client takes a few bytes, and a slot's bytes
+// count as sent at its end, which errs by at most 1/32 of a window in the
+// client's favour.
+inline constexpr unsigned send_rate_slots = 32;
+}  // namespace pop3d::limits

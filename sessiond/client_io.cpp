@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <limits>
 
 namespace pop3d::session {
 namespace {
@@ -23,6 +25,12 @@ int millis_left(Clock::time_point deadline) {
 }
 
 }  // namespace
+
+int poll_millis(std::chrono::steady_clock::duration wait) {
+    if (wait <= wait.zero()) return 0;
+    auto millis = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
+    return millis < std::numeric_limits<int>::max() ? static_cast<int>(millis) : std::numeric_limits<int>::max();
+}
 
 void send_without_delay(int fd) {
     int on = 1;
@@ -41,19 +49,35 @@ Status stop_blocking(int fd) {
 }
 
 Status ClientOutput::write(std::string_view bytes) {
-    auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds_);
+    auto now = Clock::now();
+    floor_.waiting(now);
+    Status s = write_until(bytes, now + std::chrono::seconds(timeout_seconds_));
+    floor_.idle(Clock::now());
+    return s;
+}
+
+Status ClientOutput::write_until(std::string_view bytes, Clock::time_point deadline) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd_, bytes.data(), bytes.size());
         if (n > 0) {
             bytes.remove_prefix(static_cast<std::size_t>(n));
+            written_ += static_cast<std::uint64_t>(n);
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            pollfd p{fd_, POLLOUT, 0};
+            auto now = Clock::now();
+            if (floor_.enabled()) {
+                floor_.departed(now, departed_.since_last(written_));
+                if (floor_.below(now)) {
+                    too_slow_ = floor_.shortfall(now);
+                    return make_error(ErrorKind::temporary, too_slow_);
+                }
+            }
             int left = millis_left(deadline);
             if (left == 0) return make_error(ErrorKind::temporary, "client does not read (autologout)");
-            if (poll(&p, 1, left) < 0 && errno != EINTR)
+            pollfd p{fd_, POLLOUT, 0};
+            if (poll(&p, 1, std::min(left, poll_millis(floor_.time_left(now)))) < 0 && errno != EINTR)
                 return make_error(ErrorKind::temporary, std::string("poll: ") + std::strerror(errno));
             continue;
         }

@@ -5,25 +5,45 @@
 // kernel, past any deadline, holding the maildrop.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/pop3/output.h"
 #include "common/result.h"
+#include "sessiond/departed_bytes.h"
+#include "sessiond/send_rate_floor.h"
 
 namespace pop3d::session {
 
 // Replies to the client: each write waits at most timeout_seconds for the
-// connection to take more bytes.
+// connection to take more bytes, and, after login, no longer than the
+// client keeps above the send rate floor (send_rate_floor.h).
 class ClientOutput : public pop3::Output {
 public:
-    ClientOutput(int fd, unsigned timeout_seconds) : fd_(fd), timeout_seconds_(timeout_seconds) {}
+    ClientOutput(int fd, unsigned timeout_seconds, SendRateFloor floor = {})
+        : fd_(fd), timeout_seconds_(timeout_seconds), floor_(floor), departed_(fd) {}
     Status write(std::string_view bytes) override;
+    // Why a write failed because the client fell below the floor (its rate,
+    // for the log); empty otherwise.
+    const std::string& too_slow() const { return too_slow_; }
 
 private:
+    Status write_until(std::string_view bytes, std::chrono::steady_clock::time_point deadline);
+
     int fd_;
     unsigned timeout_seconds_;
+    SendRateFloor floor_;
+    DepartedBytes departed_;
+    std::uint64_t written_ = 0;
+    std::string too_slow_;
 };
+
+// A wait for poll(2): milliseconds, rounded up (a deadline is never woken
+// for early), at most INT_MAX (duration::max() is "no deadline").
+int poll_millis(std::chrono::steady_clock::duration wait);
 
 // The session gathers its replies into large writes itself (PIPELINING), so
 // Nagle's algorithm only holds back the last small segment of each burst

@@ -1,5 +1,7 @@
 #include "sessiond/front.h"
 
+#include <unistd.h>
+
 #include "common/frame.h"
 #include "common/limits.h"
 #include "common/log.h"
@@ -48,9 +50,7 @@ public:
         for (;;) {
             while (auto line = reader_.next(auth_.line_limit())) {
                 Next next = answer(*line);
-                if (next == Next::handed_over && client_.tls())
-                    return relay_tls(*client_.tls(), settings_.relay_fd,
-                                     settings_.autologout + limits::front_grace_seconds);
+                if (next == Next::handed_over && client_.tls()) return relay();
                 if (next != Next::carry_on) return 0;
             }
             if (!out_.flush()) return end(EndReason::disconnected);
@@ -66,6 +66,16 @@ public:
     }
 
 private:
+    int relay() {
+        RelayEnd end = relay_tls(*client_.tls(), settings_.relay_fd, settings_.autologout + limits::front_grace_seconds,
+                                 SendRateFloor(settings_.min_send_rate, settings_.send_rate_window));
+        if (!end.too_slow.empty() && settings_.relay_report_fd >= 0) {
+            ssize_t ignored = ::write(settings_.relay_report_fd, end.too_slow.data(), end.too_slow.size());
+            (void)ignored;  // the report is for the log; the relay is over either way
+        }
+        return end.status;
+    }
+
     int end(EndReason reason) {
         tell_monitor_end(monitor_, reason);
         return 0;

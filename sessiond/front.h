@@ -25,6 +25,12 @@ struct FrontSettings {
     // After a login over TLS the front relays to the session over this
     // socket (tls_relay.h); -1 without TLS.
     int relay_fd = -1;
+    // The relay's send rate floor ([server] min_send_rate, send_rate_window);
+    // a client under it is reported on relay_report_fd for the monitor to
+    // log (tls_session.h).
+    unsigned min_send_rate = 0;
+    unsigned send_rate_window = 0;
+    int relay_report_fd = -1;
 };
 
 // Gives up everything the front does not need. As root: looks up `user`,

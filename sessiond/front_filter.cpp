@@ -22,7 +22,8 @@ namespace {
 // clock_nanosleep).
 constexpr int allowed[] = {
     // the client's connection (fds 0 and 1), the socketpair to the monitor
-    // (fd 3), and for TLS the relay's socketpair to the session: bytes in
+    // (fd 3), and for TLS the relay's socketpair to the session (fd 4) and
+    // the pipe that reports a client under the send rate floor (fd 5): bytes in
     // and out, waits bounded by the autologout, non-blocking flags
     SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(recvfrom),
     SCMP_SYS(recvmsg), SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(poll), SCMP_SYS(ppoll),

@@ -62,12 +62,15 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
     // lines into the socket to the monitor.
     closelog();
     close(monitor_end);
-    // With TLS the relay socket goes to fd 4 (moved out of the way first).
+    // With TLS the relay socket goes to fd 4 and its report pipe to fd 5
+    // (moved out of the way first).
     int relay = tls.relay_front_end.valid() ? fcntl(tls.relay_front_end.get(), F_DUPFD_CLOEXEC, 10) : -1;
-    if (tls.relay_front_end.valid() && relay < 0) _exit(1);
+    int report = tls.relay_report_write.valid() ? fcntl(tls.relay_report_write.get(), F_DUPFD_CLOEXEC, 10) : -1;
+    if ((tls.relay_front_end.valid() && relay < 0) || (tls.relay_report_write.valid() && report < 0)) _exit(1);
     if (front_end.get() != 3 && dup2(front_end.get(), 3) != 3) _exit(1);
     if (relay >= 0 && dup2(relay, 4) != 4) _exit(1);
-    if (close_range(relay >= 0 ? 5 : 4, ~0U, 0) != 0) _exit(1);
+    if (report >= 0 && dup2(report, 5) != 5) _exit(1);
+    if (close_range(report >= 0 ? 6 : relay >= 0 ? 5 : 4, ~0U, 0) != 0) _exit(1);
     // Its own syslog socket, connected before the chroot hides /dev/log and
     // the sandbox forbids socket().
     log::reconnect();
@@ -174,6 +177,9 @@ int run_session(SessionSetup& setup) {
     front_settings.implicit_tls = setup.implicit_tls;
     front_settings.handshake_timeout = config.tls.handshake_timeout;
     front_settings.relay_fd = config.tls_configured() ? 4 : -1;
+    front_settings.relay_report_fd = config.tls_configured() ? 5 : -1;
+    front_settings.min_send_rate = config.server.min_send_rate;
+    front_settings.send_rate_window = config.server.send_rate_window;
     auto tls = prepare_tls_session(config);
     if (!tls) {
         log::error("client %s: %s", client.c_str(), tls.error().message.c_str());
@@ -185,6 +191,7 @@ int run_session(SessionSetup& setup) {
     // holds a copy of it.
     auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls, setup.probe);
     tls->relay_front_end.reset();
+    tls->relay_report_write.reset();
     if (!front) {
         log::error("%s", front.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
@@ -299,7 +306,10 @@ int run_session(SessionSetup& setup) {
     // before the session idles, which is most of its life.
     malloc_trim(0);
     TransactionOutcome outcome = run_transaction(STDIN_FILENO, STDOUT_FILENO, **maildrop, pop3::login_reply(login.user, **maildrop),
-                                                 result.unconsumed, config.server.autologout);
+                                                 result.unconsumed, config.server.autologout,
+                                                 SendRateFloor(config.server.min_send_rate, config.server.send_rate_window));
+    if (!outcome.too_slow.empty())
+        log::notice("user \"%s\" client %s: %s", login.user.c_str(), client.c_str(), outcome.too_slow.c_str());
     log_summary(login.user, client, outcome.summary, outcome.ended, result.tls);
     if (relayed) {
         // The front sends what is left and ends when the relay closes.
@@ -312,6 +322,8 @@ int run_session(SessionSetup& setup) {
         // autologout is at most 86400 s (config_keys.cpp), so this fits an int.
         int relay_bound = static_cast<int>(config.server.autologout + limits::front_grace_seconds) * 1000;
         if (!reap(*front, relay_bound)) log::error("client %s: the TLS relay ended on an error", client.c_str());
+        if (std::string report = read_relay_report(*tls); !report.empty())
+            log::notice("client %s: TLS relay: %s", client.c_str(), report.c_str());
     }
     return 0;
 }

@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
 #include "common/limits.h"
+#include "sessiond/departed_bytes.h"
 
 namespace pop3d::session {
 namespace {
@@ -17,9 +19,17 @@ constexpr std::size_t chunk = 16 * 1024;
 
 class Relay {
 public:
-    Relay(TlsStream& client, int session_fd) : ssl_(client.ssl()), client_(client), session_(session_fd) {}
+    Relay(TlsStream& client, int session_fd, SendRateFloor floor)
+        : ssl_(client.ssl()), client_(client), session_(session_fd), floor_(floor), departed_(client.out_fd()) {}
 
-    int run(unsigned idle_seconds) {
+    RelayEnd run(unsigned idle_seconds) {
+        int status = run_until_done(idle_seconds);
+        return RelayEnd{status, too_slow_};
+    }
+
+private:
+    // Returns the exit status.
+    int run_until_done(unsigned idle_seconds) {
         for (;;) {
             bool moved = false;
             moved |= session_to_client();
@@ -33,12 +43,28 @@ public:
                 return failed_ ? 1 : 0;
             }
             if (client_done_ && session_done_) return failed_ ? 1 : 0;
+            if (below_floor()) return 0;  // the session sees its end; the monitor logs why
             if (moved) continue;
             if (!wait(idle_seconds)) return 1;
         }
     }
 
-private:
+    // The floor's clock runs while the relay holds bytes the client has not
+    // taken; what left counts from the TLS records written to the socket.
+    bool below_floor() {
+        if (!floor_.enabled()) return false;
+        auto now = SendRateFloor::Clock::now();
+        if (client_done_ || queued_for_client() == 0) {
+            floor_.idle(now);
+            return false;
+        }
+        floor_.waiting(now);
+        floor_.departed(now, departed_.since_last(BIO_number_written(SSL_get_wbio(ssl_))));
+        if (!floor_.below(now)) return false;
+        too_slow_ = floor_.shortfall(now);
+        return true;
+    }
+
     // Returns whether a byte moved.
     bool session_to_client() {
         bool moved = false;
@@ -132,6 +158,7 @@ private:
     }
 
     // Waits for any side to be ready; false after idle_seconds of nothing.
+    // A wait ends early, with true, when the floor needs a look.
     bool wait(unsigned idle_seconds) {
         short client_events = 0;
         short out_events = 0;
@@ -147,11 +174,14 @@ private:
         pollfd p[3] = {{client_events ? client_.in_fd() : -1, client_events, 0},
                        {out_events ? client_.out_fd() : -1, out_events, 0},
                        {session_events ? session_ : -1, session_events, 0}};
+        int idle_millis = static_cast<int>(idle_seconds) * 1000;
+        int floor_millis = poll_millis(floor_.time_left(SendRateFloor::Clock::now()));
         int rc;
         do {
-            rc = ::poll(p, 3, static_cast<int>(idle_seconds) * 1000);
+            rc = ::poll(p, 3, std::min(idle_millis, floor_millis));
         } while (rc < 0 && errno == EINTR);
-        if (rc <= 0) return false;
+        if (rc == 0) return floor_millis < idle_millis;
+        if (rc < 0) return false;
         // A hang-up or error on the client shows up at the next SSL call.
         return true;
     }
@@ -169,12 +199,15 @@ private:
     bool session_done_ = false;
     bool session_shut_ = false;
     bool failed_ = false;
+    SendRateFloor floor_;
+    DepartedBytes departed_;
+    std::string too_slow_;
 };
 
 }  // namespace
 
-int relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds) {
-    return Relay(client, session_fd).run(idle_seconds);
+RelayEnd relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds, SendRateFloor floor) {
+    return Relay(client, session_fd, floor).run(idle_seconds);
 }
 
 }  // namespace pop3d::session

@@ -4,6 +4,9 @@
 // limits::tls_relay_buffer bytes; a side that stops reading stops the other.
 #pragma once
 
+#include <string>
+
+#include "sessiond/send_rate_floor.h"
 #include "sessiond/tls_stream.h"
 
 namespace pop3d::session {
@@ -13,8 +16,15 @@ namespace pop3d::session {
 // end of file). What the front read ahead after the login command went to
 // the monitor in the hand-over frame, as without TLS. idle_seconds bounds a relay that moves no
 // byte at all (the session enforces autologout itself; this is the
-// backstop should it hang). Returns the process exit status: 0 when the
-// relay ended because a side closed or left, 1 on a TLS failure or idle.
-int relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds);
+// backstop should it hang). The relay sends the bytes that leave the host,
+// so it applies the send rate floor itself: while it holds bytes for the
+// client, the client must take them at least as fast as `floor` says.
+struct RelayEnd {
+    // The exit status: 0 when a side closed or left, or the client fell
+    // below the floor (an end on purpose); 1 on a TLS failure or idle.
+    int status = 0;
+    std::string too_slow;  // the client fell below the floor: its rate, for the log
+};
+RelayEnd relay_tls(TlsStream& client, int session_fd, unsigned idle_seconds, SendRateFloor floor = {});
 
 }  // namespace pop3d::session

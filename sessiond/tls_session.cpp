@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/frame.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/tls_frames.h"
 #include "sessiond/client_io.h"
@@ -24,6 +25,11 @@ Result<TlsSession> prepare_tls_session(const Config& config) {
         return make_error(ErrorKind::temporary, std::string("socketpair: ") + std::strerror(errno));
     tls.relay_session_end = UniqueFd(sv[0]);
     tls.relay_front_end = UniqueFd(sv[1]);
+    int report[2];
+    if (pipe2(report, O_CLOEXEC | O_NONBLOCK) != 0)
+        return make_error(ErrorKind::temporary, std::string("pipe: ") + std::strerror(errno));
+    tls.relay_report_read = UniqueFd(report[0]);
+    tls.relay_report_write = UniqueFd(report[1]);
     return tls;
 }
 
@@ -42,6 +48,16 @@ Status offer_tls(TlsSession& tls, const Config& config, int front_fd, const std:
     auto frame = encode_tls_setup(setup);
     if (!frame) return frame.error();
     return send_frame(front_fd, frame->view());
+}
+
+std::string read_relay_report(TlsSession& tls) {
+    if (!tls.relay_report_read.valid()) return "";
+    char text[limits::tls_reason];
+    ssize_t n;
+    do {
+        n = read(tls.relay_report_read.get(), text, sizeof text);
+    } while (n < 0 && errno == EINTR);
+    return n > 0 ? log::sanitize(std::string_view(text, static_cast<std::size_t>(n)), sizeof text) : "";
 }
 
 namespace {
@@ -67,6 +83,7 @@ Status switch_to_relay(TlsSession& tls) {
         return make_error(ErrorKind::temporary, std::string("dup2: ") + std::strerror(errno));
     tls.relay_session_end.reset();
     tls.relay_front_end.reset();
+    tls.relay_report_write.reset();
     return stop_blocking(STDIN_FILENO);
 }
 

@@ -19,6 +19,11 @@ namespace pop3d::session {
 struct TlsSession {
     UniqueFd relay_session_end;  // the monitor's end of the relay socketpair
     UniqueFd relay_front_end;    // the front's end (fd 4 in the front)
+    // Why the relay ended, when the monitor should log it (a client under
+    // the send rate floor): the sandboxed front cannot log itself, since
+    // syslog would call socket() should its connection be gone.
+    UniqueFd relay_report_read;   // the monitor's end, non-blocking
+    UniqueFd relay_report_write;  // the front's end (fd 5 in the front)
     std::unique_ptr<TlsKeyHolder> key;
 };
 
@@ -29,6 +34,10 @@ Result<TlsSession> prepare_tls_session(const Config& config);
 // reads certificate and key and sends the tls_setup frame. A key that cannot
 // be read is logged as a temporary failure and the front offers no TLS.
 Status offer_tls(TlsSession& tls, const Config& config, int front_fd, const std::string& client);
+
+// What the front reported about the end of the relay (relay_report_read),
+// made safe for the log; empty when nothing.
+std::string read_relay_report(TlsSession& tls);
 
 // After a login over TLS: fd 0 and 1 become the relay (non-blocking); the
 // client's socket is closed in this process.

@@ -9,14 +9,18 @@
 namespace pop3d::session {
 
 TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, std::string_view login_reply,
-                                   std::string_view unconsumed, unsigned autologout) {
-    ClientOutput client(out_fd, autologout);
+                                   std::string_view unconsumed, unsigned autologout, SendRateFloor floor) {
+    ClientOutput client(out_fd, autologout, floor);
     pop3::OutputBuffer out(client);
     pop3::Transaction tx(maildrop, out);
     pop3::CommandReader reader(unconsumed);
     TransactionOutcome outcome;
+    auto slow_or = [&](const char* otherwise) {
+        outcome.too_slow = client.too_slow();
+        outcome.ended = outcome.too_slow.empty() ? otherwise : "too-slow";
+    };
     if (!out.append(login_reply)) {
-        outcome.ended = "disconnected";
+        slow_or("disconnected");
         return outcome;
     }
     char buffer[4096];
@@ -28,7 +32,10 @@ TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, st
             if (const auto& failure = tx.update_failure())
                 log::error("UPDATE failed: %s", failure->message.c_str());
             outcome.summary = tx.summary();
-            outcome.ended = served ? "quit" : "error";
+            if (served)
+                outcome.ended = "quit";
+            else
+                slow_or("error");
             return outcome;
         }
         ClientRead got = read_client(in_fd, buffer, sizeof buffer, autologout);

@@ -9,18 +9,22 @@
 
 #include "common/maildrop.h"
 #include "common/pop3/session_summary.h"
+#include "sessiond/send_rate_floor.h"
 
 namespace pop3d::session {
 
 struct TransactionOutcome {
     pop3::SessionSummary summary;
-    std::string ended;  // quit, disconnected, autologout, error
+    std::string ended;     // quit, disconnected, autologout, too-slow, error
+    std::string too_slow;  // with too-slow: the client's rate and the floor
 };
 
 // Sends login_reply (the +OK of the login), then serves the commands in
 // `unconsumed` (pipelined behind the login, handed over by the front) and
-// whatever the client sends next. A failed UPDATE is logged here, once.
+// whatever the client sends next. A failed UPDATE is logged here, once. A
+// client that takes a reply slower than `floor` ends the session like one
+// that went away (without UPDATE).
 TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, std::string_view login_reply,
-                                   std::string_view unconsumed, unsigned autologout);
+                                   std::string_view unconsumed, unsigned autologout, SendRateFloor floor);
 
 }  // namespace pop3d::session

@@ -38,6 +38,8 @@ TEST(Config, EmptyFileGivesDefaults) {
     EXPECT_EQ(c.server.max_sessions, 500u);
     EXPECT_EQ(c.server.max_sessions_per_ip, 20u);
     EXPECT_EQ(c.server.autologout, 600u);
+    EXPECT_EQ(c.server.min_send_rate, 300u);
+    EXPECT_EQ(c.server.send_rate_window, 60u);
     EXPECT_EQ(c.server.login_timeout, 120u);
     EXPECT_EQ(c.server.max_prelogin_start, 50u);
     EXPECT_EQ(c.server.max_prelogin, 100u);
@@ -209,6 +211,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[server]\nlogin_timeout = 0\n", "test.conf:2: login_timeout"},
         BadCase{"[server]\nmax_prelogin = 10\nmax_prelogin_start = 11\n", "test.conf:3: max_prelogin_start"},
         BadCase{"[server]\nautologout = 599\n", "test.conf:2: autologout"},
+        BadCase{"[server]\nmin_send_rate = -1\n", "test.conf:2: min_send_rate"},
+        BadCase{"[server]\nsend_rate_window = 0\n", "test.conf:2: send_rate_window"},
+        BadCase{"[server]\nsend_rate_window = 3601\n", "test.conf:2: send_rate_window"},
         BadCase{"[server]\nautologout = ten\n", "test.conf:2: autologout"},
         BadCase{"[server]\nmax_sessions = 0\n", "test.conf:2: max_sessions: must be between 1"},
         BadCase{"[server]\nmax_sessions = -1\n", "test.conf:2: max_sessions: not a number"},

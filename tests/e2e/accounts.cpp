@@ -1,6 +1,7 @@
 #include "tests/e2e/accounts.h"
 
 #include <crypt.h>
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -75,6 +76,21 @@ bool Accounts::write_virt_maildrop(const std::string& contents) const {
 }
 
 std::string Accounts::read_virt_maildrop() const { return read_file("/var/mail/" + virt_name_); }
+
+Served serve(const std::string& server_keys, const std::string& more_sections) {
+    Served s;
+    std::string why;
+    s.accounts = Accounts::create(&why);
+    if (!s.accounts) {
+        ADD_FAILURE() << why;
+        return s;
+    }
+    std::string dir = s.accounts->dir().path();
+    std::string config =
+        s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys + more_sections));
+    s.daemon = std::make_unique<Daemon>(config, dir + "/pop3d.log");
+    return s;
+}
 
 std::string apop_digest(const std::string& timestamp, const std::string& secret) {
     std::string input = timestamp + secret;

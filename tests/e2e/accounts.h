@@ -43,6 +43,16 @@ private:
     std::string virt_name_ = testing::unique_name("p3s-virt");
 };
 
+// Fresh accounts and a listener of their own, for a test with its own
+// configuration: base_config, then server_keys in a [server] section, then
+// more_sections. Null members (and a test failure) when the accounts
+// cannot be made.
+struct Served {
+    std::unique_ptr<Accounts> accounts;
+    std::unique_ptr<Daemon> daemon;
+};
+Served serve(const std::string& server_keys, const std::string& more_sections = "");
+
 // MD5(timestamp + secret) in lower-case hex (RFC 1939 APOP), with OpenSSL.
 std::string apop_digest(const std::string& timestamp, const std::string& secret);
 // The "<...>" timestamp in a greeting line; empty when there is none.

@@ -185,12 +185,16 @@ int unused_port() {
     return port;
 }
 
-int connect_to(const std::string& host, int port, const std::string& source) {
+int connect_to(const std::string& host, int port, const std::string& source, int receive_buffer) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     timeval tv{10, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (receive_buffer > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer) != 0) {
+        close(fd);
+        return -1;
+    }
     if (!source.empty()) {
         sockaddr_in local{};
         local.sin_family = AF_INET;
@@ -211,8 +215,8 @@ int connect_to(const std::string& host, int port, const std::string& source) {
     return fd;
 }
 
-Client::Client(const std::string& host, int port, const std::string& source)
-    : fd_(connect_to(host, port, source)) {}
+Client::Client(const std::string& host, int port, const std::string& source, int receive_buffer)
+    : fd_(connect_to(host, port, source, receive_buffer)) {}
 
 Client::~Client() {
     if (fd_ >= 0) close(fd_);

@@ -86,13 +86,16 @@ bool eventually(int timeout_ms, const std::function<bool()>& condition);
 
 // A blocking TCP connection to host:port (bound first to source when given)
 // with 10 s send and receive timeouts; -1 when it cannot be made.
-int connect_to(const std::string& host, int port, const std::string& source = "");
+// receive_buffer > 0: SO_RCVBUF before the connect, so that the window the
+// client offers stays that small (the kernel's floor is about 4 KiB).
+int connect_to(const std::string& host, int port, const std::string& source = "", int receive_buffer = 0);
 
 // A blocking POP3 client with a 10 s receive timeout.
 class Client {
 public:
-    // source: the local address to bind first ("127.0.0.2"), or empty.
-    Client(const std::string& host, int port, const std::string& source = "");
+    // source: the local address to bind first ("127.0.0.2"), or empty;
+    // receive_buffer as connect_to's.
+    Client(const std::string& host, int port, const std::string& source = "", int receive_buffer = 0);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;

@@ -17,26 +17,6 @@
 namespace pop3d::e2e {
 namespace {
 
-
-struct Served {
-    std::unique_ptr<Accounts> accounts;
-    std::unique_ptr<Daemon> daemon;
-};
-
-Served serve(const std::string& server_keys) {
-    Served s;
-    std::string why;
-    s.accounts = Accounts::create(&why);
-    if (!s.accounts) {
-        ADD_FAILURE() << why;
-        return s;
-    }
-    std::string dir = s.accounts->dir().path();
-    std::string config = s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys));
-    s.daemon = std::make_unique<Daemon>(config, dir + "/pop3d.log");
-    return s;
-}
-
 TEST(Prelogin, AnAddressFillingTheCapKeepsNobodyElseOut) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     Served s = serve("max_prelogin_start = 4\nmax_prelogin = 4\n");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <string>
 
 #include "common/unique_fd.h"
@@ -97,6 +98,28 @@ TEST(ClientIo, AWriteToAClientThatStopsReadingEndsAtTheDeadline) {
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.error().message.find("does not read"), std::string::npos) << st.error().message;
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+// The same client under the send rate floor ends after one window of
+// sending, long before the autologout, and says how fast it was.
+TEST(ClientIo, AWriteToAClientUnderTheFloorEndsAfterOneWindow) {
+    Pair p;
+    ASSERT_TRUE(stop_blocking(p.a.get()).ok());
+    ClientOutput out(p.a.get(), 600, SendRateFloor(64 * 1024, 1));
+    const std::string message(8 * 1024 * 1024, 'x');
+    const auto start = std::chrono::steady_clock::now();
+    Status st = out.write(message);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().message, out.too_slow());
+    EXPECT_NE(out.too_slow().find("under min_send_rate 65536"), std::string::npos) << out.too_slow();
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(990));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(ClientIo, PollMillisRoundsUpAndCaps) {
+    EXPECT_EQ(poll_millis(std::chrono::microseconds(1)), 1);
+    EXPECT_EQ(poll_millis(std::chrono::milliseconds(-5)), 0);
+    EXPECT_EQ(poll_millis(std::chrono::steady_clock::duration::max()), std::numeric_limits<int>::max());
 }
 
 }  // namespace

@@ -11,7 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "common/unique_fd.h"
@@ -72,9 +75,11 @@ struct RelayRun {
     int relay_status = -1;
     int session_status = -1;
     int client_status = -1;
+    std::string too_slow;
+    std::chrono::steady_clock::duration relayed{};
 };
 
-RelayRun run_relay(void (*client_main)(int), void (*session_main)(int)) {
+RelayRun run_relay(void (*client_main)(int), void (*session_main)(int), SendRateFloor floor = {}) {
     RelayRun run;
     signal(SIGPIPE, SIG_IGN);
     TempDir dir;
@@ -117,7 +122,11 @@ RelayRun run_relay(void (*client_main)(int), void (*session_main)(int)) {
     make_nonblocking(relay_end.get());
 
     TlsStream stream(std::move(ssl), server_end.get(), server_end.get());
-    run.relay_status = relay_tls(stream, relay_end.get(), 10);
+    auto start = std::chrono::steady_clock::now();
+    RelayEnd end = relay_tls(stream, relay_end.get(), 10, floor);
+    run.relayed = std::chrono::steady_clock::now() - start;
+    run.relay_status = end.status;
+    run.too_slow = end.too_slow;
     relay_end.reset();
     server_end.reset();
     run.session_status = exit_status(session);
@@ -198,6 +207,49 @@ TEST(TlsRelay, CloseNotifyStillGetsTheAnswer) {
     EXPECT_EQ(run.relay_status, 0);
     EXPECT_EQ(run.session_status, 0);
     EXPECT_EQ(run.client_status, 0) << "the client did not get the session's answer";
+}
+
+}  // namespace
+}  // namespace pop3d::session
+
+namespace pop3d::session {
+namespace {
+
+// A client that completes the handshake, then reads nothing until the
+// relay closes the connection (at most 10 s); exits 0 if it closed.
+[[noreturn]] void client_that_never_reads(int fd) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) != 1) _exit(2);
+    // POLLRDHUP alone: arriving data does not wake it, a hang-up does.
+    pollfd p{fd, POLLRDHUP, 0};
+    int rc;
+    do {
+        rc = poll(&p, 1, 10000);
+    } while (rc < 0 && errno == EINTR);
+    _exit(rc == 1 ? 0 : 1);
+}
+
+// The relay holds the bytes that leave the host, so it keeps the floor
+// itself: a client that takes nothing ends it after one window.
+TEST(TlsRelay, AClientUnderTheSendRateEndsTheRelayAfterOneWindow) {
+    RelayRun run = run_relay(client_that_never_reads, [](int fd) { writing_session(fd, retr_size); },
+                             SendRateFloor(64 * 1024, 1));
+    EXPECT_EQ(run.relay_status, 0) << "an end on purpose, not a failure";
+    EXPECT_NE(run.too_slow.find("under min_send_rate 65536"), std::string::npos) << run.too_slow;
+    EXPECT_GE(run.relayed, std::chrono::milliseconds(990));
+    EXPECT_LT(run.relayed, std::chrono::seconds(5));
+    EXPECT_EQ(run.client_status, 0) << "the relay did not close the connection";
+}
+
+// A slow client that still takes more than the floor gets every byte.
+TEST(TlsRelay, AClientOverTheFloorGetsEveryByte) {
+    RelayRun run = run_relay([](int fd) { slow_client(fd, retr_size); },
+                             [](int fd) { writing_session(fd, retr_size); }, SendRateFloor(1024, 1));
+    EXPECT_EQ(run.relay_status, 0) << run.too_slow;
+    EXPECT_TRUE(run.too_slow.empty());
+    EXPECT_EQ(run.client_status, 0);
 }
 
 }  // namespace
