@@ -86,7 +86,7 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
         _exit(1);
     }
     run_sandbox_probe(probe);
-    _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings));
+    _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings, std::move(tls.context)));
 }
 
 // Whether the process ended with status 0, waiting at most limit_millis.
@@ -192,6 +192,7 @@ int run_session(SessionSetup& setup) {
     auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls, setup.probe);
     tls->relay_front_end.reset();
     tls->relay_report_write.reset();
+    tls->context.reset();  // the front's now
     if (!front) {
         log::error("%s", front.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));
