@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/auth/codec.h"
+#include "common/child_exit.h"
 #include "common/frame.h"
 #include "common/limits.h"
 
@@ -109,14 +110,9 @@ Result<std::unique_ptr<AuthHelper>> AuthHelper::start(const std::string& config_
 
 AuthHelper::~AuthHelper() {
     close(fd_);
-    using clock = std::chrono::steady_clock;
-    auto deadline = clock::now() + std::chrono::milliseconds(limits::auth_exit_millis);
-    for (;;) {
-        pid_t r = waitpid(pid_, nullptr, WNOHANG);
-        if (r == pid_ || (r < 0 && errno != EINTR)) return;
-        if (clock::now() >= deadline) break;
-        usleep(5000);
-    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits::auth_exit_millis);
+    int status = 0;
+    if (wait_for_child(pid_, deadline, &status) != ChildWait::running) return;
     // Still busy (a hash, a stuck lookup): it has nothing
     // left to answer, so it is stopped.
     kill(pid_, SIGKILL);
