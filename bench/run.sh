@@ -314,8 +314,10 @@ start_pop3d_tls() {
     [ -x "$POP3D" ] || { WHY[pop3d-tls]="build/bin/pop3d was not built"; return 1; }
     local d=$RUN/pop3d-tls
     mkdir -p "$d"
+    # listen is emptied: its default is port 110 on every address.
     cat >"$d/pop3d.conf" <<EOF
 [server]
+listen =
 tls_listen = 127.0.0.1:$PORT_POP3D_TLS
 max_sessions = 500
 max_sessions_per_ip = 100

@@ -186,11 +186,12 @@ Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
     return priv::set_not_dumpable();
 }
 
-int run_front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& settings) {
+int run_front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& settings,
+              std::unique_ptr<TlsContext> prepared) {
     std::unique_ptr<TlsContext> tls;
     if (settings.relay_fd >= 0 && !stop_blocking(settings.relay_fd)) return 1;
     if (settings.tls_configured) {
-        auto offer = receive_tls_offer(monitor_fd, settings.handshake_timeout);
+        auto offer = receive_tls_offer(monitor_fd, settings.handshake_timeout, std::move(prepared));
         if (!offer) return 1;
         tls = std::move(*offer);
     }

@@ -4,12 +4,15 @@
 // do one thing with credentials: send them to its monitor as a frame.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "common/config.h"
 #include "common/result.h"
 
 namespace pop3d::session {
+
+class TlsContext;
 
 struct FrontSettings {
     std::string greeting;        // [server] greeting
@@ -42,6 +45,7 @@ Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root);
 // Greets the client and serves AUTHORIZATION until the client quits or
 // leaves, the monitor ends the session, or a login is accepted (then the
 // unconsumed input goes to the monitor). Returns the process exit status.
-int run_front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& settings);
+// tls: the context the monitor prepared (tls_context.h), null without TLS.
+int run_front(int in_fd, int out_fd, int monitor_fd, const FrontSettings& settings, std::unique_ptr<TlsContext> tls);
 
 }  // namespace pop3d::session

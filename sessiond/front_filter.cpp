@@ -2,9 +2,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <sys/resource.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -60,10 +62,23 @@ Error sys_error(const std::string& what) {
 Result<rlim_t> descriptors_in_use() {
     std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc/self/fd"), closedir);
     if (!dir) {
-        // In the chroot there is no /proc: count by probing instead.
+        // In the chroot there is no /proc: one poll over the first 1024
+        // descriptors (fewer if RLIMIT_NOFILE is lower) answers POLLNVAL
+        // for each closed one; probing each with fcntl cost a thousand
+        // system calls per connection.
+        std::array<pollfd, 1024> probe{};
+        struct rlimit lim {};
+        if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return sys_error("getrlimit");
+        const std::size_t count = lim.rlim_cur < probe.size() ? static_cast<std::size_t>(lim.rlim_cur) : probe.size();
+        for (std::size_t fd = 0; fd < count; ++fd) probe[fd] = {static_cast<int>(fd), 0, 0};
+        int ready;
+        do {
+            ready = poll(probe.data(), count, 0);
+        } while (ready < 0 && errno == EINTR);
+        if (ready < 0) return sys_error("poll");
         rlim_t highest = 0;
-        for (int fd = 0; fd < 1024; ++fd)
-            if (fcntl(fd, F_GETFD) >= 0) highest = static_cast<rlim_t>(fd) + 1;
+        for (std::size_t fd = 0; fd < count; ++fd)
+            if (!(probe[fd].revents & POLLNVAL)) highest = static_cast<rlim_t>(fd) + 1;
         return highest;
     }
     const int own = dirfd(dir.get());

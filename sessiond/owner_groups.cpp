@@ -4,7 +4,6 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <cstring>
 
 #include "common/child_descriptors.h"
+#include "common/child_exit.h"
 #include "common/limits.h"
 #include "common/unique_fd.h"
 
@@ -74,22 +74,17 @@ Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes, Clock::
 }
 
 // Reaps the child by the deadline; past it, kills it first (same uid, root:
-// the monitor needs no CAP_KILL for its own child). The wait is a poll on a
-// pidfd, so a child that exits at once costs no sleep; a kernel without
-// pidfd_open (before 5.3) gets a plain wait. True if it exited 0.
+// the monitor needs no CAP_KILL for its own child). True if it exited 0.
 bool reaped_in_time(pid_t pid, Clock::time_point deadline) {
-    UniqueFd exited(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    while (exited.valid()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        pollfd p{exited.get(), POLLIN, 0};
-        int ready = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) ::kill(pid, SIGKILL);
-        break;
-    }
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return false;
+    ChildWait waited = wait_for_child(pid, deadline, &status);
+    if (waited == ChildWait::gone) return false;
+    if (waited == ChildWait::running) {
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, &status, 0) < 0) {
+            if (errno != EINTR) return false;
+        }
+        return false;
     }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "common/auth/helper.h"
+#include "common/child_exit.h"
 #include "common/config_handoff.h"
 #include "common/exit_status.h"
 #include "common/limits.h"
@@ -86,7 +87,7 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
         _exit(1);
     }
     run_sandbox_probe(probe);
-    _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings));
+    _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings, std::move(tls.context)));
 }
 
 // Whether the process ended with status 0, waiting at most limit_millis.
@@ -96,22 +97,17 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
 // alone rather than holding the session.
 bool reap(pid_t pid, int limit_millis = limits::front_exit_millis) {
     int status = 0;
-    pid_t r = 0;
-    for (int waited = 0; waited <= limit_millis; waited += 10) {
-        r = waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR)) break;
-        usleep(10 * 1000);
-    }
-    if (r < 0) return false;
-    if (r != pid) {
+    ChildWait waited =
+        wait_for_child(pid, std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_millis), &status);
+    if (waited == ChildWait::gone) return false;
+    if (waited == ChildWait::running) {
         log::error("the front (pid %d) did not exit; killing it", static_cast<int>(pid));
         if (kill(pid, SIGKILL) != 0) {
             log::error("kill front %d: %s; going on without it", static_cast<int>(pid), std::strerror(errno));
             return false;
         }
-        do {
-            r = waitpid(pid, &status, 0);
-        } while (r < 0 && errno == EINTR);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
         return false;
     }
     if (WIFSIGNALED(status))
@@ -192,6 +188,7 @@ int run_session(SessionSetup& setup) {
     auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls, setup.probe);
     tls->relay_front_end.reset();
     tls->relay_report_write.reset();
+    tls->context.reset();  // the front's now
     if (!front) {
         log::error("%s", front.error().message.c_str());
         say(pop3::err(pop3::ResponseCode::sys_temp, "cannot start a session"));

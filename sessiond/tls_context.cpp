@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "sessiond/tls_library.h"
 #include "sessiond/tls_remote_key.h"
 
 namespace pop3d::session {
@@ -19,6 +20,7 @@ std::string openssl_reason(const char* what) {
     unsigned long e = ERR_peek_last_error();
     ERR_clear_error();
     if (e == 0) return what;
+    load_tls_error_strings();
     const char* reason = ERR_reason_error_string(e);
     return std::string(what) + ": " + (reason ? reason : "unknown reason");
 }
@@ -41,7 +43,7 @@ struct X509Free {
     void operator()(X509* x) const { X509_free(x); }
 };
 
-Status use_chain(SSL_CTX* ctx, std::string_view chain_pem, int monitor_fd) {
+Status use_chain_and_remote_key(SSL_CTX* ctx, std::string_view chain_pem, int monitor_fd) {
     std::unique_ptr<BIO, BioFree> in(BIO_new_mem_buf(chain_pem.data(), static_cast<int>(chain_pem.size())));
     if (!in) return make_error(ErrorKind::temporary, openssl_reason("BIO"));
     std::unique_ptr<X509, X509Free> leaf(PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr));
@@ -66,7 +68,7 @@ Status use_chain(SSL_CTX* ctx, std::string_view chain_pem, int monitor_fd) {
 
 }  // namespace
 
-Result<std::unique_ptr<TlsContext>> TlsContext::create(std::string_view chain_pem, int monitor_fd) {
+Result<std::unique_ptr<TlsContext>> TlsContext::create() {
     std::unique_ptr<TlsContext> c(new TlsContext());
     c->ctx_ = SSL_CTX_new(TLS_server_method());
     if (!c->ctx_) return make_error(ErrorKind::temporary, openssl_reason("SSL_CTX_new"));
@@ -82,13 +84,19 @@ Result<std::unique_ptr<TlsContext>> TlsContext::create(std::string_view chain_pe
         SSL_CTX_set_cipher_list(ctx, tls12_ciphers) != 1 || SSL_CTX_set1_groups_list(ctx, ecdhe_groups) != 1)
         return make_error(ErrorKind::temporary, openssl_reason("TLS settings"));
     SSL_CTX_set_alpn_select_cb(ctx, select_pop3, nullptr);
-    if (auto st = use_chain(ctx, chain_pem, monitor_fd); !st) return st.error();
     return c;
+}
+
+Status TlsContext::use_chain(std::string_view chain_pem, int monitor_fd) {
+    if (has_chain_) return make_error(ErrorKind::invalid, "a second certificate chain");
+    has_chain_ = true;
+    return use_chain_and_remote_key(ctx_, chain_pem, monitor_fd);
 }
 
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
 
 Result<std::unique_ptr<TlsStream>> TlsContext::accept(int in_fd, int out_fd, unsigned timeout_seconds) {
+    if (!has_chain_) return make_error(ErrorKind::invalid, "no certificate chain");
     SslPtr ssl(SSL_new(ctx_));
     if (!ssl || SSL_set_rfd(ssl.get(), in_fd) != 1 || SSL_set_wfd(ssl.get(), out_fd) != 1)
         return make_error(ErrorKind::temporary, openssl_reason("SSL_new"));

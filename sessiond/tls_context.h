@@ -24,19 +24,27 @@ namespace pop3d::session {
 
 class TlsContext {
 public:
-    // The chain as PEM, leaf first; signatures are asked of monitor_fd.
-    static Result<std::unique_ptr<TlsContext>> create(std::string_view chain_pem, int monitor_fd);
+    // The protocol choices, without a certificate: made by the monitor
+    // before it forks the front, so that OpenSSL's costly first setup of a
+    // context (its algorithms fetched, about 1.5 ms) is done once for both
+    // processes instead of once in each. Nothing of the key is in it.
+    static Result<std::unique_ptr<TlsContext>> create();
+    // In the front: the chain as PEM, leaf first; signatures are asked of
+    // monitor_fd. Once.
+    Status use_chain(std::string_view chain_pem, int monitor_fd);
     ~TlsContext();
     TlsContext(const TlsContext&) = delete;
     TlsContext& operator=(const TlsContext&) = delete;
 
     // The server handshake on the client's connection, at most
-    // timeout_seconds. An error says why (for the monitor's log).
+    // timeout_seconds, after use_chain. An error says why (for the
+    // monitor's log).
     Result<std::unique_ptr<TlsStream>> accept(int in_fd, int out_fd, unsigned timeout_seconds);
 
 private:
     TlsContext() = default;
     SSL_CTX* ctx_ = nullptr;
+    bool has_chain_ = false;
 };
 
 }  // namespace pop3d::session

@@ -20,7 +20,8 @@ void tell(int monitor_fd, const Result<Secret>& frame) {
 
 }  // namespace
 
-Result<std::unique_ptr<TlsContext>> receive_tls_offer(int monitor_fd, unsigned timeout_seconds) {
+Result<std::unique_ptr<TlsContext>> receive_tls_offer(int monitor_fd, unsigned timeout_seconds,
+                                                      std::unique_ptr<TlsContext> prepared) {
     pollfd p{monitor_fd, POLLIN, 0};
     int r;
     do {
@@ -32,17 +33,18 @@ Result<std::unique_ptr<TlsContext>> receive_tls_offer(int monitor_fd, unsigned t
     auto setup = decode_tls_setup(*frame);
     if (!setup) return setup.error();
     if (!setup->available) return std::unique_ptr<TlsContext>();
-    auto context = TlsContext::create(setup->chain_pem, monitor_fd);
-    if (!context) {
+    Status loaded = prepared ? prepared->use_chain(setup->chain_pem, monitor_fd)
+                             : make_error(ErrorKind::temporary, "no TLS context");
+    if (!loaded) {
         // The certificate the monitor checked does not load here: no TLS,
         // and the monitor hears why.
-        std::string why = context.error().message.substr(0, limits::tls_reason);
+        std::string why = loaded.error().message.substr(0, limits::tls_reason);
         for (char& c : why)
             if (c < ' ' || c >= 0x7f) c = '?';
         tell(monitor_fd, encode_tls_failed({why}));
-        return context.error();
+        return loaded.error();
     }
-    return std::move(*context);
+    return prepared;
 }
 
 bool start_tls(TlsContext& context, ClientChannel& channel, int monitor_fd, unsigned timeout_seconds) {

@@ -11,10 +11,12 @@
 
 namespace pop3d::session {
 
-// What this session may do: null when TLS is not offered (not configured,
-// or the monitor could not read the key). Waits at most timeout_seconds for
-// the monitor's tls_setup frame; an error ends the session.
-Result<std::unique_ptr<TlsContext>> receive_tls_offer(int monitor_fd, unsigned timeout_seconds);
+// What this session may do: the context the monitor prepared before the
+// fork, with the chain from the monitor's tls_setup frame, or null when TLS
+// is not offered (not configured, or the monitor could not read the key).
+// Waits at most timeout_seconds for that frame; an error ends the session.
+Result<std::unique_ptr<TlsContext>> receive_tls_offer(int monitor_fd, unsigned timeout_seconds,
+                                                      std::unique_ptr<TlsContext> prepared);
 
 // The handshake on the channel's connection; tells the monitor the outcome
 // (tls_started with version and cipher, or tls_failed with the reason,

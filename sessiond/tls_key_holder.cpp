@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/bio.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -18,6 +19,7 @@
 #include "common/limits.h"
 #include "common/secret.h"
 #include "common/unique_fd.h"
+#include "sessiond/tls_library.h"
 #include "sessiond/tls_sign_policy.h"
 
 namespace pop3d::session {
@@ -27,6 +29,7 @@ std::string openssl_reason() {
     unsigned long e = ERR_get_error();
     ERR_clear_error();
     if (e == 0) return "unknown OpenSSL error";
+    load_tls_error_strings();
     char text[256];
     ERR_error_string_n(e, text, sizeof text);
     return text;
@@ -66,15 +69,41 @@ struct X509Free {
 struct CtxFree {
     void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
+struct DecoderFree {
+    void operator()(OSSL_DECODER_CTX* d) const { OSSL_DECODER_CTX_free(d); }
+};
+
+// "RSA" or "EC", the key types the remote key serves (tls_remote_key.h);
+// null for any other.
+const char* key_type_of(X509* leaf) {
+    EVP_PKEY* pub = X509_get0_pubkey(leaf);
+    if (pub && EVP_PKEY_is_a(pub, "RSA")) return "RSA";
+    if (pub && EVP_PKEY_is_a(pub, "EC")) return "EC";
+    return nullptr;
+}
+
+// A PEM private key of one type (PKCS#8 or the type's own structure). A
+// decoder asked for that type and PEM only is built from a handful of
+// OpenSSL's decoders; PEM_read_bio_PrivateKey tries every one it has, which
+// costs more than a millisecond per connection. No passphrase: an encrypted
+// key cannot be used unattended.
+EVP_PKEY* decode_private_key(std::string_view pem, const char* type) {
+    EVP_PKEY* key = nullptr;
+    std::unique_ptr<OSSL_DECODER_CTX, DecoderFree> decoder(
+        OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", nullptr, type, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr));
+    if (!decoder || OSSL_DECODER_CTX_get_num_decoders(decoder.get()) == 0 ||
+        OSSL_DECODER_CTX_set_pem_password_cb(decoder.get(), [](char*, int, int, void*) { return 0; }, nullptr) != 1)
+        return nullptr;
+    auto data = reinterpret_cast<const unsigned char*>(pem.data());
+    std::size_t left = pem.size();
+    if (OSSL_DECODER_from_data(decoder.get(), &data, &left) != 1) {
+        EVP_PKEY_free(key);
+        return nullptr;
+    }
+    return key;
+}
 
 }  // namespace
-
-Status init_tls_library() {
-    if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_LOAD_CONFIG,
-                         nullptr) != 1)
-        return make_error(ErrorKind::temporary, "OpenSSL: " + openssl_reason());
-    return {};
-}
 
 Result<std::unique_ptr<TlsKeyHolder>> TlsKeyHolder::load(const std::string& cert_path, const std::string& key_path) {
     std::unique_ptr<TlsKeyHolder> holder(new TlsKeyHolder());
@@ -97,15 +126,16 @@ Result<std::unique_ptr<TlsKeyHolder>> TlsKeyHolder::load(const std::string& cert
     long pem_len = BIO_get_mem_data(out.get(), &pem);
     holder->chain_pem_.assign(pem, static_cast<std::size_t>(pem_len));
 
+    // The key must match the certificate, so it has the certificate's type.
+    const char* type = key_type_of(leaf.get());
+    if (!type) return make_error(ErrorKind::temporary, cert_path + ": neither an RSA nor an EC key");
     auto key_text = read_small_file(key_path, limits::tls_chain);
     if (!key_text) return key_text.error();
-    std::unique_ptr<BIO, BioFree> key_in(BIO_new_mem_buf(key_text->view().data(), static_cast<int>(key_text->size())));
-    if (!key_in) return make_error(ErrorKind::temporary, "OpenSSL: " + openssl_reason());
-    // No passphrase callback: an encrypted key cannot be used unattended.
-    holder->key_ = PEM_read_bio_PrivateKey(key_in.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
-    if (!holder->key_) return make_error(ErrorKind::temporary, key_path + ": " + openssl_reason());
-    if (!EVP_PKEY_is_a(holder->key_, "RSA") && !EVP_PKEY_is_a(holder->key_, "EC"))
-        return make_error(ErrorKind::temporary, key_path + ": neither an RSA nor an EC key");
+    holder->key_ = decode_private_key(key_text->view(), type);
+    if (!holder->key_)
+        return make_error(ErrorKind::temporary, key_path + ": does not match the certificate in " + cert_path +
+                                                    " (no unencrypted " + type + " private key in it: " +
+                                                    openssl_reason() + ")");
     if (X509_check_private_key(leaf.get(), holder->key_) != 1) {
         ERR_clear_error();
         return make_error(ErrorKind::temporary, key_path + ": does not match the certificate in " + cert_path);

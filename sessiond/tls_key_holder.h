@@ -42,8 +42,4 @@ private:
     EVP_PKEY* key_ = nullptr;
 };
 
-// OpenSSL is set up (its configuration file read) before the front is
-// forked and chrooted, where no file can be opened.
-Status init_tls_library();
-
 }  // namespace pop3d::session

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/tls_frames.h"
 #include "sessiond/client_io.h"
+#include "sessiond/tls_library.h"
 
 namespace pop3d::session {
 
@@ -30,6 +31,9 @@ Result<TlsSession> prepare_tls_session(const Config& config) {
         return make_error(ErrorKind::temporary, std::string("pipe: ") + std::strerror(errno));
     tls.relay_report_read = UniqueFd(report[0]);
     tls.relay_report_write = UniqueFd(report[1]);
+    auto context = TlsContext::create();
+    if (!context) return context.error();
+    tls.context = std::move(*context);
     return tls;
 }
 

@@ -1,7 +1,7 @@
 // The monitor's TLS duties around one session, kept out of session.cpp:
-// before the front is forked, OpenSSL's setup and the relay socketpair;
-// after, the per-connection reading of certificate and key and the offer to
-// the front; after a login over TLS, the switch of the session's fd 0 and 1
+// before the front is forked, OpenSSL's setup, the relay socketpair and the
+// front's context; after, the per-connection reading of certificate and key
+// and the offer to the front; after a login over TLS, the switch of the session's fd 0 and 1
 // to the relay, so that the process running as the mailbox owner never
 // holds the client's TLS connection.
 #pragma once
@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "common/unique_fd.h"
+#include "sessiond/tls_context.h"
 #include "sessiond/tls_key_holder.h"
 
 namespace pop3d::session {
@@ -24,10 +25,13 @@ struct TlsSession {
     // syslog would call socket() should its connection be gone.
     UniqueFd relay_report_read;   // the monitor's end, non-blocking
     UniqueFd relay_report_write;  // the front's end (fd 5 in the front)
+    std::unique_ptr<TlsContext> context;  // the front's, prepared before the fork
     std::unique_ptr<TlsKeyHolder> key;
 };
 
-// Before the front is forked. Without TLS configured, an empty TlsSession.
+// Before the front is forked: OpenSSL's setup, the relay socketpair and the
+// front's TLS context without a certificate (tls_context.h), all before the
+// key is read. Without TLS configured, an empty TlsSession.
 Result<TlsSession> prepare_tls_session(const Config& config);
 
 // After the front is forked (it must never share memory that held the key):

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,53 +13,58 @@
 #include <cstring>
 
 #include "common/auth/codec.h"
+#include "common/child_exit.h"
 #include "common/frame.h"
 #include "common/limits.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::auth {
 namespace {
 
 Error temp(const std::string& what) { return make_error(ErrorKind::temporary, "pop3d-auth: " + what); }
 
-// Only async-signal-safe calls between fork and exec. An exec failure is
-// reported through the close-on-exec pipe `report`: EOF there means exec
-// succeeded. The report pipe, the socket and /dev/null all first move above
-// the descriptors being set up, so that no dup2 below can overwrite one of
-// them, whatever numbers they had (/dev/null opened into a free helper_fd
-// would be replaced by the socket, and 0-2 would then get the socket).
-[[noreturn]] void exec_child(int sock, int config, int report, const char* program, char* const argv[]) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    constexpr int high = 16;
-    int err = 0;
-    int r = fcntl(report, F_DUPFD_CLOEXEC, high);
-    int s = r < 0 ? -1 : fcntl(sock, F_DUPFD_CLOEXEC, high);
-    int c = s < 0 || config < 0 ? -1 : fcntl(config, F_DUPFD_CLOEXEC, high);
-    if (config >= 0 && c < 0) s = -1;
-    int opened = s < 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
-    int null = opened < 0 ? -1 : fcntl(opened, F_DUPFD_CLOEXEC, high);
-    if (r < 0 || s < 0 || null < 0) err = errno;
-    if (!err && dup2(s, helper_fd) != helper_fd) err = errno;
-    if (!err && c >= 0 && dup2(c, helper_config_fd) != helper_config_fd) err = errno;
-    for (int fd = 0; fd <= 2 && !err; ++fd)
-        if (dup2(null, fd) != fd) err = errno;
-    // Every other descriptor closes on exec; the report pipe stays open
-    // until then so that an exec failure can still be told.
-    const unsigned first_closed = c >= 0 ? helper_config_fd + 1 : helper_fd + 1;
-    if (!err && close_range(first_closed, ~0U, CLOSE_RANGE_CLOEXEC) != 0) err = errno;
-    if (!err) {
-        char* const empty_env[] = {nullptr};
-        execve(program, argv, empty_env);
-        err = errno;
+// The descriptors and the signal mask pop3d-auth starts with, as spawn
+// actions; released with the object.
+class SpawnSetup {
+public:
+    SpawnSetup() {
+        ok_ = posix_spawn_file_actions_init(&actions_) == 0;
+        if (ok_ && posix_spawnattr_init(&attr_) != 0) {
+            posix_spawn_file_actions_destroy(&actions_);
+            ok_ = false;
+        }
     }
-    int out = r >= 0 ? r : report;
-    ssize_t w;
-    do {
-        w = write(out, &err, sizeof err);
-    } while (w < 0 && errno == EINTR);
-    _exit(127);
-}
+    ~SpawnSetup() {
+        if (!ok_) return;
+        posix_spawn_file_actions_destroy(&actions_);
+        posix_spawnattr_destroy(&attr_);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+    // sock and config (-1: none) must be above helper_config_fd, so that no
+    // dup2 overwrites one before it is used; they close at the exec.
+    bool prepare(int sock, int config) {
+        sigset_t none;
+        sigemptyset(&none);
+        const int first_closed = config >= 0 ? helper_config_fd + 1 : helper_fd + 1;
+        return ok_ && posix_spawn_file_actions_addopen(&actions_, 0, "/dev/null", O_RDWR, 0) == 0 &&
+               posix_spawn_file_actions_adddup2(&actions_, 0, 1) == 0 &&
+               posix_spawn_file_actions_adddup2(&actions_, 0, 2) == 0 &&
+               posix_spawn_file_actions_adddup2(&actions_, sock, helper_fd) == 0 &&
+               (config < 0 || posix_spawn_file_actions_adddup2(&actions_, config, helper_config_fd) == 0) &&
+               posix_spawn_file_actions_addclosefrom_np(&actions_, first_closed) == 0 &&
+               posix_spawnattr_setsigmask(&attr_, &none) == 0 &&
+               posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETSIGMASK) == 0;
+    }
+    const posix_spawn_file_actions_t* actions() const { return &actions_; }
+    const posix_spawnattr_t* attr() const { return &attr_; }
+
+private:
+    bool ok_ = false;
+    posix_spawn_file_actions_t actions_;
+    posix_spawnattr_t attr_;
+};
 
 }  // namespace
 
@@ -66,57 +72,35 @@ Result<std::unique_ptr<AuthHelper>> AuthHelper::start(const std::string& config_
                                                       int config_fd) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return temp(std::string("socketpair: ") + std::strerror(errno));
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) {
-        int err = errno;
-        close(sv[0]);
-        close(sv[1]);
-        return temp(std::string("pipe: ") + std::strerror(err));
-    }
+    UniqueFd ours(sv[0]);
+    UniqueFd theirs(sv[1]);
+    // Copies above every descriptor being set up (see SpawnSetup::prepare).
+    constexpr int high = 16;
+    UniqueFd sock(fcntl(theirs.get(), F_DUPFD_CLOEXEC, high));
+    UniqueFd config(config_fd >= 0 ? fcntl(config_fd, F_DUPFD_CLOEXEC, high) : -1);
+    if (!sock.valid() || (config_fd >= 0 && !config.valid())) return temp(std::string("fcntl: ") + std::strerror(errno));
+    SpawnSetup setup;
+    if (!setup.prepare(sock.get(), config.get())) return temp("cannot prepare the spawn");
     std::string arg0 = "pop3d-auth", flag = "-f",
                 conf = config_fd >= 0 ? "/proc/self/fd/" + std::to_string(helper_config_fd) : config_path;
     char* const argv[] = {arg0.data(), flag.data(), conf.data(), nullptr};
-
-    pid_t pid = fork();
-    if (pid < 0) {
-        int err = errno;
-        close(sv[0]);
-        close(sv[1]);
-        close(report[0]);
-        close(report[1]);
-        return temp(std::string("fork: ") + std::strerror(err));
-    }
-    if (pid == 0) {
-        close(sv[0]);
-        close(report[0]);
-        exec_child(sv[1], config_fd, report[1], program.c_str(), argv);
-    }
-    close(sv[1]);
-    close(report[1]);
-    int child_err = 0;
-    ssize_t n;
-    do {
-        n = read(report[0], &child_err, sizeof child_err);
-    } while (n < 0 && errno == EINTR);
-    close(report[0]);
-    std::unique_ptr<AuthHelper> helper(new AuthHelper(pid, sv[0]));
-    if (n != 0) {
-        // The destructor reaps the child that failed to exec.
-        return temp("cannot run " + program + ": " + std::strerror(n > 0 ? child_err : errno));
-    }
-    return helper;
+    char* const empty_env[] = {nullptr};
+    // posix_spawn, not fork: glibc's runs the child on the monitor's memory
+    // until the exec (CLONE_VM | CLONE_VFORK), so no page table is copied and
+    // no page of the monitor, which holds OpenSSL and the TLS context by
+    // now, is made copy-on-write for a child about to exec; an exec that
+    // fails is reported here, and that child reaped by glibc.
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, program.c_str(), setup.actions(), setup.attr(), argv, empty_env);
+    if (rc != 0) return temp("cannot run " + program + ": " + std::strerror(rc));
+    return std::unique_ptr<AuthHelper>(new AuthHelper(pid, ours.release()));
 }
 
 AuthHelper::~AuthHelper() {
     close(fd_);
-    using clock = std::chrono::steady_clock;
-    auto deadline = clock::now() + std::chrono::milliseconds(limits::auth_exit_millis);
-    for (;;) {
-        pid_t r = waitpid(pid_, nullptr, WNOHANG);
-        if (r == pid_ || (r < 0 && errno != EINTR)) return;
-        if (clock::now() >= deadline) break;
-        usleep(5000);
-    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits::auth_exit_millis);
+    int status = 0;
+    if (wait_for_child(pid_, deadline, &status) != ChildWait::running) return;
     // Still busy (a hash, a stuck lookup): it has nothing
     // left to answer, so it is stopped.
     kill(pid_, SIGKILL);

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
 
 #include <memory>
 
@@ -157,6 +158,72 @@ TEST_F(TlsKeyHolderTest, AKeyInTheCertificateFileNeverReachesTheChain) {
     ASSERT_TRUE(holder.ok()) << holder.error().message;
     EXPECT_EQ((*holder)->chain_pem().find("PRIVATE"), std::string::npos);
     EXPECT_EQ((*holder)->chain_pem(), c.cert_pem);
+}
+
+// The key written in another PEM form than PKCS#8, as older tools and
+// `openssl genrsa` write it; empty on failure.
+std::string pem_of(EVP_PKEY* key, bool traditional, const char* passphrase) {
+    BIO* b = BIO_new(BIO_s_mem());
+    bool ok = traditional ? PEM_write_bio_PrivateKey_traditional(b, key, nullptr, nullptr, 0, nullptr, nullptr) == 1
+                          : PEM_write_bio_PKCS8PrivateKey(b, key, EVP_aes_256_cbc(), nullptr, 0, nullptr,
+                                                          const_cast<char*>(passphrase)) == 1;
+    char* data = nullptr;
+    long len = BIO_get_mem_data(b, &data);
+    std::string pem = ok ? std::string(data, static_cast<std::size_t>(len)) : std::string();
+    BIO_free(b);
+    return pem;
+}
+
+// The key is decoded as the certificate's type only (tls_key_holder.cpp):
+// every PEM form of that type must still load, and nothing else.
+TEST_F(TlsKeyHolderTest, ReadsTheKeyInEachUnencryptedPemForm) {
+    for (KeyKind kind : {KeyKind::rsa, KeyKind::ecdsa}) {
+        auto c = testing::make_test_cert(dir.path(), kind == KeyKind::rsa ? "rsa" : "ec", kind);
+        EVP_PKEY* key = read_key(c.key_pem);
+        ASSERT_NE(key, nullptr);
+        std::string traditional = pem_of(key, true, nullptr);
+        std::string encrypted = pem_of(key, false, "secret");
+        EVP_PKEY_free(key);
+        ASSERT_NE(traditional.find(kind == KeyKind::rsa ? "BEGIN RSA PRIVATE KEY" : "BEGIN EC PRIVATE KEY"),
+                  std::string::npos);
+        ASSERT_NE(encrypted.find("BEGIN ENCRYPTED PRIVATE KEY"), std::string::npos);
+
+        auto pkcs8 = TlsKeyHolder::load(c.cert_path, c.key_path);
+        EXPECT_TRUE(pkcs8.ok()) << pkcs8.error().message;
+        auto own_form = TlsKeyHolder::load(c.cert_path, dir.write("traditional.key", traditional));
+        ASSERT_TRUE(own_form.ok()) << own_form.error().message;
+        EXPECT_TRUE((*own_form)->has_key());
+        // No passphrase is ever asked for: an encrypted key is refused.
+        EXPECT_FALSE(TlsKeyHolder::load(c.cert_path, dir.write("encrypted.key", encrypted)).ok());
+    }
+}
+
+TEST_F(TlsKeyHolderTest, RefusesACertificateOfAnotherKeyType) {
+    auto c = testing::make_test_cert(dir.path(), "ec", KeyKind::ecdsa);
+    EVP_PKEY* ed = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    ASSERT_NE(ed, nullptr);
+    X509* cert = X509_new();
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, ed);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("ed"), -1, -1, 0);
+    X509_set_issuer_name(cert, X509_get_subject_name(cert));
+    ASSERT_GT(X509_sign(cert, ed, nullptr), 0);
+    BIO* b = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(b, cert);
+    char* data = nullptr;
+    long len = BIO_get_mem_data(b, &data);
+    std::string cert_path = dir.write("ed.pem", std::string(data, static_cast<std::size_t>(len)));
+    BIO_free(b);
+    X509_free(cert);
+    EVP_PKEY_free(ed);
+    auto refused = TlsKeyHolder::load(cert_path, c.key_path);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("neither an RSA nor an EC key"), std::string::npos)
+        << refused.error().message;
 }
 
 }  // namespace
