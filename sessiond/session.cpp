@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "common/auth/helper.h"
-#include "common/child_exit.h"
+#include "common/child_process.h"
 #include "common/config_handoff.h"
 #include "common/exit_status.h"
 #include "common/limits.h"
@@ -51,43 +51,34 @@ void say(const std::string& line) {
 }
 
 // Forks the front on its end of the socketpair; it never returns in the child.
-Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& config, const FrontSettings& settings,
-                         bool as_root, TlsSession& tls, const SandboxProbe& probe) {
+Result<pid_t> fork_front(UniqueFd front_end, const Config& config, const FrontSettings& settings, bool as_root,
+                         TlsSession& tls, const SandboxProbe& probe) {
     const pid_t monitor = getpid();
-    pid_t pid = fork();
-    if (pid < 0) return make_error(ErrorKind::temporary, std::string("fork: ") + std::strerror(errno));
-    if (pid > 0) return pid;
-    // The child keeps the connection (0, 1), stderr and its socket (3).
-    // glibc's syslog socket goes through closelog, not the close_range
-    // below: under inetd it may be fd 3, and syslog() would then write log
-    // lines into the socket to the monitor.
-    closelog();
-    close(monitor_end);
-    // With TLS the relay socket goes to fd 4 and its report pipe to fd 5
-    // (moved out of the way first).
-    int relay = tls.relay_front_end.valid() ? fcntl(tls.relay_front_end.get(), F_DUPFD_CLOEXEC, 10) : -1;
-    int report = tls.relay_report_write.valid() ? fcntl(tls.relay_report_write.get(), F_DUPFD_CLOEXEC, 10) : -1;
-    if ((tls.relay_front_end.valid() && relay < 0) || (tls.relay_report_write.valid() && report < 0)) _exit(1);
-    if (front_end.get() != 3 && dup2(front_end.get(), 3) != 3) _exit(1);
-    if (relay >= 0 && dup2(relay, 4) != 4) _exit(1);
-    if (report >= 0 && dup2(report, 5) != 5) _exit(1);
-    if (close_range(report >= 0 ? 6 : relay >= 0 ? 5 : 4, ~0U, 0) != 0) _exit(1);
-    // Its own syslog socket, connected before the chroot hides /dev/log and
-    // the sandbox forbids socket().
-    log::reconnect();
-    if (auto st = drop_front_privileges(config.privsep, as_root); !st) {
-        log::error("front: cannot drop privileges: %s", st.error().message.c_str());
-        _exit(1);
-    }
-    // It dies with its monitor (set after the uid change, which clears it),
-    // so that it never holds the client's connection on its own.
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != monitor) _exit(1);
-    if (auto st = enter_front_sandbox(); !st) {
-        log::error("%s", st.error().message.c_str());
-        _exit(1);
-    }
-    run_sandbox_probe(probe);
-    _exit(run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings, std::move(tls.context)));
+    // The front keeps the connection (0, 1), stderr, its socket (3) and, with
+    // TLS, the relay socket (4) and its report pipe (5); the socket to the
+    // monitor's end is closed.
+    DescriptorMap fds;
+    fds.put(STDIN_FILENO, STDIN_FILENO).put(STDOUT_FILENO, STDOUT_FILENO).inherit(STDERR_FILENO).put(3, front_end.get());
+    if (tls.relay_front_end.valid()) fds.put(4, tls.relay_front_end.get());
+    if (tls.relay_report_write.valid()) fds.put(5, tls.relay_report_write.get());
+    return spawn_function(fds, [&] {
+        // Its own syslog socket, connected before the chroot hides /dev/log
+        // and the sandbox forbids socket().
+        log::reconnect();
+        if (auto st = drop_front_privileges(config.privsep, as_root); !st) {
+            log::error("front: cannot drop privileges: %s", st.error().message.c_str());
+            return 1;
+        }
+        // It dies with its monitor (set after the uid change, which clears
+        // it), so that it never holds the client's connection on its own.
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != monitor) return 1;
+        if (auto st = enter_front_sandbox(); !st) {
+            log::error("%s", st.error().message.c_str());
+            return 1;
+        }
+        run_sandbox_probe(probe);
+        return run_front(STDIN_FILENO, STDOUT_FILENO, 3, settings, std::move(tls.context));
+    });
 }
 
 // Whether the process ended with status 0, waiting at most limit_millis.
@@ -96,24 +87,22 @@ Result<pid_t> fork_front(UniqueFd front_end, int monitor_end, const Config& conf
 // its session; where it cannot (after login, as the mailbox owner) it is left
 // alone rather than holding the session.
 bool reap(pid_t pid, int limit_millis = limits::front_exit_millis) {
-    int status = 0;
-    ChildWait waited =
-        wait_for_child(pid, std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_millis), &status);
-    if (waited == ChildWait::gone) return false;
-    if (waited == ChildWait::running) {
-        log::error("the front (pid %d) did not exit; killing it", static_cast<int>(pid));
-        if (kill(pid, SIGKILL) != 0) {
-            log::error("kill front %d: %s; going on without it", static_cast<int>(pid), std::strerror(errno));
+    const ChildEnd end = reap_within(pid, std::chrono::milliseconds(limit_millis));
+    switch (end.how) {
+        case ChildEnd::How::exited: break;
+        case ChildEnd::How::killed:
+            log::error("the front (pid %d) did not exit; killing it", static_cast<int>(pid));
             return false;
-        }
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        return false;
+        case ChildEnd::How::unkillable:
+            log::error("the front (pid %d) did not exit; killing it", static_cast<int>(pid));
+            log::error("kill front %d: %s; going on without it", static_cast<int>(pid), std::strerror(end.error));
+            return false;
+        case ChildEnd::How::lost: return false;
     }
-    if (WIFSIGNALED(status))
-        log::error("the front (pid %d) was killed by signal %d%s", static_cast<int>(pid), WTERMSIG(status),
-                   WTERMSIG(status) == SIGSYS ? " (SIGSYS: a system call its sandbox forbids)" : "");
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (const int sig = end.signal(); sig != 0)
+        log::error("the front (pid %d) was killed by signal %d%s", static_cast<int>(pid), sig,
+                   sig == SIGSYS ? " (SIGSYS: a system call its sandbox forbids)" : "");
+    return end.succeeded();
 }
 
 // no_new_privs disarms liblockfile's setgid helper, so where the owner
@@ -185,7 +174,7 @@ int run_session(SessionSetup& setup) {
     // The front is forked before pop3d-auth starts, so it never holds the
     // socket to pop3d-auth, and before the TLS key is read, so it never
     // holds a copy of it.
-    auto front = fork_front(UniqueFd(sv[1]), monitor_end.get(), config, front_settings, as_root, *tls, setup.probe);
+    auto front = fork_front(UniqueFd(sv[1]), config, front_settings, as_root, *tls, setup.probe);
     tls->relay_front_end.reset();
     tls->relay_report_write.reset();
     tls->context.reset();  // the front's now
