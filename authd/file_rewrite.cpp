@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "authd/read_file.h"
+#include "common/fd_io.h"
 #include "common/limits.h"
 
 namespace pop3d::authd {
@@ -24,16 +25,6 @@ std::string directory_of(const std::string& path) {
     if (slash == std::string::npos) return ".";
     if (slash == 0) return "/";
     return path.substr(0, slash);
-}
-
-Status write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        ssize_t n = write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return sys_error("write", errno);
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return {};
 }
 
 // Removes the temporary file unless it was renamed into place.
@@ -102,7 +93,8 @@ Status rewrite_file(const std::string& path, const NewFileOwner& fresh,
     if (fchown(tmp.fd, keep.uid, keep.gid) != 0 && (geteuid() == 0 || keep.uid != geteuid()))
         return sys_error("chown " + tmp.path, errno);
     if (fchmod(tmp.fd, keep.mode) != 0) return sys_error("chmod " + tmp.path, errno);
-    if (auto w = write_all(tmp.fd, new_text->view()); !w) return w;
+    if (auto w = write_all(tmp.fd, new_text->view()); !w)
+        return make_error(ErrorKind::temporary, "write " + tmp.path + ": " + w.error().message);
     if (fsync(tmp.fd) != 0) return sys_error("fsync " + tmp.path, errno);
     if (rename(tmp.path.c_str(), path.c_str()) != 0) return sys_error("rename to " + path, errno);
     tmp.keep = true;

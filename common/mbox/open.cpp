@@ -93,7 +93,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     m.session_lock = std::move(*session);
 
     m.fd = UniqueFd(::open(m.path.c_str(), O_RDWR | O_CLOEXEC));
-    if (!m.fd) {
+    if (!m.fd.valid()) {
         const int e = errno;
         if (e == ENOENT) return std::unique_ptr<Maildrop>(new MboxMaildrop(std::move(m)));
         // Permissions are for an administrator to fix; anything else may pass.
