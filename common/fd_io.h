@@ -3,6 +3,8 @@
 // writes that loop again.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string_view>
 
@@ -18,5 +20,7 @@ Status write_all(int fd, std::string_view bytes);
 // Reads into buf until `size` bytes are in or fd is at end of file, and
 // returns how many were read: fewer than `size` means end of file.
 Result<std::size_t> read_up_to(int fd, char* buf, std::size_t size);
+// The same from `offset` on (pread: the file offset does not move).
+Result<std::size_t> pread_up_to(int fd, char* buf, std::size_t size, off_t offset);
 
 }  // namespace pop3d

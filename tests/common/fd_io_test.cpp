@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "common/unique_fd.h"
@@ -40,6 +41,20 @@ TEST(FdIo, ReadStopsWhenTheBufferIsFull) {
     ASSERT_TRUE(n);
     EXPECT_EQ(*n, 4u);
     EXPECT_EQ(std::string(buf, 4), "abcd");
+}
+
+TEST(FdIo, PreadReadsFromItsOffsetAndLeavesTheFileOffsetAlone) {
+    char path[] = "/tmp/pop3d-fd-io-XXXXXX";
+    UniqueFd f(::mkstemp(path));
+    ASSERT_TRUE(f.valid());
+    ::unlink(path);
+    ASSERT_TRUE(write_all(f.get(), "0123456789"));
+    char buf[8];
+    auto n = pread_up_to(f.get(), buf, sizeof buf, 6);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(std::string(buf, *n), "6789");  // end of file before the room is full
+    EXPECT_EQ(::lseek(f.get(), 0, SEEK_CUR), 10);
+    EXPECT_FALSE(pread_up_to(f.get(), buf, sizeof buf, -1));
 }
 
 TEST(FdIo, ErrorsSayWhy) {
