@@ -23,6 +23,13 @@ sigset_t no_signals() {
     return none;
 }
 
+// What the child wrote before it closed its end.
+std::string read_from(const UniqueFd& fd) {
+    char buf[64];
+    auto got = read_up_to(fd.get(), buf, sizeof buf);
+    return got ? std::string(buf, *got) : "(read failed: " + got.error().message + ")";
+}
+
 TEST(ChildProcess, AFunctionChildGetsItsMapAndItsStatusComesBack) {
     int p[2];
     ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
@@ -34,10 +41,7 @@ TEST(ChildProcess, AFunctionChildGetsItsMapAndItsStatusComesBack) {
     });
     ASSERT_TRUE(pid) << pid.error().message;
     to_parent.reset();
-    char buf[8] = {};
-    auto got = read_up_to(from_child.get(), buf, sizeof buf);
-    ASSERT_TRUE(got);
-    EXPECT_EQ(std::string(buf, *got), "hi");
+    EXPECT_EQ(read_from(from_child), "hi");
     const ChildEnd end = reap_within(*pid, milliseconds(5000));
     EXPECT_EQ(end.how, ChildEnd::How::exited);
     EXPECT_TRUE(WIFEXITED(end.status));
@@ -82,10 +86,7 @@ TEST(ChildProcess, AProgramRunsWithItsArgumentsEnvironmentAndDescriptors) {
                              fds, no_signals());
     ASSERT_TRUE(pid) << pid.error().message;
     to_parent.reset();
-    char buf[32] = {};
-    auto got = read_up_to(from_child.get(), buf, sizeof buf);
-    ASSERT_TRUE(got);
-    EXPECT_EQ(std::string(buf, *got), "one hello");
+    EXPECT_EQ(read_from(from_child), "one hello");
     EXPECT_TRUE(reap_within(*pid, milliseconds(5000)).succeeded());
 }
 
