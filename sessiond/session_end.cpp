@@ -1,25 +1,24 @@
 #include "sessiond/session_end.h"
 
+#include <iterator>
+
 namespace pop3d::session {
+namespace {
+
+// In the order of the enum; the last is Ended::error.
+constexpr const char* words[] = {
+    "quit", "disconnected", "autologout", "protocol-error", "too-slow",                               // the client
+    "login-timeout", "front-timeout", "front-gone", "bad-frame", "tls-failed", "too-many-attempts",  // the monitor
+    "in-use", "maildrop-error",                                                                       // after login
+    "error",
+};
+static_assert(std::size(words) == static_cast<std::size_t>(Ended::error) + 1, "a word for every way");
+
+}  // namespace
 
 const char* ended_name(Ended how) {
-    switch (how) {
-        case Ended::quit: return "quit";
-        case Ended::disconnected: return "disconnected";
-        case Ended::autologout: return "autologout";
-        case Ended::protocol_error: return "protocol-error";
-        case Ended::too_slow: return "too-slow";
-        case Ended::login_timeout: return "login-timeout";
-        case Ended::front_timeout: return "front-timeout";
-        case Ended::front_gone: return "front-gone";
-        case Ended::bad_frame: return "bad-frame";
-        case Ended::tls_failed: return "tls-failed";
-        case Ended::too_many_attempts: return "too-many-attempts";
-        case Ended::in_use: return "in-use";
-        case Ended::maildrop_error: return "maildrop-error";
-        case Ended::error: return "error";
-    }
-    return "error";
+    const auto i = static_cast<std::size_t>(how);
+    return i < std::size(words) ? words[i] : "error";
 }
 
 Ended ended_by_front(EndReason reason) {
