@@ -3,8 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 namespace pop3d {
 
 DescriptorMap& DescriptorMap::add(int target, Source kind, int source) {
@@ -29,49 +27,65 @@ DescriptorMap DescriptorMap::only(int keep) {
     return map;
 }
 
-bool DescriptorMap::apply(bool close_at_exec) const {
-    if (bad_) return false;
-    // Every source is first copied to first_spare or above, so that no dup2
-    // below replaces a descriptor that is still to be moved (/dev/null may
-    // open as 3, a source may sit on 0).
-    int copies[max_entries];
-    int null = -1;
+int DescriptorMap::plan(Plan& steps) const {
+    if (bad_) return -1;
+    // The copies go above every source and every target, so that no step
+    // replaces a descriptor that is still to be copied.
+    int base = first_spare;
+    for (int i = 0; i < count_; ++i)
+        if (entries_[static_cast<std::size_t>(i)].source >= base) base = entries_[static_cast<std::size_t>(i)].source + 1;
+    int n = 0;
+    bool present[max_entries] = {};
     for (int i = 0; i < count_; ++i) {
         const Entry& e = entries_[static_cast<std::size_t>(i)];
-        int from = e.source;
-        if (e.kind == Source::dev_null) {
-            if (null < 0) {
-                const int opened = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (opened < 0) return false;
-                null = ::fcntl(opened, F_DUPFD_CLOEXEC, first_spare);
-                if (null < 0) return false;
-            }
-            from = null;
-        }
-        copies[i] = ::fcntl(from, F_DUPFD_CLOEXEC, first_spare);
         // Nothing on an inherited number: it stays closed.
-        if (copies[i] < 0 && !(e.kind == Source::inherited && errno == EBADF)) return false;
+        if (e.kind == Source::inherited && ::fcntl(e.target, F_GETFD) < 0) continue;
+        present[i] = true;
+        if (e.kind == Source::dev_null)
+            steps[static_cast<std::size_t>(n++)] = {DescriptorStep::Kind::open_null, -1, base + i};
+        else
+            steps[static_cast<std::size_t>(n++)] = {DescriptorStep::Kind::copy, e.source, base + i};
     }
-    // dup2 clears close-on-exec on what it makes: the child keeps these
-    // across an exec.
     bool wanted[first_spare] = {};
     for (int i = 0; i < count_; ++i) {
+        if (!present[i]) continue;
         const int target = entries_[static_cast<std::size_t>(i)].target;
-        if (copies[i] < 0) continue;
-        if (::dup2(copies[i], target) != target) return false;
+        steps[static_cast<std::size_t>(n++)] = {DescriptorStep::Kind::copy, base + i, target};
         wanted[target] = true;
     }
-    for (int fd = 0; fd < first_spare; ++fd) {
-        if (wanted[fd]) continue;
-        if (close_at_exec) {
-            if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 && errno != EBADF) return false;
-        } else {
-            // On Linux the descriptor is gone whatever close says (EBADF:
-            // there was none).
-            (void)::close(fd);
+    for (int fd = 0; fd < first_spare; ++fd)
+        if (!wanted[fd]) steps[static_cast<std::size_t>(n++)] = {DescriptorStep::Kind::close, -1, fd};
+    steps[static_cast<std::size_t>(n++)] = {DescriptorStep::Kind::close_from, -1, first_spare};
+    return n;
+}
+
+bool DescriptorMap::apply() const {
+    Plan steps;
+    const int n = plan(steps);
+    if (n < 0) return false;
+    for (int i = 0; i < n; ++i) {
+        const DescriptorStep& s = steps[static_cast<std::size_t>(i)];
+        switch (s.kind) {
+            case DescriptorStep::Kind::copy:
+                if (::dup2(s.from, s.to) != s.to) return false;
+                break;
+            case DescriptorStep::Kind::open_null: {
+                const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (fd < 0 || (fd != s.to && ::dup2(fd, s.to) != s.to)) return false;
+                if (fd != s.to) (void)::close(fd);
+                break;
+            }
+            case DescriptorStep::Kind::close:
+                // On Linux the descriptor is gone whatever close says
+                // (EBADF: there was none).
+                (void)::close(s.to);
+                break;
+            case DescriptorStep::Kind::close_from:
+                if (::close_range(static_cast<unsigned>(s.to), ~0U, 0) != 0) return false;
+                break;
         }
     }
-    return ::close_range(first_spare, ~0U, close_at_exec ? CLOSE_RANGE_CLOEXEC : 0) == 0;
+    return true;
 }
 
 }  // namespace pop3d

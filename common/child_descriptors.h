@@ -14,10 +14,20 @@ namespace pop3d {
 // lookup) talks to its parent on.
 inline constexpr int kept_descriptor = 3;
 
+// One step of setting a child's descriptors up; a map becomes a list of
+// them, run in order, by system calls in a forked child or as posix_spawn
+// file actions.
+struct DescriptorStep {
+    enum class Kind : unsigned char { copy, open_null, close, close_from };
+    Kind kind = Kind::close;
+    int from = -1;  // copy: the descriptor copied
+    int to = -1;    // copy, open_null: the number it lands on; close: the one
+                    // closed; close_from: the first of those closed
+};
+
 class DescriptorMap {
 public:
-    // The child's numbers lie below this; the copies apply() makes on the
-    // way lie at or above it.
+    // The child's numbers lie below this; every other descriptor is closed.
     static constexpr int first_spare = 16;
 
     // The parent's descriptor `source` becomes the child's `target`.
@@ -31,14 +41,20 @@ public:
     // child that does one job.
     static DescriptorMap only(int keep);
 
-    // In a freshly forked child, async-signal-safe: sets the descriptors up,
-    // whatever numbers the sources have (a source may sit on another
-    // entry's target). Every other descriptor is closed, or with
-    // close_at_exec only marked close-on-exec, so that a descriptor the
-    // caller moved to first_spare or above (an exec failure report) lives
-    // until execve. False on failure (a map with too many or bad entries
-    // too): the child must then _exit.
-    bool apply(bool close_at_exec) const;
+    static constexpr int max_entries = 6;
+    static constexpr int max_steps = 2 * max_entries + first_spare + 1;
+    using Plan = std::array<DescriptorStep, max_steps>;
+
+    // The steps that set the map up, whatever numbers the sources have (a
+    // source may sit on another entry's target: every source is first copied
+    // above all of them). Returns how many, or -1 for a map with too many
+    // or bad entries. Async-signal-safe: it only asks fcntl whether an
+    // inherited number is open in this process.
+    int plan(Plan& steps) const;
+
+    // In a freshly forked child, async-signal-safe: runs plan() with system
+    // calls. False on failure: the child must then _exit.
+    bool apply() const;
 
 private:
     enum class Source { descriptor, dev_null, inherited };
@@ -49,7 +65,6 @@ private:
     };
     DescriptorMap& add(int target, Source kind, int source);
 
-    static constexpr int max_entries = 6;
     std::array<Entry, max_entries> entries_{};
     int count_ = 0;
     bool bad_ = false;

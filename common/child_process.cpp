@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -27,24 +28,53 @@ std::vector<char*> pointers_to(std::vector<std::string>& strings) {
     return out;
 }
 
-// The exec child, after fork: only async-signal-safe calls. `report` has
-// been moved to DescriptorMap::first_spare or above, so the map leaves it
-// alone; exec closes it, and EOF there tells the parent the exec succeeded.
-[[noreturn]] void exec_child(const char* program, char* const argv[], char* const envp[], const DescriptorMap& fds,
-                             const sigset_t& mask, int report) {
-    int err = 0;
-    if (::sigprocmask(SIG_SETMASK, &mask, nullptr) != 0 || !fds.apply(true))
-        err = errno != 0 ? errno : EBADF;
-    if (err == 0) {
-        ::execve(program, argv, envp);
-        err = errno;
+// posix_spawn's file actions and attributes, released with the object.
+class SpawnSetup {
+public:
+    SpawnSetup() {
+        actions_ok_ = ::posix_spawn_file_actions_init(&actions_) == 0;
+        attr_ok_ = ::posix_spawnattr_init(&attr_) == 0;
     }
-    ssize_t w;
-    do {
-        w = ::write(report, &err, sizeof err);
-    } while (w < 0 && errno == EINTR);
-    _exit(child_setup_failed);
-}
+    ~SpawnSetup() {
+        if (actions_ok_) ::posix_spawn_file_actions_destroy(&actions_);
+        if (attr_ok_) ::posix_spawnattr_destroy(&attr_);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+    // The map's steps as file actions, and the signal mask: 0 or an errno.
+    int prepare(const DescriptorMap& fds, const sigset_t& mask) {
+        if (!actions_ok_ || !attr_ok_) return ENOMEM;
+        DescriptorMap::Plan steps;
+        const int n = fds.plan(steps);
+        if (n < 0) return EINVAL;
+        for (int i = 0; i < n; ++i) {
+            const DescriptorStep& st = steps[static_cast<std::size_t>(i)];
+            int rc = 0;
+            switch (st.kind) {
+                case DescriptorStep::Kind::copy: rc = ::posix_spawn_file_actions_adddup2(&actions_, st.from, st.to); break;
+                case DescriptorStep::Kind::open_null:
+                    rc = ::posix_spawn_file_actions_addopen(&actions_, st.to, "/dev/null", O_RDWR, 0);
+                    break;
+                // glibc ignores a close that finds nothing open.
+                case DescriptorStep::Kind::close: rc = ::posix_spawn_file_actions_addclose(&actions_, st.to); break;
+                case DescriptorStep::Kind::close_from:
+                    rc = ::posix_spawn_file_actions_addclosefrom_np(&actions_, st.to);
+                    break;
+            }
+            if (rc != 0) return rc;
+        }
+        if (int rc = ::posix_spawnattr_setsigmask(&attr_, &mask); rc != 0) return rc;
+        return ::posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETSIGMASK);
+    }
+    const posix_spawn_file_actions_t* actions() const { return &actions_; }
+    const posix_spawnattr_t* attr() const { return &attr_; }
+
+private:
+    bool actions_ok_ = false, attr_ok_ = false;
+    posix_spawn_file_actions_t actions_;
+    posix_spawnattr_t attr_;
+};
 
 }  // namespace
 
@@ -53,29 +83,19 @@ bool ChildEnd::succeeded() const { return how == How::exited && WIFEXITED(status
 int ChildEnd::signal() const { return how == How::exited && WIFSIGNALED(status) ? WTERMSIG(status) : 0; }
 
 Result<pid_t> spawn_program(const ProgramCommand& command, const DescriptorMap& fds, const sigset_t& mask) {
-    // Everything the child needs is built before fork.
     std::vector<std::string> argv = command.argv, environment = command.environment;
     const std::vector<char*> argv_p = pointers_to(argv), envp = pointers_to(environment);
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) return spawn_error("pipe", errno);
-    UniqueFd read_end(p[0]), pipe_write_end(p[1]);
-    UniqueFd write_end(::fcntl(pipe_write_end.get(), F_DUPFD_CLOEXEC, DescriptorMap::first_spare));
-    pipe_write_end.reset();
-    if (!write_end.valid()) return spawn_error("fcntl", errno);
-    const pid_t pid = ::fork();
-    if (pid < 0) return spawn_error("fork", errno);
-    if (pid == 0) exec_child(command.program.c_str(), argv_p.data(), envp.data(), fds, mask, write_end.get());
-    write_end.reset();
-    int child_err = 0;
-    ssize_t n;
-    do {
-        n = ::read(read_end.get(), &child_err, sizeof child_err);
-    } while (n < 0 && errno == EINTR);
-    if (n == 0) return pid;
-    // The child wrote its errno and exits at once.
-    const int err = n > 0 ? child_err : errno;
-    (void)reap_within(pid, std::chrono::seconds(1));
-    return spawn_error("cannot run " + command.program, err);
+    SpawnSetup setup;
+    if (int rc = setup.prepare(fds, mask); rc != 0) return spawn_error("preparing " + command.program, rc);
+    // posix_spawn, not fork: glibc's runs the child on this process's memory
+    // until the exec (CLONE_VM | CLONE_VFORK), so no page table is copied
+    // and no page (the monitor holds OpenSSL and the TLS context by then) is
+    // made copy-on-write for a child about to exec; an exec that fails is
+    // reported here, and that child reaped by glibc.
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, command.program.c_str(), setup.actions(), setup.attr(), argv_p.data(), envp.data());
+    if (rc != 0) return spawn_error("cannot run " + command.program, rc);
+    return pid;
 }
 
 Result<pid_t> fork_with(const DescriptorMap& fds) {
@@ -86,7 +106,7 @@ Result<pid_t> fork_with(const DescriptorMap& fds) {
     // later syslog() (an NSS module's, say) would send to whatever took
     // its number.
     ::closelog();
-    if (!fds.apply(false)) _exit(child_setup_failed);
+    if (!fds.apply()) _exit(child_setup_failed);
     return pid;
 }
 

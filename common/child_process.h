@@ -1,7 +1,8 @@
-// The one way this project starts and reaps a child process: fork, set the
-// child's descriptors from an explicit map (child_descriptors.h), then
-// either exec a program or run a function; and a reap bounded in time that
-// waits on a pidfd (no sleep polling) and kills a child that outstays it.
+// The one way this project starts and reaps a child process: the child's
+// descriptors from an explicit map (child_descriptors.h), then either a
+// program (posix_spawn) or a function (fork); and a reap bounded in time
+// that waits on a pidfd (no sleep polling) and kills a child that outstays
+// it.
 #pragma once
 
 #include <signal.h>
@@ -26,10 +27,9 @@ struct ProgramCommand {
     std::vector<std::string> environment;  // the whole environment, NAME=value
 };
 
-// Forks and execs `command` with the descriptors of `fds` and the signal
-// mask `mask`. Returns once the exec has succeeded: an exec failure comes
-// back through a close-on-exec pipe as an error ("cannot run PROGRAM:
-// reason"), and that child is reaped before this returns.
+// Starts `command` (posix_spawn) with the descriptors of `fds` and the
+// signal mask `mask`. An exec failure is an error ("cannot run PROGRAM:
+// reason"), its child already reaped.
 Result<pid_t> spawn_program(const ProgramCommand& command, const DescriptorMap& fds, const sigset_t& mask);
 
 // Forks; in the child, closes the syslog connection (glibc's socket is one
