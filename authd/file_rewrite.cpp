@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "authd/read_file.h"
+#include "common/fd_io.h"
 #include "common/limits.h"
 
 namespace pop3d::authd {
@@ -26,23 +27,13 @@ std::string directory_of(const std::string& path) {
     return path.substr(0, slash);
 }
 
-Status write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        ssize_t n = write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return sys_error("write", errno);
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return {};
-}
-
 // Removes the temporary file unless it was renamed into place.
 struct TempFile {
     std::string path;
-    int fd = -1;
+    UniqueFd fd;
     bool keep = false;
     ~TempFile() {
-        if (fd >= 0) close(fd);
+        fd.reset();
         if (!keep && !path.empty()) unlink(path.c_str());
     }
 };
@@ -51,23 +42,14 @@ struct TempFile {
 
 Result<FileLock> FileLock::acquire(const std::string& path) {
     std::string lock = path + ".lock";
-    int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return sys_error(lock, errno);
+    UniqueFd fd(open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) return sys_error(lock, errno);
     for (int i = 0; i < limits::passwd_lock_attempts; ++i) {
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return FileLock(fd);
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            int err = errno;
-            close(fd);
-            return sys_error("lock " + lock, err);
-        }
+        if (flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return FileLock(std::move(fd));
+        if (const int err = errno; err != EWOULDBLOCK && err != EINTR) return sys_error("lock " + lock, err);
         usleep(limits::passwd_lock_retry_ms * 1000);
     }
-    close(fd);
     return make_error(ErrorKind::temporary, lock + ": still locked by another pop3d-passwd after 10 seconds");
-}
-
-FileLock::~FileLock() {
-    if (fd_ >= 0) close(fd_);  // releases the flock
 }
 
 Status rewrite_file(const std::string& path, const NewFileOwner& fresh,
@@ -94,25 +76,26 @@ Status rewrite_file(const std::string& path, const NewFileOwner& fresh,
     std::string tmpl = path + ".XXXXXX";
     std::unique_ptr<char[]> name(new char[tmpl.size() + 1]);
     std::memcpy(name.get(), tmpl.c_str(), tmpl.size() + 1);
-    tmp.fd = mkostemp(name.get(), O_CLOEXEC);  // made 0600: nobody reads it before its mode is set
-    if (tmp.fd < 0) return sys_error("create a temporary file next to " + path, errno);
+    tmp.fd.reset(mkostemp(name.get(), O_CLOEXEC));  // made 0600: nobody reads it before its mode is set
+    if (!tmp.fd.valid()) return sys_error("create a temporary file next to " + path, errno);
     tmp.path = name.get();
     // chown may fail for a normal user keeping their own file; only root can
     // give a file away, so only then is a failure an error.
-    if (fchown(tmp.fd, keep.uid, keep.gid) != 0 && (geteuid() == 0 || keep.uid != geteuid()))
+    if (fchown(tmp.fd.get(), keep.uid, keep.gid) != 0 && (geteuid() == 0 || keep.uid != geteuid()))
         return sys_error("chown " + tmp.path, errno);
-    if (fchmod(tmp.fd, keep.mode) != 0) return sys_error("chmod " + tmp.path, errno);
-    if (auto w = write_all(tmp.fd, new_text->view()); !w) return w;
-    if (fsync(tmp.fd) != 0) return sys_error("fsync " + tmp.path, errno);
+    if (fchmod(tmp.fd.get(), keep.mode) != 0) return sys_error("chmod " + tmp.path, errno);
+    if (auto w = write_all(tmp.fd.get(), new_text->view()); !w)
+        return make_error(ErrorKind::temporary, "write " + tmp.path + ": " + w.error().message);
+    if (fsync(tmp.fd.get()) != 0) return sys_error("fsync " + tmp.path, errno);
     if (rename(tmp.path.c_str(), path.c_str()) != 0) return sys_error("rename to " + path, errno);
     tmp.keep = true;
     std::string dir = directory_of(path);
-    int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return sys_error(dir, errno);
-    int rc = fsync(dfd);
-    int err = errno;
-    close(dfd);
-    if (rc != 0) return sys_error("fsync " + dir, err);
+    UniqueFd dfd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dfd.valid()) return sys_error(dir, errno);
+    if (fsync(dfd.get()) != 0) {
+        const int err = errno;
+        return sys_error("fsync " + dir, err);
+    }
     return {};
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "common/secret.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::authd {
 
@@ -25,14 +26,10 @@ struct NewFileOwner {
 class FileLock {
 public:
     static Result<FileLock> acquire(const std::string& path);
-    ~FileLock();
-    FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    FileLock& operator=(FileLock&&) = delete;
-    FileLock(const FileLock&) = delete;
 
 private:
-    explicit FileLock(int fd) : fd_(fd) {}
-    int fd_;
+    explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+    UniqueFd fd_;  // closing it releases the flock
 };
 
 // Under the lock: reads the file (absent reads as empty), asks `edit` for

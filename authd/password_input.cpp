@@ -9,7 +9,9 @@
 #include <cstring>
 #include <memory>
 
+#include "common/fd_io.h"
 #include "common/limits.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::authd {
 namespace {
@@ -18,13 +20,6 @@ Error refuse(const char* why) { return make_error(ErrorKind::invalid, why); }
 
 // Room for the longest password, its newline, and one byte to notice more.
 constexpr std::size_t input_cap = limits::auth_password + 3;
-
-struct Fd {
-    int fd;
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-};
 
 // Reads until EOF or a newline (when stop_at_newline), at most input_cap bytes.
 Result<Secret> read_bounded(int fd, bool stop_at_newline) {
@@ -67,14 +62,8 @@ private:
     bool ok_ = false;
 };
 
-void say(int fd, std::string_view text) {
-    while (!text.empty()) {
-        ssize_t n = write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;  // a prompt that cannot be shown does not stop the tool
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
+// A prompt that cannot be shown does not stop the tool.
+void say(int fd, std::string_view text) { (void)write_all(fd, text); }
 
 Result<Secret> ask(int tty, const char* prompt) {
     say(tty, prompt);
@@ -108,11 +97,11 @@ Result<Secret> read_password_stdin() {
 }
 
 Result<Secret> read_password_tty(const char* prompt, bool confirm) {
-    Fd tty{open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)};
-    if (tty.fd < 0) return refuse("no terminal to ask for the password on; use --stdin");
-    auto first = ask(tty.fd, prompt);
+    UniqueFd tty(open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!tty.valid()) return refuse("no terminal to ask for the password on; use --stdin");
+    auto first = ask(tty.get(), prompt);
     if (!first || !confirm) return first;
-    auto again = ask(tty.fd, "Retype password: ");
+    auto again = ask(tty.get(), "Retype password: ");
     if (!again) return again.error();
     if (first->size() != again->size() || sodium_memcmp(first->view().data(), again->view().data(), first->size()) != 0)
         return refuse("the passwords do not match");

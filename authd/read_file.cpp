@@ -9,17 +9,12 @@
 #include <cstring>
 #include <memory>
 
+#include "common/fd_io.h"
 #include "common/limits.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::authd {
 namespace {
-
-struct Fd {
-    int fd;
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-};
 
 Error io_error(const std::string& path, int err) {
     return make_error(err == EACCES || err == EPERM ? ErrorKind::permanent : ErrorKind::temporary,
@@ -47,14 +42,14 @@ Result<Secret> read_account_file(const std::string& path, bool* exists, const Ac
     // O_NONBLOCK: a FIFO in place of the file would otherwise wait for a
     // writer (every request would hang); it is then refused as not regular.
     // It changes nothing for a regular file.
-    Fd f{open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
-    if (f.fd < 0) {
+    UniqueFd f(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (!f.valid()) {
         if (errno == ENOENT) return Secret();
         return io_error(path, errno);
     }
     if (exists) *exists = true;
     struct stat st {};
-    if (fstat(f.fd, &st) != 0) return io_error(path, errno);
+    if (fstat(f.get(), &st) != 0) return io_error(path, errno);
     if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::permanent, path + ": not a regular file");
     if (auto trusted = check_account_file(st, path, rule); !trusted) return trusted.error();
     if (static_cast<std::size_t>(st.st_size) > limits::account_file)
@@ -62,20 +57,12 @@ Result<Secret> read_account_file(const std::string& path, bool* exists, const Ac
     // One byte more than fstat said tells a file that grew meanwhile.
     std::size_t cap = static_cast<std::size_t>(st.st_size) + 1;
     std::unique_ptr<char[]> buf(new char[cap]);
-    std::size_t got = 0;
-    while (got < cap) {
-        ssize_t n = read(f.fd, buf.get() + got, cap - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int err = errno;
-            sodium_memzero(buf.get(), cap);
-            return io_error(path, err);
-        }
-        if (n == 0) break;
-        got += static_cast<std::size_t>(n);
-    }
+    auto got = read_up_to(f.get(), buf.get(), cap);
     Result<Secret> out = make_error(ErrorKind::temporary, path + ": changed while being read");
-    if (got < cap) out = Secret(std::string_view(buf.get(), got));
+    if (!got)
+        out = make_error(ErrorKind::temporary, path + ": " + got.error().message);
+    else if (*got < cap)
+        out = Secret(std::string_view(buf.get(), *got));
     sodium_memzero(buf.get(), cap);
     return out;
 }

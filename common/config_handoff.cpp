@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_io.h"
 #include "common/limits.h"
 
 namespace pop3d {
@@ -52,13 +53,8 @@ Result<std::string> read_config_text(const std::string& path) {
 Result<UniqueFd> seal_config_text(std::string_view text) {
     UniqueFd fd(memfd_create("pop3d.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!fd.valid()) return copy_failed("memfd_create");
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = write(fd.get(), text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return copy_failed("write configuration copy");
-        done += static_cast<std::size_t>(n);
-    }
+    if (auto written = write_all(fd.get(), text); !written)
+        return make_error(ErrorKind::temporary, "write configuration copy: " + written.error().message);
     if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
         return copy_failed("seal configuration copy");
     return fd;

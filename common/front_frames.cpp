@@ -38,16 +38,6 @@ Status check_end(std::uint8_t reason) {
 
 }  // namespace
 
-const char* end_reason_name(EndReason reason) {
-    switch (reason) {
-        case EndReason::quit: return "quit";
-        case EndReason::disconnected: return "disconnected";
-        case EndReason::autologout: return "autologout";
-        case EndReason::protocol_error: return "protocol-error";
-    }
-    return "unknown";
-}
-
 Result<Secret> encode_credentials(const auth::Credentials& c) {
     const auto mechanism = static_cast<std::uint8_t>(c.mechanism);
     if (auto st = check_credentials(mechanism, c.user, c.authzid, c.password.view(), c.digest); !st)

@@ -38,7 +38,6 @@ struct VerdictFrame {
 
 // How a session ended before any login, as the front saw it.
 enum class EndReason : std::uint8_t { quit = 1, disconnected = 2, autologout = 3, protocol_error = 4 };
-const char* end_reason_name(EndReason reason);
 
 // Each encoder returns the whole frame (type byte first) in a wiped buffer.
 Result<Secret> encode_credentials(const auth::Credentials& credentials);

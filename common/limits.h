@@ -76,6 +76,9 @@ inline constexpr int handed_descriptor_max = 1024;
 inline constexpr int auth_reply_seconds = 120;
 // How long the monitor waits for pop3d-auth to exit after closing its socket.
 inline constexpr int auth_exit_millis = 2000;
+// How long the session waits for the dotlock keeper to remove its lock and
+// exit after closing its channel.
+inline constexpr int dotlock_keeper_exit_millis = 2000;
 // The monitor waits for the front's next frame at most autologout plus this
 // (the front itself ends an idle client after autologout), and for the front
 // to exit at most front_exit_millis.

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_io.h"
+
 namespace pop3d::daemon {
 namespace {
 
@@ -26,11 +28,7 @@ Result<UniqueFd> daemonize() {
     if (pid > 0) {
         write_end.reset();
         char byte = 0;
-        ssize_t n;
-        do {
-            n = read(read_end.get(), &byte, 1);
-        } while (n < 0 && errno == EINTR);
-        if (n == 1) _exit(0);
+        if (auto n = read_up_to(read_end.get(), &byte, 1); n && *n == 1) _exit(0);
         // The child failed before it was ready: its exit status (a
         // configuration error, a pid file it could not create) is ours, so
         // that whoever started pop3d sees why.
@@ -52,19 +50,15 @@ Result<UniqueFd> daemonize() {
 }
 
 void report_ready(UniqueFd ready) {
-    char byte = 1;
-    ssize_t n;
-    do {
-        n = write(ready.get(), &byte, 1);
-    } while (n < 0 && errno == EINTR);
+    (void)write_all(ready.get(), std::string_view("\1", 1));
 }
 
 Result<PidFile> PidFile::create(const std::string& path) {
     UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!fd.valid()) return sys_error("pid file " + path);
     std::string text = std::to_string(getpid()) + "\n";
-    if (write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-        return sys_error("write pid file " + path);
+    if (auto written = write_all(fd.get(), text); !written)
+        return make_error(ErrorKind::permanent, "write pid file " + path + ": " + written.error().message);
     return PidFile(path);
 }
 

@@ -241,8 +241,6 @@ void Listener::reap() {
         login_pipes_.erase(pid);
         if (WIFSIGNALED(status))
             log::warning("session %d killed by signal %d", static_cast<int>(pid), WTERMSIG(status));
-        else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            log::error("session %d could not run %s", static_cast<int>(pid), command_.program.c_str());
     }
 }
 

@@ -1,12 +1,12 @@
 #include "daemon/spawn_session.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <vector>
+
+#include "common/child_process.h"
 
 namespace pop3d::daemon {
 
@@ -24,49 +24,25 @@ Result<std::string> session_program_path() {
 
 Result<pid_t> spawn_session(const SessionCommand& command, int connection, int config_fd, int login_fd,
                             const sigset_t& signal_mask, const std::string& client_address, bool implicit_tls) {
-    // Everything the child needs is built before fork, so the child only
-    // makes system calls.
-    std::string fd_arg = std::to_string(session_config_fd);
-    std::string login_arg = std::to_string(session_login_fd);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>("pop3d-session"));
-    argv.push_back(const_cast<char*>("-f"));
-    argv.push_back(const_cast<char*>(command.config_name.c_str()));
-    argv.push_back(const_cast<char*>("-c"));
-    argv.push_back(fd_arg.data());
-    argv.push_back(const_cast<char*>("-L"));
-    argv.push_back(login_arg.data());
-    if (command.log_to_stderr) argv.push_back(const_cast<char*>("-e"));
+    ProgramCommand session{command.program,
+                           {"pop3d-session", "-f", command.config_name, "-c", std::to_string(session_config_fd), "-L",
+                            std::to_string(session_login_fd)},
+                           // The listener's environment (whatever root's shell or init had)
+                           // stays out of the session, which runs as root until login.
+                           {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}};
+    if (command.log_to_stderr) session.argv.push_back("-e");
     if (!client_address.empty()) {
-        argv.push_back(const_cast<char*>("-a"));
-        argv.push_back(const_cast<char*>(client_address.c_str()));
+        session.argv.push_back("-a");
+        session.argv.push_back(client_address);
     }
-    if (implicit_tls) argv.push_back(const_cast<char*>("-T"));
-    argv.push_back(nullptr);
-
-    pid_t pid = fork();
-    if (pid < 0) return make_error(ErrorKind::temporary, std::string("fork: ") + std::strerror(errno));
-    if (pid > 0) return pid;
-
-    // The child. The login pipe first moves out of the way of the dup2s
-    // below. dup2 clears close-on-exec on the new descriptors; a
-    // descriptor already in place keeps its flag, so it is cleared by hand.
-    login_fd = fcntl(login_fd, F_DUPFD_CLOEXEC, 16);
-    if (login_fd < 0) _exit(127);
-    if (dup2(connection, STDIN_FILENO) < 0 || dup2(connection, STDOUT_FILENO) < 0) _exit(127);
-    if (config_fd == session_config_fd) {
-        if (fcntl(config_fd, F_SETFD, 0) != 0) _exit(127);
-    } else if (dup2(config_fd, session_config_fd) < 0) {
-        _exit(127);
-    }
-    if (dup2(login_fd, session_login_fd) < 0) _exit(127);
-    if (sigprocmask(SIG_SETMASK, &signal_mask, nullptr) != 0) _exit(127);
-    // The listener's environment (whatever root's shell or init had) stays
-    // out of the session, which runs as root until login.
-    char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-    char* environment[] = {path, nullptr};
-    execve(command.program.c_str(), argv.data(), environment);
-    _exit(127);
+    if (implicit_tls) session.argv.push_back("-T");
+    DescriptorMap fds;
+    fds.put(STDIN_FILENO, connection)
+        .put(STDOUT_FILENO, connection)
+        .inherit(STDERR_FILENO)
+        .put(session_config_fd, config_fd)
+        .put(session_login_fd, login_fd);
+    return spawn_program(session, fds, signal_mask);
 }
 
 }  // namespace pop3d::daemon

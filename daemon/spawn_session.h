@@ -27,7 +27,8 @@ struct SessionCommand {
 // pop3d-session next to the running program (/proc/self/exe).
 Result<std::string> session_program_path();
 
-// Returns the child's pid. signal_mask is restored in the child before exec
+// Returns the child's pid once pop3d-session runs (a failed exec is an
+// error, its child reaped). signal_mask is restored in the child before exec
 // (the listener blocks the signals it reads from a signalfd). login_fd: the
 // write end of the session's login pipe (pop3d-session -L).
 // client_address: what a PROXY header said (pop3d-session -a), or empty.

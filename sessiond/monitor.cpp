@@ -46,8 +46,8 @@ Result<Frame> next_frame(int front_fd, long long timeout_millis, bool& timed_out
     return recv_frame(front_fd);
 }
 
-MonitorResult end(MonitorResult r, std::string how) {
-    r.ended = std::move(how);
+MonitorResult end(MonitorResult r, Ended how) {
+    r.ended = how;
     return r;
 }
 
@@ -79,38 +79,38 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
             Clock::now() + std::chrono::milliseconds(50) >= login_deadline) {
             log::notice("client %s: no login within %u s (login_timeout); session ended", client,
                         settings.login_timeout_seconds);
-            return end(std::move(result), "login-timeout");
+            return end(std::move(result), Ended::login_timeout);
         }
         if (timed_out) {
             log::error("client %s: the front sent nothing for %u s; session ended", client,
                        settings.front_timeout_seconds);
-            return end(std::move(result), "front-timeout");
+            return end(std::move(result), Ended::front_timeout);
         }
-        if (!frame) return end(std::move(result), "front-gone");
+        if (!frame) return end(std::move(result), Ended::front_gone);
         if (frame->type == static_cast<std::uint8_t>(FrameType::end)) {
             auto reason = decode_end(*frame);
             if (!reason) {
                 log::error("client %s: %s; session ended", client, reason.error().message.c_str());
-                return end(std::move(result), "bad-frame");
+                return end(std::move(result), Ended::bad_frame);
             }
-            return end(std::move(result), end_reason_name(*reason));
+            return end(std::move(result), ended_by_front(*reason));
         }
         if (is_tls_frame(frame->type)) {
             switch (on_tls_frame(*frame, front_fd, settings.tls_key, settings.client, result.tls)) {
                 case TlsStep::carry_on: continue;
-                case TlsStep::session_over: return end(std::move(result), "tls-failed");
-                case TlsStep::bad_frame: return end(std::move(result), "bad-frame");
+                case TlsStep::session_over: return end(std::move(result), Ended::tls_failed);
+                case TlsStep::bad_frame: return end(std::move(result), Ended::bad_frame);
             }
         }
         auto credentials = decode_credentials(*frame);
         if (!credentials) {
             log::error("client %s: %s; session ended", client, credentials.error().message.c_str());
-            return end(std::move(result), "bad-frame");
+            return end(std::move(result), Ended::bad_frame);
         }
         if (settings.require_tls && result.tls.empty()) {
             // The front refuses these itself; a front that sends one is not ours.
             log::error("client %s: credentials before TLS, which is required; session ended", client);
-            return end(std::move(result), "bad-frame");
+            return end(std::move(result), Ended::bad_frame);
         }
         ++attempts;
         const AttemptDeadline deadline(settings.failure_delay);
@@ -144,13 +144,13 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
             outcome = verdict->outcome;
         }
         if (outcome == auth::Outcome::accepted) {
-            if (!send_verdict(front_fd, outcome, false)) return end(std::move(result), "front-gone");
+            if (!send_verdict(front_fd, outcome, false)) return end(std::move(result), Ended::front_gone);
             auto handover = next_frame(front_fd, wait_millis(settings, login_deadline), timed_out);
-            if (!handover) return end(std::move(result), timed_out ? "front-timeout" : "front-gone");
+            if (!handover) return end(std::move(result), timed_out ? Ended::front_timeout : Ended::front_gone);
             auto bytes = decode_handover(*handover);
             if (!bytes) {
                 log::error("client %s: %s; session ended", client, bytes.error().message.c_str());
-                return end(std::move(result), "bad-frame");
+                return end(std::move(result), Ended::bad_frame);
             }
             result.login = std::move(login);
             result.unconsumed = std::move(*bytes);
@@ -161,8 +161,8 @@ MonitorResult converse_with_front(int front_fd, Verifier& verifier, const Monito
                     auth::mechanism_name(request.mechanism), outcome_text(outcome));
         bool last = attempts >= settings.max_attempts;
         deadline.wait();
-        if (!send_verdict(front_fd, outcome, last)) return end(std::move(result), "front-gone");
-        if (last) return end(std::move(result), "too-many-attempts");
+        if (!send_verdict(front_fd, outcome, last)) return end(std::move(result), Ended::front_gone);
+        if (last) return end(std::move(result), Ended::too_many_attempts);
     }
 }
 

@@ -13,6 +13,7 @@
 #include "common/auth/verdict.h"
 #include "common/result.h"
 #include "sessiond/login_check.h"
+#include "sessiond/session_end.h"
 #include "sessiond/tls_key_holder.h"
 
 namespace pop3d::session {
@@ -53,7 +54,7 @@ struct MonitorResult {
     std::optional<Login> login;  // set only for a granted login
     std::string unconsumed;      // the client's bytes the front read ahead
     std::string user;            // the last user name tried, sanitized, for the summary
-    std::string ended;           // without a login: how the session ended
+    Ended ended = Ended::error;  // without a login: how the session ended
     std::string tls;             // "TLSv1.3/CIPHER" once a handshake succeeded, else empty
 };
 

@@ -3,17 +3,16 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cstring>
 
-#include "common/child_descriptors.h"
-#include "common/child_exit.h"
+#include "common/child_process.h"
+#include "common/fd_io.h"
 #include "common/limits.h"
 #include "common/unique_fd.h"
 
@@ -36,17 +35,6 @@ Result<std::vector<gid_t>> look_up_groups(const std::string& owner, gid_t gid) {
         count = n;
     }
     return make_error(ErrorKind::temporary, "cannot list the groups of " + owner);
-}
-
-bool write_fully(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
 }
 
 using Clock = std::chrono::steady_clock;
@@ -73,22 +61,6 @@ Result<std::vector<char>> read_from_child(int fd, std::size_t max_bytes, Clock::
     }
 }
 
-// Reaps the child by the deadline; past it, kills it first (same uid, root:
-// the monitor needs no CAP_KILL for its own child). True if it exited 0.
-bool reaped_in_time(pid_t pid, Clock::time_point deadline) {
-    int status = 0;
-    ChildWait waited = wait_for_child(pid, deadline, &status);
-    if (waited == ChildWait::gone) return false;
-    if (waited == ChildWait::running) {
-        ::kill(pid, SIGKILL);
-        while (::waitpid(pid, &status, 0) < 0) {
-            if (errno != EINTR) return false;
-        }
-        return false;
-    }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 }  // namespace
 
 Result<std::vector<gid_t>> owner_groups(const std::string& owner, gid_t gid) {
@@ -99,21 +71,24 @@ Result<std::vector<gid_t>> owner_groups(const std::string& owner, gid_t gid) {
     if (::pipe2(fds, O_CLOEXEC) != 0) return failed(std::string("pipe: ") + std::strerror(errno));
     UniqueFd from_child(fds[0]);
     UniqueFd to_parent(fds[1]);
-    const pid_t pid = ::fork();
-    if (pid < 0) return failed(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-        if (!keep_only_descriptor(to_parent.get())) _exit(1);
+    const auto pid = spawn_function(DescriptorMap::only(to_parent.get()), [&] {
         auto groups = look_up_groups(owner, gid);
-        const bool sent = groups && write_fully(kept_descriptor, reinterpret_cast<const char*>(groups->data()),
-                                                groups->size() * sizeof(gid_t));
-        _exit(sent ? 0 : 1);
-    }
+        const bool sent =
+            groups && write_all(kept_descriptor, std::string_view(reinterpret_cast<const char*>(groups->data()),
+                                                                  groups->size() * sizeof(gid_t)));
+        return sent ? 0 : 1;
+    });
+    if (!pid) return failed(pid.error().message);
     to_parent.reset();
     const auto deadline = Clock::now() + std::chrono::seconds(limits::group_lookup_seconds);
     const std::size_t max_bytes = static_cast<std::size_t>(NGROUPS_MAX) * sizeof(gid_t);
     auto bytes = read_from_child(from_child.get(), max_bytes, deadline);
     from_child.reset();
-    const bool exited_well = reaped_in_time(pid, bytes ? deadline : Clock::now());
+    // Past the deadline (or after a failed read, at once) it is killed: the
+    // monitor needs no CAP_KILL for its own child.
+    const auto left = std::max(Clock::duration::zero(), bytes ? deadline - Clock::now() : Clock::duration::zero());
+    const bool exited_well =
+        reap_within(*pid, std::chrono::duration_cast<std::chrono::milliseconds>(left)).succeeded();
     if (!bytes) return failed(bytes.error().message);
     // getgrouplist always lists the base group: an empty list is a child
     // that lost its pipe, not an answer.

@@ -15,12 +15,12 @@ TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, st
     pop3::Transaction tx(maildrop, out);
     pop3::CommandReader reader(unconsumed);
     TransactionOutcome outcome;
-    auto slow_or = [&](const char* otherwise) {
+    auto slow_or = [&](Ended otherwise) {
         outcome.too_slow = client.too_slow();
-        outcome.ended = outcome.too_slow.empty() ? otherwise : "too-slow";
+        outcome.ended = outcome.too_slow.empty() ? otherwise : Ended::too_slow;
     };
     if (!out.append(login_reply)) {
-        slow_or("disconnected");
+        slow_or(Ended::disconnected);
         return outcome;
     }
     char buffer[4096];
@@ -33,9 +33,9 @@ TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, st
                 log::error("UPDATE failed: %s", failure->message.c_str());
             outcome.summary = tx.summary();
             if (served)
-                outcome.ended = "quit";
+                outcome.ended = Ended::quit;
             else
-                slow_or("error");
+                slow_or(Ended::error);
             return outcome;
         }
         ClientRead got = read_client(in_fd, buffer, sizeof buffer, autologout);
@@ -44,7 +44,7 @@ TransactionOutcome run_transaction(int in_fd, int out_fd, Maildrop& maildrop, st
             continue;
         }
         outcome.summary = tx.summary();
-        outcome.ended = got.kind == ClientRead::Kind::autologout ? "autologout" : "disconnected";
+        outcome.ended = got.kind == ClientRead::Kind::autologout ? Ended::autologout : Ended::disconnected;
         return outcome;
     }
 }

@@ -10,13 +10,14 @@
 #include "common/maildrop.h"
 #include "common/pop3/session_summary.h"
 #include "sessiond/send_rate_floor.h"
+#include "sessiond/session_end.h"
 
 namespace pop3d::session {
 
 struct TransactionOutcome {
     pop3::SessionSummary summary;
-    std::string ended;     // quit, disconnected, autologout, too-slow, error
-    std::string too_slow;  // with too-slow: the client's rate and the floor
+    Ended ended = Ended::error;  // quit, disconnected, autologout, too_slow, error
+    std::string too_slow;        // with too_slow: the client's rate and the floor
 };
 
 // Sends login_reply (the +OK of the login), then serves the commands in

@@ -11,6 +11,7 @@
 #include "common/auth/request.h"
 #include "common/auth/verdict.h"
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::auth {
 
@@ -49,9 +50,9 @@ public:
     pid_t pid() const { return pid_; }
 
 private:
-    AuthHelper(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+    AuthHelper(pid_t pid, UniqueFd fd) : pid_(pid), fd_(std::move(fd)) {}
     pid_t pid_;
-    int fd_;
+    UniqueFd fd_;
     bool broken_ = false;
 };
 

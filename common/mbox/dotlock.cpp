@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <ctime>
 
+#include "common/fd_io.h"
+#include "common/unique_fd.h"
+
 namespace pop3d::mbox {
 namespace {
 
@@ -20,16 +23,14 @@ constexpr std::time_t dotlock_stale_seconds = 300;
 
 pid_t dotlock_holder(const std::string& lock_path) {
     // O_NONBLOCK: a FIFO planted in the lock's place must not hang us.
-    const int fd = ::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return 0;
+    const UniqueFd fd(::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd.valid()) return 0;
     char buf[16];  // liblockfile reads at most 16 bytes too
-    ssize_t n;
-    do n = ::read(fd, buf, sizeof buf - 1);
-    while (n < 0 && errno == EINTR);
-    ::close(fd);
-    if (n <= 0) return 0;
+    const auto got = read_up_to(fd.get(), buf, sizeof buf - 1);
+    if (!got || *got == 0) return 0;
+    const std::size_t n = *got;
     long pid = 0;
-    for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' && pid < 1000000000L; ++i)
+    for (std::size_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' && pid < 1000000000L; ++i)
         pid = pid * 10 + (buf[i] - '0');
     return pid > 0 && pid < 1000000000L ? static_cast<pid_t>(pid) : 0;
 }

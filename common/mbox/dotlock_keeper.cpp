@@ -4,7 +4,6 @@
 #include <lockfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -12,7 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "common/child_descriptors.h"
+#include "common/child_process.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/privileges.h"
 
@@ -87,15 +87,14 @@ DotlockAttempt decode(const CreateReply& r) {
     return a;
 }
 
-// The keeper's whole life after fork. Never returns.
-[[noreturn]] void run_keeper(int sock, const std::string& lock_path, uid_t uid, gid_t gid) {
-    // Keep only the channel: the client socket and every other descriptor of
-    // the monitor stay out of this process.
-    if (!keep_only_descriptor(sock)) _exit(111);
+// The keeper's whole life after fork, on kept_descriptor alone: the client
+// socket and every other descriptor of the monitor stay out of it. Returns
+// its exit status.
+int run_keeper(const std::string& lock_path, uid_t uid, gid_t gid) {
     if (!privileges::clear_bounding_set() || !privileges::switch_to(uid, gid, {}) ||
         !privileges::drop_all_capabilities() || !privileges::set_no_new_privs() || !privileges::set_not_dumpable() ||
         !privileges::disable_core_dumps())
-        _exit(111);
+        return 111;
     bool held = false;
     char request = 0;
     while (recv_byte(keeper_fd, request) == 1) {
@@ -113,7 +112,7 @@ DotlockAttempt decode(const CreateReply& r) {
         }
     }
     if (held) lockfile_remove(lock_path.c_str());
-    _exit(0);
+    return 0;
 }
 
 }  // namespace
@@ -123,29 +122,26 @@ Result<std::unique_ptr<DotlockKeeper>> DotlockKeeper::start(const std::string& l
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return make_error(ErrorKind::temporary, std::string("dotlock keeper: socketpair: ") + std::strerror(errno));
-    pid_t pid = ::fork();
-    if (pid < 0) {
-        int err = errno;
-        ::close(sv[0]);
-        ::close(sv[1]);
-        return make_error(ErrorKind::temporary, std::string("dotlock keeper: fork: ") + std::strerror(err));
-    }
-    if (pid == 0) run_keeper(sv[1], lock_path, uid, spool_gid);
-    ::close(sv[1]);
-    return std::unique_ptr<DotlockKeeper>(new DotlockKeeper(sv[0], pid));
+    UniqueFd ours(sv[0]), theirs(sv[1]);
+    auto pid = spawn_function(DescriptorMap::only(theirs.get()),
+                              [&] { return run_keeper(lock_path, uid, spool_gid); });
+    if (!pid) return make_error(ErrorKind::temporary, "dotlock keeper: " + pid.error().message);
+    return std::unique_ptr<DotlockKeeper>(new DotlockKeeper(std::move(ours), *pid));
 }
 
 DotlockKeeper::~DotlockKeeper() {
-    ::close(fd_);
-    int status;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    fd_.reset();
+    // At end of file it removes a lock it holds and exits: a keeper that
+    // does not is killed (its pid in the lock then makes the lock stale).
+    const ChildEnd end = reap_within(pid_, std::chrono::milliseconds(limits::dotlock_keeper_exit_millis));
+    if (end.how != ChildEnd::How::exited)
+        log::error("mbox: the dotlock keeper (pid %d) did not exit in time", static_cast<int>(pid_));
 }
 
 bool DotlockKeeper::ask(char request, void* reply, std::size_t size) {
     // One byte more than expected, so that a longer reply shows as wrong.
     unsigned char buf[sizeof(CreateReply) + 1];
-    if (size >= sizeof buf || !send_byte(fd_, request) || recv_message(fd_, buf, size + 1) != size) {
+    if (size >= sizeof buf || !send_byte(fd_.get(), request) || recv_message(fd_.get(), buf, size + 1) != size) {
         log::error("mbox: the dotlock keeper (pid %d) does not answer", static_cast<int>(pid_));
         return false;
     }

@@ -26,6 +26,7 @@
 
 #include "common/mbox/dotlock.h"
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::mbox {
 
@@ -34,7 +35,8 @@ public:
     // Forks the keeper; the caller must be root. lock_path is MBOX.lock.
     static Result<std::unique_ptr<DotlockKeeper>> start(const std::string& lock_path, uid_t uid,
                                                         gid_t spool_gid);
-    // Closes the channel (the keeper then removes a lock it holds) and reaps it.
+    // Closes the channel (the keeper then removes a lock it holds) and reaps
+    // it, killing it after limits::dotlock_keeper_exit_millis.
     ~DotlockKeeper();
     DotlockKeeper(const DotlockKeeper&) = delete;
     DotlockKeeper& operator=(const DotlockKeeper&) = delete;
@@ -49,11 +51,11 @@ public:
     pid_t pid() const { return pid_; }
 
 private:
-    DotlockKeeper(int fd, pid_t pid) : fd_(fd), pid_(pid) {}
+    DotlockKeeper(UniqueFd fd, pid_t pid) : fd_(std::move(fd)), pid_(pid) {}
     // Sends a request and reads a reply of exactly `size` bytes.
     bool ask(char request, void* reply, std::size_t size);
 
-    int fd_;
+    UniqueFd fd_;
     pid_t pid_;
 };
 

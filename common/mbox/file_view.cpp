@@ -9,11 +9,6 @@
 
 namespace pop3d::mbox {
 
-void UniqueFd::reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-}
-
 Result<std::unique_ptr<Mapping>> Mapping::map(int fd, std::uint64_t offset, std::uint64_t end) {
     const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     offset -= offset % page;

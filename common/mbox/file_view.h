@@ -1,5 +1,5 @@
-// RAII for the mbox engine's file handles: a descriptor, and a read-only
-// mapping of a file's first bytes (what the scanner reads at memory speed).
+// RAII for a read-only mapping of a file's first bytes (what the scanner
+// reads at memory speed); descriptors are common/unique_fd.h's.
 #pragma once
 
 #include <sys/types.h>
@@ -9,30 +9,9 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::mbox {
-
-class UniqueFd {
-public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    ~UniqueFd() { reset(); }
-    UniqueFd(UniqueFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = other.fd_;
-            other.fd_ = -1;
-        }
-        return *this;
-    }
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    void reset();
-
-private:
-    int fd_ = -1;
-};
 
 class Mapping {
 public:

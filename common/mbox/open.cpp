@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_io.h"
 #include "common/log.h"
 #include "common/mbox/indexer.h"
 #include "common/mbox/mbox_maildrop.h"
@@ -42,14 +43,9 @@ std::string usable_state_dir(const std::string& dir) {
 bool message_starts_at(int fd, std::uint64_t at) {
     const std::uint64_t before = std::min<std::uint64_t>(at, 3);
     char bytes[8];
-    std::size_t got = 0;
-    while (got < sizeof bytes) {
-        const ssize_t n = ::pread(fd, bytes + got, sizeof bytes - got, static_cast<off_t>(at - before + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    return starts_message(std::string_view(bytes, got), before);
+    // A read error reads as no message start: the mbox is indexed again.
+    auto got = pread_up_to(fd, bytes, sizeof bytes, static_cast<off_t>(at - before));
+    return starts_message(std::string_view(bytes, got ? *got : 0), before);
 }
 
 // The earlier index, when the state file still describes a prefix of the
@@ -93,7 +89,7 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     m.session_lock = std::move(*session);
 
     m.fd = UniqueFd(::open(m.path.c_str(), O_RDWR | O_CLOEXEC));
-    if (!m.fd) {
+    if (!m.fd.valid()) {
         const int e = errno;
         if (e == ENOENT) return std::unique_ptr<Maildrop>(new MboxMaildrop(std::move(m)));
         // Permissions are for an administrator to fix; anything else may pass.

@@ -65,6 +65,4 @@ Result<std::unique_ptr<SessionLock>> SessionLock::take(const std::string& lock_p
     return lock;
 }
 
-SessionLock::~SessionLock() { ::close(fd_); }
-
 }  // namespace pop3d::mbox

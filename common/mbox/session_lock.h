@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::mbox {
 
@@ -32,13 +33,10 @@ public:
     // session holds it; temporary on I/O errors.
     static Result<std::unique_ptr<SessionLock>> take(const std::string& lock_path, const std::string& mbox_path,
                                                      std::string_view key);
-    ~SessionLock();
-    SessionLock(const SessionLock&) = delete;
-    SessionLock& operator=(const SessionLock&) = delete;
 
 private:
     explicit SessionLock(int fd) : fd_(fd) {}
-    int fd_;
+    UniqueFd fd_;  // closing it lets the lock go
 };
 
 // The abstract name (without the leading NUL), for tests. Pure.

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_io.h"
 #include "common/unique_fd.h"
 
 namespace pop3d::mbox {
@@ -27,13 +28,11 @@ Status make_key(const std::string& path) {
     if (!fd.valid()) return io_error("create " + tmp);
     unsigned char key[key_bytes];
     randombytes_buf(key, sizeof key);
-    ssize_t n;
-    do {
-        n = ::write(fd.get(), key, sizeof key);
-    } while (n < 0 && errno == EINTR);
+    const Status written = write_all(fd.get(), std::string_view(reinterpret_cast<const char*>(key), sizeof key));
     sodium_memzero(key, sizeof key);
     Status st;
-    if (n != static_cast<ssize_t>(sizeof key)) st = io_error("write " + tmp);
+    if (!written)
+        st = make_error(ErrorKind::temporary, "session lock key: write " + tmp + ": " + written.error().message);
     // link fails with EEXIST when another monitor was first: theirs is used.
     else if (::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) st = io_error("link " + path);
     ::unlink(tmp.c_str());
@@ -59,15 +58,9 @@ Result<Secret> load_session_lock_key(const std::string& path) {
     if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_size != key_bytes)
         return refused(path + " must be a 32-byte file only root can read");
     unsigned char key[key_bytes];
-    std::size_t got = 0;
-    while (got < key_bytes) {
-        ssize_t n = ::read(fd.get(), key + got, key_bytes - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
+    auto got = read_up_to(fd.get(), reinterpret_cast<char*>(key), key_bytes);
     Result<Secret> out = refused(path + " changed while being read");
-    if (got == key_bytes) out = Secret(std::string_view(reinterpret_cast<const char*>(key), key_bytes));
+    if (got && *got == key_bytes) out = Secret(std::string_view(reinterpret_cast<const char*>(key), key_bytes));
     sodium_memzero(key, sizeof key);
     return out;
 }

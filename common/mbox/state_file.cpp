@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_io.h"
 #include "common/limits.h"
 #include "common/mbox/uid.h"
+#include "common/unique_fd.h"
 
 namespace pop3d::mbox {
 namespace {
@@ -56,13 +58,6 @@ void checksum(std::string_view bytes, unsigned char out[checksum_len]) {
     crypto_generichash(out, checksum_len, reinterpret_cast<const unsigned char*>(bytes.data()),
                        bytes.size(), nullptr, 0);
 }
-
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 // A descriptor closed through the io that opened it.
 struct IoFd {
@@ -146,21 +141,15 @@ std::optional<State> parse_state(std::string_view bytes) {
 }
 
 std::optional<State> load_state(const std::string& path) {
-    Fd f;
-    f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (f.fd < 0) return std::nullopt;
+    UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!f.valid()) return std::nullopt;
     struct stat st;
-    if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+    if (::fstat(f.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
         static_cast<std::uint64_t>(st.st_size) > limits::state_file_max)
         return std::nullopt;
     std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-        const ssize_t n = ::read(f.fd, bytes.data() + got, bytes.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return std::nullopt;
-        got += static_cast<std::size_t>(n);
-    }
+    auto got = read_up_to(f.get(), bytes.data(), bytes.size());
+    if (!got || *got != bytes.size()) return std::nullopt;
     return parse_state(bytes);
 }
 

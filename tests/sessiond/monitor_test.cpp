@@ -91,7 +91,7 @@ TEST_F(MonitorTest, GrantsALoginOnAcceptedVerdictAndHandover) {
     send_credentials("alice", "right");
     send(*encode_handover("STAT\r\nQUIT\r\n"));
     MonitorResult r = run();
-    ASSERT_TRUE(r.login.has_value()) << r.ended;
+    ASSERT_TRUE(r.login.has_value()) << ended_name(r.ended);
     EXPECT_EQ(r.login->maildrop, "/var/mail/alice");
     EXPECT_EQ(r.unconsumed, "STAT\r\nQUIT\r\n");
     auto v = verdicts();
@@ -107,7 +107,7 @@ TEST_F(MonitorTest, RequiredTlsRefusesCredentialsBeforeTls) {
     send(*encode_handover(""));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_EQ(r.ended, Ended::bad_frame);
     EXPECT_TRUE(verifier_.seen.empty());
 }
 
@@ -116,7 +116,7 @@ TEST_F(MonitorTest, SilentFrontEndsTheSessionAfterTheDeadline) {
     settings_.front_timeout_seconds = 1;
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "front-timeout");
+    EXPECT_EQ(r.ended, Ended::front_timeout);
 }
 
 TEST_F(MonitorTest, SilentFrontAfterAnAcceptedVerdictGetsNoLogin) {
@@ -124,7 +124,7 @@ TEST_F(MonitorTest, SilentFrontAfterAnAcceptedVerdictGetsNoLogin) {
     send_credentials("alice", "right");
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "front-timeout");
+    EXPECT_EQ(r.ended, Ended::front_timeout);
 }
 
 // Issue 11, item 1: the monitor's own lookup decides the account; a
@@ -189,7 +189,7 @@ TEST_F(MonitorTest, MalformedFrameEndsTheSessionWithoutAskingAnyone) {
     send(*encode_handover(""));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_EQ(r.ended, Ended::bad_frame);
     EXPECT_TRUE(verifier_.seen.empty());
     EXPECT_TRUE(verdicts().empty());
 }
@@ -198,7 +198,7 @@ TEST_F(MonitorTest, HandoverBeforeAnyVerdictGrantsNothing) {
     send(*encode_handover("STAT\r\n"));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_EQ(r.ended, Ended::bad_frame);
     EXPECT_TRUE(verifier_.seen.empty());
 }
 
@@ -207,7 +207,7 @@ TEST_F(MonitorTest, AFrameOnlyTheMonitorMaySendIsRefused) {
     send(*encode_handover(""));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_EQ(r.ended, Ended::bad_frame);
 }
 
 TEST_F(MonitorTest, AfterAcceptanceOnlyAHandoverGrantsTheLogin) {
@@ -215,14 +215,14 @@ TEST_F(MonitorTest, AfterAcceptanceOnlyAHandoverGrantsTheLogin) {
     send_credentials("alice", "right");  // not a handover
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "bad-frame");
+    EXPECT_EQ(r.ended, Ended::bad_frame);
 }
 
 TEST_F(MonitorTest, MaxAttemptsEndsTheSessionAndMarksTheLastVerdict) {
     for (int i = 0; i < 3; ++i) send_credentials("alice", "wrong");
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "too-many-attempts");
+    EXPECT_EQ(r.ended, Ended::too_many_attempts);
     EXPECT_EQ(verifier_.seen.size(), 3u);
     auto v = verdicts();
     ASSERT_EQ(v.size(), 3u);
@@ -246,14 +246,14 @@ TEST_F(MonitorTest, TheFrontEndingTheSessionIsReportedAsItsReason) {
     send(*encode_end(EndReason::quit));
     MonitorResult r = run();
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "quit");
+    EXPECT_EQ(r.ended, Ended::quit);
 }
 
 TEST_F(MonitorTest, AFrontThatVanishesGrantsNothing) {
     front_.reset();
     MonitorResult r = converse_with_front(monitor_.get(), verifier_, settings_);
     EXPECT_FALSE(r.login.has_value());
-    EXPECT_EQ(r.ended, "front-gone");
+    EXPECT_EQ(r.ended, Ended::front_gone);
 }
 
 }  // namespace

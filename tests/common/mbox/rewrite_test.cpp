@@ -13,18 +13,11 @@
 #include "common/limits.h"
 #include "common/mbox/rewrite.h"
 #include "common/mbox/rewrite_engine.h"
+#include "common/unique_fd.h"
 #include "tests/common/mbox/rewrite_fixture.h"
 
 namespace pop3d::mbox::test {
 namespace {
-
-struct Fd {
-    explicit Fd(const std::string& path) : fd(open_rw(path)) {}
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-    int fd;
-};
 
 std::vector<std::size_t> random_subset(std::mt19937_64& rng, std::size_t n) {
     std::vector<std::size_t> kept;
@@ -47,14 +40,14 @@ TEST(MboxRewrite, RandomKeepSetsAreByteExact) {
         auto keep = ranges_of(mbox, random_subset(rng, mbox.messages.size()));
         std::string path = dir.file("mbox");
         write_file(path, old);
-        Fd f(path);
+        UniqueFd f(open_rw(path));
         std::uint64_t chunk = chunks[rng() % 4];
-        auto s = rewrite_in_steps(f.fd, keep, read_size, dir.file("journal"), system_io(), chunk);
+        auto s = rewrite_in_steps(f.get(), keep, read_size, dir.file("journal"), system_io(), chunk);
         ASSERT_TRUE(s.ok()) << s.error().message;
         ASSERT_EQ(read_file(path), expected_after(old, keep, read_size)) << "round " << round;
         EXPECT_FALSE(exists(dir.file("journal")));
         EXPECT_FALSE(exists(dir.file("journal.new")));
-        ASSERT_TRUE(recover(f.fd, dir.file("journal")).ok());
+        ASSERT_TRUE(recover(f.get(), dir.file("journal")).ok());
         ASSERT_EQ(read_file(path), expected_after(old, keep, read_size));
     }
 }
@@ -63,9 +56,9 @@ TEST(MboxRewrite, AdjacentRangesAndPartsOfMessagesAreKept) {
     TempDir dir;
     std::string old = "0123456789abcdefghij";
     write_file(dir.file("mbox"), old);
-    Fd f(dir.file("mbox"));
+    UniqueFd f(open_rw(dir.file("mbox")));
     std::vector<Range> keep = {{0, 2}, {2, 3}, {7, 1}, {8, 2}, {15, 3}};
-    ASSERT_TRUE(rewrite(f.fd, keep, 18, dir.file("journal")).ok());
+    ASSERT_TRUE(rewrite(f.get(), keep, 18, dir.file("journal")).ok());
     EXPECT_EQ(read_file(dir.file("mbox")), "01234789fghij");
 }
 
@@ -74,8 +67,8 @@ TEST(MboxRewrite, NothingDeletedLeavesTheFileAlone) {
     std::mt19937_64 rng(7);
     Mbox mbox = random_mbox(rng, 5, 300);
     write_file(dir.file("mbox"), mbox.bytes + "appended");
-    Fd f(dir.file("mbox"));
-    ASSERT_TRUE(rewrite(f.fd, mbox.messages, mbox.bytes.size(), dir.file("journal")).ok());
+    UniqueFd f(open_rw(dir.file("mbox")));
+    ASSERT_TRUE(rewrite(f.get(), mbox.messages, mbox.bytes.size(), dir.file("journal")).ok());
     EXPECT_EQ(read_file(dir.file("mbox")), mbox.bytes + "appended");
     EXPECT_FALSE(exists(dir.file("journal.new")));
 }
@@ -86,10 +79,10 @@ TEST(MboxRewrite, DeletingEverythingKeepsOnlyAppendedMail) {
     Mbox mbox = random_mbox(rng, 4, 3000);
     std::string late = "From late@example.org Mon Nov 23 11:00:00 2026\nhello\n";
     write_file(dir.file("mbox"), mbox.bytes + late);
-    Fd f(dir.file("mbox"));
-    ASSERT_TRUE(rewrite(f.fd, {}, mbox.bytes.size(), dir.file("journal")).ok());
+    UniqueFd f(open_rw(dir.file("mbox")));
+    ASSERT_TRUE(rewrite(f.get(), {}, mbox.bytes.size(), dir.file("journal")).ok());
     EXPECT_EQ(read_file(dir.file("mbox")), late);
-    ASSERT_TRUE(rewrite(f.fd, {}, late.size(), dir.file("journal")).ok());
+    ASSERT_TRUE(rewrite(f.get(), {}, late.size(), dir.file("journal")).ok());
     EXPECT_EQ(read_file(dir.file("mbox")), "");
 }
 
@@ -98,31 +91,31 @@ TEST(MboxRewrite, WithoutStateDirOnlyTheEndCanGo) {
     std::mt19937_64 rng(9);
     Mbox mbox = random_mbox(rng, 4, 500);
     write_file(dir.file("mbox"), mbox.bytes);
-    Fd f(dir.file("mbox"));
-    auto refused = rewrite(f.fd, ranges_of(mbox, {0, 2, 3}), mbox.bytes.size(), "");
+    UniqueFd f(open_rw(dir.file("mbox")));
+    auto refused = rewrite(f.get(), ranges_of(mbox, {0, 2, 3}), mbox.bytes.size(), "");
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().kind, ErrorKind::permanent);
     EXPECT_EQ(read_file(dir.file("mbox")), mbox.bytes);
-    ASSERT_TRUE(rewrite(f.fd, ranges_of(mbox, {0, 1}), mbox.bytes.size(), "").ok());
+    ASSERT_TRUE(rewrite(f.get(), ranges_of(mbox, {0, 1}), mbox.bytes.size(), "").ok());
     EXPECT_EQ(read_file(dir.file("mbox")), expected_after(mbox.bytes, ranges_of(mbox, {0, 1}),
                                                           mbox.bytes.size()));
-    EXPECT_TRUE(recover(f.fd, "").ok());
+    EXPECT_TRUE(recover(f.get(), "").ok());
 }
 
 TEST(MboxRewrite, BadRangesAreRefusedAndTouchNothing) {
     TempDir dir;
     std::string old = "From a\n\nFrom b\n\nFrom c\n";
     write_file(dir.file("mbox"), old);
-    Fd f(dir.file("mbox"));
+    UniqueFd f(open_rw(dir.file("mbox")));
     const std::vector<std::vector<Range>> bad = {
         {{8, 8}, {0, 8}},   // not sorted
         {{0, 9}, {8, 8}},   // overlapping
         {{16, 7}},          // beyond read_size
     };
     for (const auto& keep : bad) {
-        EXPECT_FALSE(rewrite(f.fd, keep, 16, dir.file("journal")).ok());
+        EXPECT_FALSE(rewrite(f.get(), keep, 16, dir.file("journal")).ok());
     }
-    EXPECT_FALSE(rewrite(f.fd, {{0, 8}}, old.size() + 1, dir.file("journal")).ok());
+    EXPECT_FALSE(rewrite(f.get(), {{0, 8}}, old.size() + 1, dir.file("journal")).ok());
     EXPECT_EQ(read_file(dir.file("mbox")), old);
     EXPECT_FALSE(exists(dir.file("journal")));
 }
@@ -132,15 +125,15 @@ TEST(MboxRewrite, PendingJournalBlocksANewRewrite) {
     std::string old = "From a\n\nFrom b\n\nFrom c\n";
     write_file(dir.file("mbox"), old);
     write_file(dir.file("journal"), "not recovered yet");
-    Fd f(dir.file("mbox"));
-    auto s = rewrite(f.fd, {{8, 8}}, old.size(), dir.file("journal"));
+    UniqueFd f(open_rw(dir.file("mbox")));
+    auto s = rewrite(f.get(), {{8, 8}}, old.size(), dir.file("journal"));
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(read_file(dir.file("mbox")), old);
-    auto end_only = rewrite(f.fd, {{0, 8}}, old.size(), dir.file("journal"));
+    auto end_only = rewrite(f.get(), {{0, 8}}, old.size(), dir.file("journal"));
     ASSERT_FALSE(end_only.ok());
     EXPECT_EQ(read_file(dir.file("mbox")), old);
     // A damaged journal is reported, never guessed at.
-    auto r = recover(f.fd, dir.file("journal"));
+    auto r = recover(f.get(), dir.file("journal"));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::permanent);
     EXPECT_EQ(read_file(dir.file("mbox")), old);
@@ -152,9 +145,9 @@ TEST(MboxRewrite, JournalOfAnotherFileIsRefused) {
     std::string old = "From a\n\nFrom b\n\nFrom c\n";
     write_file(dir.file("mbox"), old);
     {
-        Fd f(dir.file("mbox"));
+        UniqueFd f(open_rw(dir.file("mbox")));
         FaultIo io(0);
-        ASSERT_TRUE(rewrite(f.fd, {{8, 8}}, old.size(), dir.file("journal"), io).ok());
+        ASSERT_TRUE(rewrite(f.get(), {{8, 8}}, old.size(), dir.file("journal"), io).ok());
         long total = io.calls();
         write_file(dir.file("mbox"), old);
         // Stop just before the end: the journal stays behind.
@@ -162,7 +155,7 @@ TEST(MboxRewrite, JournalOfAnotherFileIsRefused) {
             write_file(dir.file("mbox"), old);
             ::unlink(dir.file("journal").c_str());
             FaultIo fail(at, FaultIo::Action::fail, EIO);
-            if (!rewrite(f.fd, {{8, 8}}, old.size(), dir.file("journal"), fail).ok() &&
+            if (!rewrite(f.get(), {{8, 8}}, old.size(), dir.file("journal"), fail).ok() &&
                 exists(dir.file("journal"))) {
                 break;
             }
@@ -171,13 +164,13 @@ TEST(MboxRewrite, JournalOfAnotherFileIsRefused) {
     }
     std::string left = read_file(dir.file("mbox"));
     write_file(dir.file("other"), left);
-    Fd other(dir.file("other"));
-    auto r = recover(other.fd, dir.file("journal"));
+    UniqueFd other(open_rw(dir.file("other")));
+    auto r = recover(other.get(), dir.file("journal"));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::permanent);
     EXPECT_EQ(read_file(dir.file("other")), left);
-    Fd f(dir.file("mbox"));
-    ASSERT_TRUE(recover(f.fd, dir.file("journal")).ok());
+    UniqueFd f(open_rw(dir.file("mbox")));
+    ASSERT_TRUE(recover(f.get(), dir.file("journal")).ok());
     EXPECT_EQ(read_file(dir.file("mbox")), "From b\n\n");
 }
 
@@ -205,8 +198,8 @@ TEST(MboxRewrite, NewMailStaysNewAndDeletingIsNotNewMail) {
             } else {
                 set_times(dir.file("mbox"), 1000000100, 1000000000);
             }
-            Fd f(dir.file("mbox"));
-            ASSERT_TRUE(rewrite(f.fd, ranges_of(mbox, kept), mbox.bytes.size(), dir.file("journal")).ok());
+            UniqueFd f(open_rw(dir.file("mbox")));
+            ASSERT_TRUE(rewrite(f.get(), ranges_of(mbox, kept), mbox.bytes.size(), dir.file("journal")).ok());
             EXPECT_EQ(new_mail(dir.file("mbox")), was_new);
         }
     }
@@ -221,8 +214,8 @@ TEST(MboxRewrite, OwnerGroupModeAndInodeAreKept) {
     ASSERT_EQ(::chmod(dir.file("mbox").c_str(), 0660), 0);
     struct stat before, after;
     ASSERT_EQ(::stat(dir.file("mbox").c_str(), &before), 0);
-    Fd f(dir.file("mbox"));
-    ASSERT_TRUE(rewrite(f.fd, ranges_of(mbox, {1, 4}), mbox.bytes.size(), dir.file("journal")).ok());
+    UniqueFd f(open_rw(dir.file("mbox")));
+    ASSERT_TRUE(rewrite(f.get(), ranges_of(mbox, {1, 4}), mbox.bytes.size(), dir.file("journal")).ok());
     ASSERT_EQ(::stat(dir.file("mbox").c_str(), &after), 0);
     EXPECT_EQ(after.st_ino, before.st_ino);
     EXPECT_EQ(after.st_uid, 4242u);
@@ -247,17 +240,17 @@ TEST(MboxRewrite, DamagedJournalHeaderIsRefused) {
     write_file(path, mbox.bytes);
     std::string crashed, left;
     {
-        Fd f(path);
+        UniqueFd f(open_rw(path));
         // The mbox write of the first step fails: a journal stays behind.
         FaultIo io(0);
-        ASSERT_TRUE(rewrite_in_steps(f.fd, ranges_of(mbox, {1, 3, 5}), mbox.bytes.size(), journal,
+        ASSERT_TRUE(rewrite_in_steps(f.get(), ranges_of(mbox, {1, 3, 5}), mbox.bytes.size(), journal,
                                      io, 4096).ok());
         bool left_journal = false;
         for (long at = 1; at <= io.calls() && !left_journal; ++at) {
             write_file(path, mbox.bytes);
             ::unlink(journal.c_str());
             FaultIo fail(at, FaultIo::Action::fail, EIO);
-            left_journal = !rewrite_in_steps(f.fd, ranges_of(mbox, {1, 3, 5}), mbox.bytes.size(),
+            left_journal = !rewrite_in_steps(f.get(), ranges_of(mbox, {1, 3, 5}), mbox.bytes.size(),
                                              journal, fail, 4096).ok() && exists(journal);
         }
         ASSERT_TRUE(left_journal);
@@ -271,21 +264,21 @@ TEST(MboxRewrite, DamagedJournalHeaderIsRefused) {
         std::string damaged = left;
         damaged[i] = static_cast<char>(damaged[i] ^ 0x20);
         write_file(journal, damaged);
-        Fd f(path);
-        auto r = recover(f.fd, journal);
+        UniqueFd f(open_rw(path));
+        auto r = recover(f.get(), journal);
         ASSERT_FALSE(r.ok()) << "byte " << i;
         EXPECT_EQ(r.error().kind, ErrorKind::permanent);
         ASSERT_EQ(read_file(path), crashed) << "byte " << i;
     }
     for (std::size_t cut : {std::size_t{0}, std::size_t{7}, std::size_t{100}}) {
         write_file(journal, left.substr(0, cut));
-        Fd f(path);
-        ASSERT_FALSE(recover(f.fd, journal).ok()) << "cut at " << cut;
+        UniqueFd f(open_rw(path));
+        ASSERT_FALSE(recover(f.get(), journal).ok()) << "cut at " << cut;
         ASSERT_EQ(read_file(path), crashed);
     }
     write_file(journal, left);
-    Fd f(path);
-    ASSERT_TRUE(recover(f.fd, journal).ok());
+    UniqueFd f(open_rw(path));
+    ASSERT_TRUE(recover(f.get(), journal).ok());
     EXPECT_EQ(read_file(path), expected_after(mbox.bytes, ranges_of(mbox, {1, 3, 5}), mbox.bytes.size()));
 }
 
