@@ -134,11 +134,13 @@ test-asan:
 crash-harness: $(BUILD)/tests/unit
 	POP3D_CRASH_FULL=1 $(BUILD)/tests/unit --gtest_filter='MboxCrashHarness.*'
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need (clang, its sanitizer runtime
+# and llvm, whose llvm-symbolizer asan_symbolize runs: test-asan and fuzz).
 DEB_PACKAGES := g++ make pkg-config libsodium-dev libcap-dev libinih-dev libgtest-dev \
 	libssl-dev libcrypt-dev liblockfile-dev liblockfile-bin libseccomp-dev openssl \
 	python3 curl fetchmail mpop getmail6 socat openbsd-inetd procmail groff-base \
-	haproxy fail2ban debhelper dpkg-dev fakeroot lintian systemd man-db
+	haproxy fail2ban debhelper dpkg-dev fakeroot lintian systemd man-db \
+	clang libclang-rt-14-dev llvm
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -168,13 +170,16 @@ FUZZ_CXX := clang++
 FUZZ_SECONDS ?= 30
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror $(FUZZ_SANITIZE)
+# No _FORTIFY_SOURCE: its checked copies of memcpy and the like would run
+# instead of ASan's, which check more.
+FUZZ_CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
 FUZZ_LIB_SRCS := $(call srcs,common) tests/support/memory_maildrop.cpp
 FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_TARGETS := $(patsubst fuzz/%.cpp,$(BUILD)/fuzz/%,$(wildcard fuzz/*_fuzz.cpp))
 
 $(BUILD)/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+	$(FUZZ_CXX) $(FUZZ_CPPFLAGS) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/fuzz/%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
