@@ -19,6 +19,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include "authd/syscall_filter.h"
 #include "sessiond/front_filter.h"
@@ -80,7 +81,19 @@ Outcome fault_under_filter(const std::function<bool()>& enter_filter, Fault faul
 bool front_filter() { return static_cast<bool>(session::enter_front_sandbox()); }
 bool auth_filter() { return static_cast<bool>(authd::install_syscall_filter()); }
 
-class SanitizerReportUnderFilter : public ::testing::TestWithParam<bool (*)()> {
+struct Filter {
+    const char* name;
+    bool (*enter)();
+};
+
+// The fault, and the first and last lines its report must contain.
+struct Expected {
+    Fault fault;
+    const char* error;
+    const char* summary;
+};
+
+class SanitizerReportUnderFilter : public ::testing::TestWithParam<std::tuple<Filter, Expected>> {
 protected:
     void SetUp() override {
 #ifndef POP3D_SANITIZED
@@ -89,26 +102,27 @@ protected:
     }
 };
 
-TEST_P(SanitizerReportUnderFilter, AddressSanitizerReportIsWholeAndEndsTheProcess) {
-    Outcome out = fault_under_filter(GetParam(), Fault::heap_overflow);
+TEST_P(SanitizerReportUnderFilter, ReportIsWholeAndEndsTheProcess) {
+    const auto& [filter, expected] = GetParam();
+    Outcome out = fault_under_filter(filter.enter, expected.fault);
     ASSERT_TRUE(WIFEXITED(out.status)) << "status " << out.status << " (SIGSYS is " << SIGSYS << ")\n"
                                        << out.report;
     EXPECT_EQ(WEXITSTATUS(out.status), 1) << out.report;
-    EXPECT_NE(out.report.find("ERROR: AddressSanitizer: heap-buffer-overflow"), std::string::npos) << out.report;
-    EXPECT_NE(out.report.find("SUMMARY: AddressSanitizer: heap-buffer-overflow"), std::string::npos) << out.report;
+    EXPECT_NE(out.report.find(expected.error), std::string::npos) << out.report;
+    EXPECT_NE(out.report.find(expected.summary), std::string::npos) << out.report;
 }
 
-TEST_P(SanitizerReportUnderFilter, UndefinedBehaviorReportIsWholeAndEndsTheProcess) {
-    Outcome out = fault_under_filter(GetParam(), Fault::signed_overflow);
-    ASSERT_TRUE(WIFEXITED(out.status)) << "status " << out.status << " (SIGSYS is " << SIGSYS << ")\n"
-                                       << out.report;
-    EXPECT_EQ(WEXITSTATUS(out.status), 1) << out.report;
-    EXPECT_NE(out.report.find("runtime error: signed integer overflow"), std::string::npos) << out.report;
-    EXPECT_NE(out.report.find("SUMMARY: UndefinedBehaviorSanitizer"), std::string::npos) << out.report;
-}
-
-INSTANTIATE_TEST_SUITE_P(Filters, SanitizerReportUnderFilter, ::testing::Values(&front_filter, &auth_filter),
-                         [](const auto& info) { return info.index == 0 ? "Front" : "Auth"; });
+INSTANTIATE_TEST_SUITE_P(
+    Filters, SanitizerReportUnderFilter,
+    ::testing::Combine(::testing::Values(Filter{"Front", &front_filter}, Filter{"Auth", &auth_filter}),
+                       ::testing::Values(Expected{Fault::heap_overflow, "ERROR: AddressSanitizer: heap-buffer-overflow",
+                                                  "SUMMARY: AddressSanitizer: heap-buffer-overflow"},
+                                         Expected{Fault::signed_overflow, "runtime error: signed integer overflow",
+                                                  "SUMMARY: UndefinedBehaviorSanitizer"})),
+    [](const auto& info) {
+        const auto& [filter, expected] = info.param;
+        return std::string(filter.name) + (expected.fault == Fault::heap_overflow ? "HeapOverflow" : "SignedOverflow");
+    });
 
 TEST(SanitizerReport, ProductionFiltersGainNothing) {
 #ifdef POP3D_SANITIZED
