@@ -120,8 +120,9 @@ INSTANTIATE_TEST_SUITE_P(
                                          Expected{Fault::signed_overflow, "runtime error: signed integer overflow",
                                                   "SUMMARY: UndefinedBehaviorSanitizer"})),
     [](const auto& info) {
-        const auto& [filter, expected] = info.param;
-        return std::string(filter.name) + (expected.fault == Fault::heap_overflow ? "HeapOverflow" : "SignedOverflow");
+        // std::get, not a structured binding: its comma would split the macro's arguments.
+        const bool heap = std::get<1>(info.param).fault == Fault::heap_overflow;
+        return std::string(std::get<0>(info.param).name) + (heap ? "HeapOverflow" : "SignedOverflow");
     });
 
 TEST(SanitizerReport, ProductionFiltersGainNothing) {
