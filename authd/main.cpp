@@ -19,6 +19,7 @@
 #include "common/exit_status.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/sanitizer_report.h"
 
 namespace {
 
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: pop3d-auth [-f CONFIG]\n(started by pop3d-session, not by hand)\n");
         return exit_status::usage;
     }
+    sanitizer::report_to_own_file("pop3d-auth");
     log::init("pop3d-auth", "mail", "info", false);
     if (sodium_init() < 0) {
         log::error("sodium_init failed");

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "common/log.h"
+#include "common/sanitizer_report.h"
 
 namespace pop3d::authd {
 namespace {
@@ -71,6 +72,7 @@ Status install_syscall_filter() {
     // lookup, so socket() fails with EACCES instead of killing: the lookup
     // then reads the files, as it does where no such daemon runs.
     if (rc == 0) rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
+    if (rc == 0) rc = sanitizer::allow_runtime_calls(ctx.get());
     if (rc != 0) return make_error(ErrorKind::permanent, std::string("seccomp_rule_add: ") + std::strerror(-rc));
     rc = seccomp_load(ctx.get());
     if (rc != 0) return make_error(ErrorKind::permanent, std::string("seccomp_load: ") + std::strerror(-rc));

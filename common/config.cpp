@@ -86,6 +86,13 @@ int on_key(void* user, const char* section, const char* key, const char* value) 
         loader->fail(line, "unknown section [" + sec + "]");
         return 0;
     }
+    // inih keeps a ';' right after '=' in the value, but after a space it
+    // starts a comment: such a value would not survive being written back
+    // as "key = value" (pop3d -t, pop3d -K sample).
+    if (value[0] == ';') {
+        loader->fail(line, k + ": a value may not begin with ';' (after a space it starts a comment)");
+        return 0;
+    }
     auto why = loader->set(sec, k, value);
     if (!why) {
         loader->fail(line, "unknown key '" + k + "' in [" + sec + "]");

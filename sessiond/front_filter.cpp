@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "common/sanitizer_report.h"
 
 namespace pop3d::session {
 namespace {
@@ -106,7 +107,7 @@ Status enter_front_sandbox() {
     // One more than in use, so the limit never cuts a descriptor the front
     // has: the TLS relay's socketpair (fd 4) is among those in use already.
     if (auto st = set_limit(RLIMIT_NOFILE, *in_use + 1, "RLIMIT_NOFILE"); !st) return st;
-    if (auto st = set_limit(RLIMIT_FSIZE, 0, "RLIMIT_FSIZE"); !st) return st;
+    if (auto st = set_limit(RLIMIT_FSIZE, sanitizer::file_size_limit(), "RLIMIT_FSIZE"); !st) return st;
     if (auto st = set_limit(RLIMIT_NPROC, 0, "RLIMIT_NPROC"); !st) return st;
 
     std::unique_ptr<void, decltype(&seccomp_release)> ctx(seccomp_init(SCMP_ACT_KILL_PROCESS), seccomp_release);
@@ -116,6 +117,7 @@ Status enter_front_sandbox() {
     for (int nr : allowed)
         if (int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, nr, 0); rc != 0)
             return seccomp_error("seccomp_rule_add", rc);
+    if (int rc = sanitizer::allow_runtime_calls(ctx.get()); rc != 0) return seccomp_error("seccomp_rule_add", rc);
     // The time zone file syslog's time stamp looks for: read-only opens only
     // (the chroot is empty, so they find nothing; RLIMIT_NOFILE leaves no
     // descriptor for them anyway).

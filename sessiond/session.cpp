@@ -30,6 +30,7 @@
 #include "common/pop3/apop.h"
 #include "common/pop3/login_replies.h"
 #include "common/pop3/replies.h"
+#include "common/sanitizer_report.h"
 #include "common/unique_fd.h"
 #include "sessiond/become_owner.h"
 #include "sessiond/client_io.h"
@@ -64,6 +65,7 @@ Result<pid_t> fork_front(UniqueFd front_end, const Config& config, const FrontSe
     if (tls.relay_front_end.valid()) fds.put(4, tls.relay_front_end.get());
     if (tls.relay_report_write.valid()) fds.put(5, tls.relay_report_write.get());
     return spawn_function(fds, [&] {
+        sanitizer::report_to_own_file("pop3d-session-front");
         // Its own syslog socket, connected before the chroot hides /dev/log
         // and the sandbox forbids socket().
         log::reconnect();

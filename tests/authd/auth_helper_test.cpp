@@ -14,13 +14,14 @@
 #include <sstream>
 
 #include "tests/support/proc_status.h"
+#include "tests/support/built_program.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::auth {
 namespace {
 
-const char* const program = "build/bin/pop3d-auth";
+const std::string program = testing::built_program("pop3d-auth");
 
 using pop3d::testing::proc_status;
 
@@ -37,7 +38,7 @@ class AuthHelperTest : public ::testing::Test {
 protected:
     void SetUp() override {
         if (geteuid() != 0) GTEST_SKIP() << "needs root";
-        ASSERT_EQ(access(program, X_OK), 0) << program << " is not built";
+        ASSERT_EQ(access(program.c_str(), X_OK), 0) << program << " is not built";
         ASSERT_EQ(testing::run_command("etc/postinst.sh"), 0);
         ASSERT_TRUE(dir.ok());
         std::string why;
@@ -99,7 +100,7 @@ TEST_F(AuthHelperTest, RunsUnprivilegedAndAnswersShadowLogins) {
 // drops root: the ownership story of both tools holds together.
 TEST_F(AuthHelperTest, ReadsTheFilesPop3dPasswdWrites) {
     std::string conf = write_config(0);
-    std::string tool = "build/bin/pop3d-passwd -f " + conf + " --stdin ";
+    std::string tool = testing::built_program("pop3d-passwd") + " -f " + conf + " --stdin ";
     ASSERT_EQ(testing::run_command("echo 'file pass' | " + tool + "--owner nobody add virtual"), 0);
     ASSERT_EQ(testing::run_command("echo tanstaaf | " + tool + "--apop add mrose"), 0);
     ASSERT_EQ(testing::run_command("echo 'mrose pass' | " + tool + "--owner nobody add mrose"), 0);

@@ -12,13 +12,14 @@
 
 #include "authd/account_files.h"
 #include "authd/password_hash.h"
+#include "tests/support/built_program.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::authd {
 namespace {
 
-const char* const program = "build/bin/pop3d-passwd";
+const std::string program = testing::built_program("pop3d-passwd");
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -31,7 +32,7 @@ class PasswdToolTest : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_GE(sodium_init(), 0);
-        ASSERT_EQ(access(program, X_OK), 0) << program << " is not built";
+        ASSERT_EQ(access(program.c_str(), X_OK), 0) << program << " is not built";
         ASSERT_TRUE(dir.ok());
         users = dir.file("users");
         apop = dir.file("apop");
@@ -41,7 +42,7 @@ protected:
     int run(const std::string& args, const std::string& input = "") {
         std::string in = dir.write("stdin", input);
         std::string err = dir.file("stderr");
-        int rc = testing::run_command(std::string(program) + " -f " + config + " " + args + " <" + in + " >/dev/null 2>" + err);
+        int rc = testing::run_command(program + " -f " + config + " " + args + " <" + in + " >/dev/null 2>" + err);
         error = slurp(err);
         return rc;
     }

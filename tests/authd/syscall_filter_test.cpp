@@ -13,6 +13,7 @@
 #include <functional>
 #include <string>
 
+#include "tests/support/child_exit.h"
 #include "tests/support/temp_dir.h"
 
 namespace pop3d::authd {
@@ -24,7 +25,7 @@ int filtered_child(const std::function<int()>& then) {
     pid_t pid = fork();
     if (pid == 0) {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !install_syscall_filter()) _exit(90);
-        _exit(then());
+        testing::exit_child(then());
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -281,6 +281,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[log]\nfacility = nosuch\n", "test.conf:2: facility: unknown syslog facility"},
         BadCase{"[log]\nlevel = loud\n", "test.conf:2: level: unknown level"},
         BadCase{"[server]\nmax_sessions = 1\nmax_sessions = 2\n", "test.conf:3: 'max_sessions' already set on line 2"},
+        // Found by config_fuzz: accepted, it was written back as
+        // "hostname = ;x", which reads as an empty value and a comment.
+        BadCase{"[server]\nhostname =;/run/pop3d.pid\n", "test.conf:2: hostname: a value may not begin with ';'"},
+        BadCase{"[server]\ngreeting =;-)\n", "test.conf:2: greeting: a value may not begin with ';'"},
         BadCase{"[server\n", "test.conf:1: syntax error"},
         BadCase{"[server]\njust words\n", "test.conf:2: syntax error"}));
 

@@ -32,7 +32,8 @@ TEST(Frame, ParserRefusesTruncationOverlongAndTrailingBytes) {
     EXPECT_FALSE(FrameParser(payload).bytes(5).ok());
     EXPECT_FALSE(FrameParser(payload.substr(0, 7)).bytes(64).ok());
     EXPECT_FALSE(FrameParser(payload.substr(0, 2)).u32().ok());
-    FrameParser extra(payload + "x");
+    const std::string longer = payload + "x";
+    FrameParser extra(longer);
     ASSERT_TRUE(extra.bytes(64).ok());
     EXPECT_FALSE(extra.end().ok());
 }

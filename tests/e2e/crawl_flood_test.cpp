@@ -267,7 +267,7 @@ TEST(CrawlAndFlood, AFloodFromOneAddressKeepsAnotherServedAndMemoryBounded) {
     // and the pages of its mbox it read: 1 MiB a session is a generous
     // bound, plus the listener.
     const long bound_kib = (per_ip + 1) * 1024L + 8 * 1024L;
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef POP3D_SANITIZED  // make test-asan (clang defines no __SANITIZE_ADDRESS__)
     (void)bound_kib;  // AddressSanitizer's shadow memory is no measure of pop3d's
 #else
     EXPECT_LT(pss, bound_kib);

@@ -23,25 +23,18 @@
 #include <thread>
 #include <utility>
 
+#include "tests/support/built_program.h"
 #include "tests/support/test_user.h"
 
 namespace pop3d::e2e {
 namespace {
 
-std::string exe_dir() {
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return ".";
-    std::string path(self, static_cast<std::size_t>(n));
-    return path.substr(0, path.rfind('/'));
-}
-
 std::string parent(const std::string& dir) { return dir.substr(0, dir.rfind('/')); }
 
 }  // namespace
 
-std::string bin_dir() { return parent(exe_dir()) + "/bin"; }
-std::string source_dir() { return parent(parent(exe_dir())); }
+std::string bin_dir() { return testing::build_dir() + "/bin"; }
+std::string source_dir() { return parent(testing::build_dir()); }
 
 bool run_postinst() {
     static int status = testing::run_command("sh " + source_dir() + "/etc/postinst.sh");
