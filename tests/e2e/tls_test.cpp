@@ -261,6 +261,36 @@ TEST_F(Tls, OldProtocolsAndForeignAlpnAreRefusedWithAnAlert) {
         << daemon_->log();
 }
 
+// TLS 1.2 with each key type, each signature scheme the monitor signs for
+// (PKCS#1 v1.5, PSS, ECDSA) and a CBC, a GCM and a ChaCha20 cipher: the
+// front's OpenSSL starts without its legacy cipher tables
+// (tls_library.cpp), and none of these may need them.
+TEST_F(Tls, Tls12ServesEverySignatureSchemeAndCipherKind) {
+    struct Case {
+        KeyKind key;
+        const char* cipher;
+        const char* sigalgs;
+    };
+    const Case cases[] = {
+        {KeyKind::rsa, "ECDHE-RSA-AES128-SHA", "RSA+SHA256"},
+        {KeyKind::rsa, "ECDHE-RSA-AES256-GCM-SHA384", "RSA+SHA512"},
+        {KeyKind::rsa, "ECDHE-RSA-CHACHA20-POLY1305", "RSA-PSS+SHA384"},
+        {KeyKind::ecdsa, "ECDHE-ECDSA-AES256-SHA", "ECDSA+SHA256"},
+        {KeyKind::ecdsa, "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDSA+SHA384"},
+    };
+    accounts_->dir().write("capa.txt", "CAPA\nQUIT\n");
+    for (const Case& c : cases) {
+        certs->use(c.key);
+        std::string out = run(std::string("timeout 10 openssl s_client -quiet -crlf -tls1_2 -cipher ") + c.cipher +
+                              " -sigalgs " + c.sigalgs + " -connect 127.0.0.1:" + std::to_string(tls_port()) +
+                              " < " + dir() + "/capa.txt 2>&1");
+        EXPECT_NE(out.find("+OK signing off"), std::string::npos) << c.cipher << " " << c.sigalgs << ": " << out;
+        EXPECT_TRUE(eventually(3000, [&] {
+            return daemon_->log().find(std::string("tls=TLSv1.2/") + c.cipher + " ") != std::string::npos;
+        })) << c.cipher << ": " << daemon_->log();
+    }
+}
+
 // A client that never completes its handshake is cut off at
 // handshake_timeout (3 s here) while others are served.
 TEST_F(Tls, AStalledHandshakeEndsAtItsDeadline) {
