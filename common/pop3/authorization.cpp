@@ -113,7 +113,7 @@ AuthAction Authorization::handle(std::string_view line) {
     Command& command = *parsed;
     switch (command.verb) {
     case Verb::capa:
-        return reply(capa_reply({true, options_.tls_configured, options_.tls_active,
+        return reply(capa_reply({true, options_.tls_configured && !credentials_begun_, options_.tls_active,
                                  options_.require_tls}));
     case Verb::quit: {
         AuthAction action = reply(ok("signing off"));
@@ -124,6 +124,7 @@ AuthAction Authorization::handle(std::string_view line) {
     case Verb::stls: {
         if (!options_.tls_configured) return reply(err("TLS is not available"));
         if (options_.tls_active) return reply(err("TLS is already active"));
+        if (credentials_begun_) return reply(err("STLS must come before USER, APOP or AUTH"));
         AuthAction action = reply(ok("Begin TLS negotiation"));
         action.kind = AuthAction::Kind::start_tls;
         return action;
@@ -134,6 +135,7 @@ AuthAction Authorization::handle(std::string_view line) {
         if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_refusal(options_)));
         user_ = std::move(command.name);
         phase_ = Phase::user_given;
+        credentials_begun_ = true;
         return reply(ok("send PASS"));
     case Verb::pass: {
         if (!user_given) return reply(err("PASS must directly follow USER"));
@@ -152,12 +154,14 @@ AuthAction Authorization::handle(std::string_view line) {
         request.user = std::move(command.name);
         request.digest = std::move(command.digest);
         phase_ = Phase::awaiting_verdict;
+        credentials_begun_ = true;
         return check(std::move(request));
     }
     case Verb::auth:
         if (!credentials_allowed()) return reply(err(ResponseCode::auth, tls_refusal(options_)));
         if (command.name.empty()) return reply(ok("SASL mechanisms follow") + "PLAIN\r\n.\r\n");
         if (!iequals(command.name, "PLAIN")) return reply(err("unsupported SASL mechanism"));
+        credentials_begun_ = true;
         if (command.has_initial_response) return plain_credentials(command.secret.view());
         phase_ = Phase::sasl_continuation;
         return reply("+ \r\n");

@@ -65,7 +65,8 @@ public:
     // again.
     AuthAction on_refusal(auth::Outcome outcome);
     // After a successful TLS handshake: the client starts afresh (RFC 2595
-    // section 4) and STLS is no longer offered.
+    // section 4) and STLS is no longer offered. STLS is taken only before
+    // the first USER, APOP or AUTH the machine accepted.
     void tls_started();
 
     // The longest line (CRLF included) to ask the CommandReader for next:
@@ -87,6 +88,10 @@ private:
 
     AuthorizationOptions options_;
     Phase phase_ = Phase::ready;
+    // USER, APOP or AUTH has been taken: STLS is then refused and no longer
+    // announced (RFC 2595 section 4 asks for STLS before authentication;
+    // a client that sent a name in the clear has nothing left to protect).
+    bool credentials_begun_ = false;
     std::string user_;  // the name of an accepted USER, while user_given
 };
 

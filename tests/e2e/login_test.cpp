@@ -141,7 +141,8 @@ TEST_F(Login, PipelinedLoginAndCommandsInOneWriteAreAllAnswered) {
     EXPECT_TRUE(c.closed_by_server());
 }
 
-TEST_F(Login, StlsIsRefusedWhileTlsIsNotBuilt) {
+// Without [tls], STLS is -ERR (and CAPA does not announce it).
+TEST_F(Login, StlsIsRefusedWhereTlsIsNotConfigured) {
     Client c("127.0.0.1", port());
     c.line();
     c.send("STLS\r\n");

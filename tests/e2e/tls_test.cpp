@@ -245,6 +245,25 @@ TEST_F(Tls, CapaBeforeAndAfterStlsAndASecondStls) {
     EXPECT_EQ(c.line(), "+OK signing off");
 }
 
+// STLS comes before USER or AUTH (RFC 2595 section 4): after a USER, and
+// after a failed login, it is -ERR and CAPA no longer announces it.
+TEST_F(Tls, StlsAfterUserOrAFailedLoginIsRefused) {
+    for (const std::string& opening : {"USER " + alice() + "\r\n", "USER " + alice() + "\r\nPASS wrong\r\n"}) {
+        TlsClient c("127.0.0.1", port());
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        c.send(opening);
+        for (std::size_t lines = std::count(opening.begin(), opening.end(), '\n'); lines > 0; --lines) c.line();
+        c.send("STLS\r\n");
+        EXPECT_EQ(c.line().rfind("-ERR", 0), 0u) << opening;
+        c.send("CAPA\r\n");
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        auto capa = c.multiline();
+        EXPECT_EQ(std::find(capa.begin(), capa.end(), "STLS"), capa.end()) << opening;
+        c.send("QUIT\r\n");
+        EXPECT_EQ(c.line(), "+OK signing off");
+    }
+}
+
 TEST_F(Tls, OldProtocolsAndForeignAlpnAreRefusedWithAnAlert) {
     for (const char* version : {"-tls1", "-tls1_1"}) {
         std::string out = run(std::string("echo | timeout 10 openssl s_client ") + version +

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <string>
+#include <vector>
 
 #include "common/limits.h"
 
@@ -212,14 +213,55 @@ TEST(Authorization, StlsConfiguredStartsTlsOnce) {
     AuthorizationOptions o = plain_options();
     o.tls_configured = true;
     Authorization auth(o);
-    auth.on_line("USER alice");
     AuthAction a = auth.on_line("STLS");
     EXPECT_EQ(a.kind, Kind::start_tls);
     EXPECT_TRUE(starts(a.reply, "+OK"));
     auth.tls_started();
-    EXPECT_TRUE(starts(auth.on_line("PASS x").reply, "-ERR"));  // USER was forgotten
     EXPECT_TRUE(starts(auth.on_line("STLS").reply, "-ERR"));
     EXPECT_EQ(auth.on_line("CAPA").reply.find("STLS"), std::string::npos);
+    auth.on_line("USER alice");
+    EXPECT_EQ(auth.on_line("PASS x").kind, Kind::check_credentials);
+}
+
+// STLS comes before USER, APOP or AUTH (RFC 2595 section 4): once the
+// machine has taken a name or an exchange, STLS is -ERR and CAPA no longer
+// announces it, even after a refusal or a cancelled exchange. A listing of
+// the mechanisms, an unknown one, or a USER refused for want of TLS take
+// nothing, and STLS stays open.
+TEST(Authorization, StlsOnlyBeforeUserApopOrAuth) {
+    AuthorizationOptions o = plain_options();
+    o.tls_configured = true;
+    o.apop_timestamp = "<1.2@host>";
+    const std::vector<std::vector<std::string>> openings = {
+        {"USER alice"},
+        {"USER alice", "PASS x", "<refusal>"},
+        {"AUTH PLAIN", "*"},
+        {"AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm", "<refusal>"},
+        {"APOP alice c4c9334bac560ecc979e58001b3e22fb", "<refusal>"},
+    };
+    for (const auto& opening : openings) {
+        Authorization auth(o);
+        for (const std::string& line : opening) {
+            if (line == "<refusal>")
+                auth.on_refusal(auth::Outcome::rejected);
+            else
+                auth.on_line(line);
+        }
+        AuthAction a = auth.on_line("STLS");
+        EXPECT_EQ(a.kind, Kind::reply) << opening.front();
+        EXPECT_TRUE(starts(a.reply, "-ERR")) << opening.front();
+        EXPECT_EQ(auth.on_line("CAPA").reply.find("STLS"), std::string::npos) << opening.front();
+    }
+    for (const char* harmless : {"AUTH", "AUTH X-UNKNOWN", "NOOP", "CAPA", "PASS x"}) {
+        Authorization auth(o);
+        auth.on_line(harmless);
+        EXPECT_NE(auth.on_line("CAPA").reply.find("STLS"), std::string::npos) << harmless;
+        EXPECT_EQ(auth.on_line("STLS").kind, Kind::start_tls) << harmless;
+    }
+    o.require_tls = true;
+    Authorization refused(o);
+    EXPECT_TRUE(starts(refused.on_line("USER alice").reply, "-ERR [AUTH]"));
+    EXPECT_EQ(refused.on_line("STLS").kind, Kind::start_tls);
 }
 
 TEST(Authorization, RequiredTlsRefusesCredentialsUntilActive) {
