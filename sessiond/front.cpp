@@ -38,7 +38,18 @@ public:
           out_(client_),
           auth_(pop3::AuthorizationOptions{s.apop_timestamp, tls && s.stls, false, s.require_tls}) {}
 
+    // A TLS session that ends here, before any login (QUIT, the last
+    // failed attempt, a timeout, the monitor's end), sends close_notify
+    // first (RFC 8446 section 6.1, RFC 5246 section 7.2.1), so that the
+    // client can tell the end from a cut; after a login the relay does.
     int run() {
+        int status = serve();
+        if (client_.tls() && !relayed_) client_.tls()->close();
+        return status;
+    }
+
+private:
+    int serve() {
         if (settings_.implicit_tls) {
             if (!tls_ || !start_tls(*tls_, client_, monitor_, settings_.handshake_timeout)) return 0;
             auth_.tls_started();
@@ -50,7 +61,10 @@ public:
         for (;;) {
             while (auto line = reader_.next(auth_.line_limit())) {
                 Next next = answer(*line);
-                if (next == Next::handed_over && client_.tls()) return relay();
+                if (next == Next::handed_over && client_.tls()) {
+                    relayed_ = true;
+                    return relay();
+                }
                 if (next != Next::carry_on) return 0;
             }
             if (!out_.flush()) return end(EndReason::disconnected);
@@ -65,7 +79,6 @@ public:
         }
     }
 
-private:
     int relay() {
         RelayEnd end = relay_tls(*client_.tls(), settings_.relay_fd, settings_.autologout + limits::front_grace_seconds,
                                  SendRateFloor(settings_.min_send_rate, settings_.send_rate_window));
@@ -163,6 +176,7 @@ private:
     pop3::OutputBuffer out_;
     pop3::Authorization auth_;
     pop3::CommandReader reader_;
+    bool relayed_ = false;  // the relay ended the TLS session, close_notify included
 };
 
 }  // namespace

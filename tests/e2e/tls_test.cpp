@@ -264,6 +264,38 @@ TEST_F(Tls, StlsAfterUserOrAFailedLoginIsRefused) {
     }
 }
 
+// A session that ends before any login ends its TLS with close_notify
+// (RFC 8446 section 6.1), over POP3S and after STLS: a client that takes a
+// cut connection for an error (suppress_ragged_eofs=False) reads a clean
+// end after "+OK signing off".
+TEST_F(Tls, QuitBeforeLoginEndsTlsWithCloseNotify) {
+    const std::string script =
+        "import socket, ssl, sys\n"
+        "ctx = ssl.create_default_context(cafile='" + certs->cert_path + "')\n"
+        "ctx.check_hostname = False\n"
+        "def lines(s):\n"
+        "    data = b''\n"
+        "    while True:\n"
+        "        chunk = s.recv(4096)\n"
+        "        if not chunk: return data\n"
+        "        data += chunk\n"
+        "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)\n"
+        "if sys.argv[2] == 'stls':\n"
+        "    f = raw.makefile('rb'); f.readline(); raw.sendall(b'STLS\\r\\n'); f.readline()\n"
+        "s = ctx.wrap_socket(raw, suppress_ragged_eofs=False)\n"
+        "s.sendall(b'QUIT\\r\\n')\n"
+        "try:\n"
+        "    print(lines(s).decode().strip().splitlines()[-1], 'clean end')\n"
+        "except ssl.SSLError as e:\n"
+        "    print('no close_notify:', e)\n";
+    accounts_->dir().write("close_notify.py", script);
+    for (const std::string& how : {std::string("implicit"), std::string("stls")}) {
+        const int to = how == "implicit" ? tls_port() : port();
+        std::string out = run("timeout 20 python3 " + dir() + "/close_notify.py " + std::to_string(to) + " " + how);
+        EXPECT_NE(out.find("+OK signing off clean end"), std::string::npos) << how << ": " << out;
+    }
+}
+
 TEST_F(Tls, OldProtocolsAndForeignAlpnAreRefusedWithAnAlert) {
     for (const char* version : {"-tls1", "-tls1_1"}) {
         std::string out = run(std::string("echo | timeout 10 openssl s_client ") + version +
