@@ -33,7 +33,12 @@ Transaction::Transaction(Maildrop& maildrop, OutputBuffer& out)
     : maildrop_(maildrop),
       out_(out),
       deleted_(maildrop.count(), false),
-      highest_accessed_(std::min(maildrop.initial_last(), maildrop.count())) {}
+      highest_accessed_(std::min(maildrop.initial_last(), maildrop.count())) {
+    // Until an UPDATE succeeds every message is still there: a session cut
+    // off before QUIT leaves the whole maildrop, and its summary says so.
+    summary_.left = maildrop.count();
+    summary_.left_octets = remaining_octets();
+}
 
 Result<bool> Transaction::serve(CommandReader& reader) {
     if (over_) return session_over();

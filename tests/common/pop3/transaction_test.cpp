@@ -196,6 +196,15 @@ TEST(Transaction, QuitUpdatesAndSummarises) {
     EXPECT_EQ(format_summary(sum), "retr=1/5 top=0 dele=2/12 left=1/5 update=yes");
 }
 
+// A session cut off before QUIT (the client went, autologout) removes
+// nothing, and its summary says the whole maildrop is left.
+TEST(Transaction, WithoutQuitTheSummaryLeavesEveryMessage) {
+    Session s({"one\n", "two\n", "three\n"});
+    s.run("RETR 1\r\nDELE 1\r\nDELE 2\r\n");
+    EXPECT_EQ(s.drop.update_calls, 0u);
+    EXPECT_EQ(format_summary(s.tx.summary()), "retr=1/5 top=0 dele=0/0 left=3/17 update=no");
+}
+
 TEST(Transaction, QuitWithEverythingDeleted) {
     Session s({"one\n"});
     EXPECT_EQ(s.run("DELE 1\r\nQUIT\r\n"),
