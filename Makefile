@@ -171,7 +171,8 @@ clean:
 # fuzz: libFuzzer targets (fuzz/*_fuzz.cpp), built with clang++ and ASan/UBSan,
 # each run for FUZZ_SECONDS from its seed corpus fuzz/corpus/NAME/ (new inputs
 # go to build/fuzz/corpus/NAME, the seeds stay as committed). Not part of
-# `make test`. Targets link the common sources and the test support.
+# `make test`. Targets link the common sources, the frames between the
+# session's front and monitor (sessiond/), and the test support.
 FUZZ_CXX := clang++
 FUZZ_SECONDS ?= 30
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -179,7 +180,7 @@ FUZZ_CXXFLAGS := -std=c++20 -g -O1 -Wall -Wextra -Werror $(FUZZ_SANITIZE)
 # No _FORTIFY_SOURCE: its checked copies of memcpy and the like would run
 # instead of ASan's, which check more.
 FUZZ_CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
-FUZZ_LIB_SRCS := $(call srcs,common) tests/support/memory_maildrop.cpp
+FUZZ_LIB_SRCS := $(call srcs,common) sessiond/front_frames.cpp tests/support/memory_maildrop.cpp
 FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_TARGETS := $(patsubst fuzz/%.cpp,$(BUILD)/fuzz/%,$(wildcard fuzz/*_fuzz.cpp))
 

@@ -1,5 +1,5 @@
 // pop3d-auth: checks credentials for one session's monitor, which starts
-// it as root with a SOCK_SEQPACKET socket on descriptor 3 (common/auth/helper.h).
+// it as root with a SOCK_SEQPACKET socket on descriptor 3 (common/auth/helper_fds.h).
 // Usage: pop3d-auth [-f CONFIG]
 #include <sodium.h>
 #include <sys/socket.h>
@@ -14,7 +14,7 @@
 #include "authd/sandbox.h"
 #include "authd/serve.h"
 #include "authd/syscall_filter.h"
-#include "common/auth/helper.h"
+#include "common/auth/helper_fds.h"
 #include "common/config.h"
 #include "common/exit_status.h"
 #include "common/limits.h"

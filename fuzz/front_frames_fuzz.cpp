@@ -1,8 +1,8 @@
 // The front <-> monitor frames from arbitrary bytes: decoding never
 // crashes, and whatever decodes re-encodes to the very same bytes (so the
 // encoder and decoder enforce one set of rules).
-#include "common/front_frames.h"
 #include "fuzz/frame_input.h"
+#include "sessiond/front_frames.h"
 
 using namespace pop3d;
 using namespace pop3d::session;

@@ -10,7 +10,7 @@
 #include "common/pop3/command_reader.h"
 #include "common/privileges.h"
 #include "sessiond/client_channel.h"
-#include "common/front_frames.h"
+#include "sessiond/front_frames.h"
 #include "sessiond/tls_front.h"
 #include "sessiond/tls_relay.h"
 

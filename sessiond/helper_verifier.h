@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "common/auth/helper.h"
+#include "sessiond/auth_helper.h"
 #include "sessiond/monitor.h"
 
 namespace pop3d::session {

@@ -7,10 +7,10 @@
 
 #include "common/frame.h"
 #include "common/log.h"
-#include "common/front_frames.h"
-#include "common/tls_frames.h"
-#include "sessiond/tls_monitor.h"
 #include "sessiond/attempt_deadline.h"
+#include "sessiond/front_frames.h"
+#include "sessiond/tls_frames.h"
+#include "sessiond/tls_monitor.h"
 
 namespace pop3d::session {
 namespace {

@@ -16,7 +16,6 @@
 #include <memory>
 #include <optional>
 
-#include "common/auth/helper.h"
 #include "common/child_process.h"
 #include "common/config_handoff.h"
 #include "common/exit_status.h"
@@ -27,20 +26,21 @@
 #include "common/mbox/session_lock_key.h"
 #include "common/mbox/state_dir_fallback.h"
 #include "common/peer_address.h"
+#include "common/plaintext_policy.h"
 #include "common/pop3/apop.h"
 #include "common/pop3/login_replies.h"
 #include "common/pop3/replies.h"
 #include "common/sanitizer_report.h"
 #include "common/unique_fd.h"
+#include "sessiond/auth_helper.h"
 #include "sessiond/become_owner.h"
 #include "sessiond/client_io.h"
 #include "sessiond/front.h"
 #include "sessiond/front_filter.h"
 #include "sessiond/helper_verifier.h"
+#include "sessiond/monitor.h"
 #include "sessiond/session_end.h"
 #include "sessiond/session_filter.h"
-#include "sessiond/monitor.h"
-#include "common/plaintext_policy.h"
 #include "sessiond/tls_session.h"
 #include "sessiond/transaction_driver.h"
 

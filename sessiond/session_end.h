@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "common/front_frames.h"
+#include "sessiond/front_frames.h"
 
 namespace pop3d::session {
 

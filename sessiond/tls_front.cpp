@@ -6,7 +6,7 @@
 
 #include "common/frame.h"
 #include "common/limits.h"
-#include "common/tls_frames.h"
+#include "sessiond/tls_frames.h"
 
 namespace pop3d::session {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "common/tls_frames.h"
+#include "sessiond/tls_frames.h"
 
 typedef struct evp_pkey_st EVP_PKEY;
 

@@ -1,7 +1,7 @@
 #include "sessiond/tls_monitor.h"
 
 #include "common/log.h"
-#include "common/tls_frames.h"
+#include "sessiond/tls_frames.h"
 
 namespace pop3d::session {
 namespace {

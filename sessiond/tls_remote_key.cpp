@@ -22,7 +22,7 @@
 #include <string>
 
 #include "common/frame.h"
-#include "common/tls_frames.h"
+#include "sessiond/tls_frames.h"
 
 namespace pop3d::session {
 namespace {

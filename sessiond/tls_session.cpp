@@ -11,8 +11,8 @@
 #include "common/frame.h"
 #include "common/limits.h"
 #include "common/log.h"
-#include "common/tls_frames.h"
 #include "sessiond/client_io.h"
+#include "sessiond/tls_frames.h"
 #include "sessiond/tls_library.h"
 
 namespace pop3d::session {

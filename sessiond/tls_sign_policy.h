@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "common/result.h"
-#include "common/tls_frames.h"
+#include "sessiond/tls_frames.h"
 
 namespace pop3d::session {
 

@@ -1,6 +1,6 @@
 // The vocabulary of one credential attempt, shared by every process that
 // handles one: the protocol engine that parses it (common/pop3/
-// authorization.h), the front's frames to its monitor (common/
+// authorization.h), the front's frames to its monitor (sessiond/
 // front_frames.h) and the monitor's frames to pop3d-auth (codec.h). One
 // mechanism and one outcome, numbered once, so that no process translates
 // between its own names for the same thing.

@@ -1,4 +1,4 @@
-#include "common/front_frames.h"
+#include "sessiond/front_frames.h"
 
 #include <gtest/gtest.h>
 

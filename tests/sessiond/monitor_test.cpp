@@ -12,7 +12,7 @@
 
 #include "common/frame.h"
 #include "common/unique_fd.h"
-#include "common/front_frames.h"
+#include "sessiond/front_frames.h"
 
 namespace pop3d::session {
 namespace {

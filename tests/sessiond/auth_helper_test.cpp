@@ -1,5 +1,5 @@
 // A real pop3d-auth, started by AuthHelper as the monitor starts it.
-#include "common/auth/helper.h"
+#include "sessiond/auth_helper.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -13,8 +13,8 @@
 #include <map>
 #include <sstream>
 
-#include "tests/support/proc_status.h"
 #include "tests/support/built_program.h"
+#include "tests/support/proc_status.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_user.h"
 

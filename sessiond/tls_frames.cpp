@@ -1,4 +1,4 @@
-#include "common/tls_frames.h"
+#include "sessiond/tls_frames.h"
 
 #include "common/limits.h"
 

@@ -1,4 +1,4 @@
-#include "common/auth/helper.h"
+#include "sessiond/auth_helper.h"
 
 #include <poll.h>
 #include <sys/socket.h>

@@ -1,5 +1,5 @@
 // The frames of TLS between the front and its monitor (common/frame.h
-// carries them; common/front_frames.h has the AUTHORIZATION ones). The
+// carries them; sessiond/front_frames.h has the AUTHORIZATION ones). The
 // private key lives in the monitor alone: the front has the certificate
 // chain and asks for the one signature a TLS handshake needs.
 //

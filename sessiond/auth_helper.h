@@ -8,19 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "common/auth/helper_fds.h"
 #include "common/auth/request.h"
 #include "common/auth/verdict.h"
 #include "common/result.h"
 #include "common/unique_fd.h"
 
 namespace pop3d::auth {
-
-// pop3d-auth finds its end of the socketpair on this descriptor.
-inline constexpr int helper_fd = 3;
-// ... and, when it is handed one, its configuration on this one (read as
-// /proc/self/fd/4: the monitor is not dumpable, so its own /proc/PID/fd is
-// closed to every process without CAP_SYS_PTRACE, root's children included).
-inline constexpr int helper_config_fd = 4;
 
 class AuthHelper {
 public:
