@@ -6,7 +6,7 @@
 //   CAP_SYS_CHROOT           the front chroots to an empty directory
 //   CAP_CHOWN                the monitor hands an account without a home the
 //                            state directory it made for it under a root-owned
-//                            parent (common/mbox/state_dir_fallback.h)
+//                            parent (common/mbox/state/state_dir_fallback.h)
 //   CAP_KILL                 the monitor ends a front that does not exit
 //                            (all fronts run as one [privsep] user, which is
 //                            not root's); a per-session uid would do too but

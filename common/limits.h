@@ -126,7 +126,7 @@ inline constexpr unsigned lock_backoff_min_ms = 10;
 inline constexpr unsigned lock_backoff_max_ms = 100;
 // A wait for the mbox locks at least this long is logged, with the holder.
 inline constexpr unsigned lock_wait_logged_ms = 3000;
-// UPDATE (common/mbox/rewrite.cpp): bytes moved per step. Each step is one
+// UPDATE (common/mbox/update/rewrite.cpp): bytes moved per step. Each step is one
 // large aligned pwrite into the mbox (plus at most the same again into the
 // journal); the buffer is the rewriter's only allocation that does not grow
 // with the number of messages.
@@ -162,7 +162,7 @@ inline constexpr unsigned hash_slots = 4;
 inline constexpr int passwd_lock_attempts = 100;
 inline constexpr int passwd_lock_retry_ms = 100;
 inline constexpr const char* hash_slot_dir = "/run/pop3d";
-// The key of the abstract session-lock names (common/mbox/session_lock_key.h),
+// The key of the abstract session-lock names (common/mbox/locks/session_lock_key.h),
 // root's, 0600; made at the first session after boot.
 inline constexpr const char* session_lock_key_file = "/run/pop3d/session-lock.key";
 

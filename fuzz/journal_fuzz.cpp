@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/mbox/journal_format.h"
-#include "common/mbox/rewrite_plan.h"
+#include "common/mbox/update/journal_format.h"
+#include "common/mbox/update/rewrite_plan.h"
 
 using namespace pop3d;
 using namespace pop3d::mbox;

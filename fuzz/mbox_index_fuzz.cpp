@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
-#include "common/mbox/indexer.h"
-#include "common/mbox/uid.h"
+#include "common/mbox/format/indexer.h"
+#include "common/mbox/format/uid.h"
 #include "common/pop3/multiline_encoder.h"
 #include "fuzz/fuzz_input.h"
 

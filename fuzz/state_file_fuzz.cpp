@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/mbox/state_file.h"
+#include "common/mbox/state/state_file.h"
 
 using namespace pop3d;
 

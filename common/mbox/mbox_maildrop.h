@@ -8,11 +8,11 @@
 
 #include "common/config.h"
 #include "common/maildrop.h"
-#include "common/mbox/file_locks.h"
-#include "common/mbox/file_view.h"
-#include "common/mbox/message_index.h"
-#include "common/mbox/session_lock.h"
-#include "common/mbox/state_file.h"
+#include "common/mbox/format/file_view.h"
+#include "common/mbox/format/message_index.h"
+#include "common/mbox/locks/file_locks.h"
+#include "common/mbox/locks/session_lock.h"
+#include "common/mbox/state/state_file.h"
 
 namespace pop3d::mbox {
 

@@ -10,11 +10,11 @@
 
 #include "common/fd_io.h"
 #include "common/log.h"
-#include "common/mbox/indexer.h"
+#include "common/mbox/format/indexer.h"
+#include "common/mbox/format/scan.h"
 #include "common/mbox/mbox_maildrop.h"
-#include "common/mbox/rewrite.h"
-#include "common/mbox/scan.h"
-#include "common/mbox/state_names.h"
+#include "common/mbox/state/state_names.h"
+#include "common/mbox/update/rewrite.h"
 
 namespace pop3d::mbox {
 namespace {

@@ -19,11 +19,11 @@ struct OpenRequest {
     std::string mbox_path;   // expanded [mail] maildrop
     std::string state_dir;   // expanded [mail] state_dir; empty: no state file
     const MailConfig* mail = nullptr;
-    // Makes the dotlock where the session cannot (dotlock_keeper.h); must
+    // Makes the dotlock where the session cannot (locks/dotlock_keeper.h); must
     // outlive the maildrop. Null: the session makes it through liblockfile.
     DotlockKeeper* dotlock_keeper = nullptr;
     // Keys the session lock's name when there is no state directory
-    // (session_lock.h); empty: an unkeyed name (single-user mode).
+    // (locks/session_lock.h); empty: an unkeyed name (single-user mode).
     std::string_view lock_key{};
 };
 

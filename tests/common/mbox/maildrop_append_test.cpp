@@ -11,11 +11,11 @@
 #include <random>
 
 #include "common/mbox/mbox_maildrop.h"
-#include "common/mbox/rewrite.h"
-#include "common/mbox/state_names.h"
-#include "tests/common/mbox/crash_recorder.h"
+#include "common/mbox/state/state_names.h"
+#include "common/mbox/update/rewrite.h"
 #include "tests/common/mbox/mbox_fixture.h"
 #include "tests/common/mbox/mbox_gen.h"
+#include "tests/common/mbox/update/crash_recorder.h"
 
 namespace pop3d::mbox {
 namespace {

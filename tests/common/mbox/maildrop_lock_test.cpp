@@ -10,8 +10,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "common/mbox/locks/session_lock.h"
 #include "common/mbox/open.h"
-#include "common/mbox/session_lock.h"
 #include "tests/common/mbox/mbox_fixture.h"
 
 namespace pop3d::mbox {

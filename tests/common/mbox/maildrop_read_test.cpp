@@ -6,7 +6,7 @@
 #include <set>
 
 #include "common/limits.h"
-#include "common/mbox/uid.h"
+#include "common/mbox/format/uid.h"
 #include "tests/common/mbox/mbox_fixture.h"
 #include "tests/common/mbox/mbox_gen.h"
 

@@ -6,8 +6,8 @@
 #include <random>
 #include <sstream>
 
-#include "common/mbox/state_file.h"
-#include "common/mbox/state_names.h"
+#include "common/mbox/state/state_file.h"
+#include "common/mbox/state/state_names.h"
 #include "tests/common/mbox/mbox_fixture.h"
 #include "tests/common/mbox/mbox_gen.h"
 
@@ -206,7 +206,7 @@ TEST(MboxState, DamagedStateIsRebuilt) {
 }
 
 // Reading needs no state directory. UPDATE needs one for its journal when
-// it must move mail (rewrite.cpp); deleting only trailing messages does not.
+// it must move mail (update/rewrite.cpp); deleting only trailing messages does not.
 TEST(MboxState, UnusableStateDirectoryStillReadsAndDeletesAtTheEnd) {
     MboxDir d;
     d.write(message("a") + message("b") + message("c"));
