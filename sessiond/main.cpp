@@ -19,10 +19,10 @@
 #include "common/exit_status.h"
 #include "common/log.h"
 #include "common/privileges.h"
-#include "common/terminal.h"
 #include "common/unique_fd.h"
 #include "sessiond/proxy_preamble.h"
 #include "sessiond/session.h"
+#include "sessiond/terminal.h"
 #include "sessiond/tls_clearing_allocator.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "common/terminal.h"
+#include "sessiond/terminal.h"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
