@@ -1,5 +1,6 @@
 // The frames between the unprivileged front and its monitor (common/frame.h
-// carries them). The conversation, and what the monitor accepts in each of
+// carries them; front_frame_type.h numbers these and the TLS frames of
+// tls_frames.h). The conversation, and what the monitor accepts in each of
 // its states (anything else ends the session and grants nothing):
 //
 //   monitor state          front -> monitor            monitor -> front
@@ -20,15 +21,9 @@
 #include "common/frame.h"
 #include "common/result.h"
 #include "common/secret.h"
+#include "sessiond/front_frame_type.h"
 
 namespace pop3d::session {
-
-enum class FrameType : std::uint8_t {
-    credentials = 0xf1,
-    verdict = 0xf2,
-    handover = 0xf3,
-    end = 0xf4,
-};
 
 struct VerdictFrame {
     auth::Outcome outcome = auth::Outcome::rejected;

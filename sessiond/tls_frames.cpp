@@ -22,29 +22,24 @@ bool printable_text(std::string_view s) {
 
 }  // namespace
 
-bool is_tls_frame(std::uint8_t type) {
-    return type >= static_cast<std::uint8_t>(TlsFrameType::tls_setup) &&
-           type <= static_cast<std::uint8_t>(TlsFrameType::tls_failed);
-}
-
 Result<Secret> encode_tls_setup(const TlsSetupFrame& f) {
     if (f.chain_pem.size() > limits::tls_chain || (!f.available && !f.chain_pem.empty()))
         return bad("malformed setup");
-    FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::tls_setup));
+    FrameBuilder b(static_cast<std::uint8_t>(FrameType::tls_setup));
     b.u8(f.available ? 1 : 0).bytes(f.chain_pem);
     return b.finish_secret();
 }
 
 Result<Secret> encode_sign_request(const SignRequestFrame& f) {
     if (f.input.empty() || f.input.size() > limits::tls_sign_input) return bad("sign input length");
-    FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::sign_request));
+    FrameBuilder b(static_cast<std::uint8_t>(FrameType::sign_request));
     b.u8(static_cast<std::uint8_t>(f.scheme)).u32(f.hash_nid).bytes(f.input);
     return b.finish_secret();
 }
 
 Result<Secret> encode_signature(const SignatureFrame& f) {
     if (f.signature.size() > limits::tls_sign_input || (!f.ok && !f.signature.empty())) return bad("malformed signature");
-    FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::signature));
+    FrameBuilder b(static_cast<std::uint8_t>(FrameType::signature));
     b.u8(f.ok ? 1 : 0).bytes(f.signature);
     return b.finish_secret();
 }
@@ -53,7 +48,7 @@ Result<Secret> encode_tls_started(const TlsStartedFrame& f) {
     if (f.version.empty() || f.cipher.empty() || f.version.size() > limits::tls_name ||
         f.cipher.size() > limits::tls_name || !printable(f.version) || !printable(f.cipher))
         return bad("malformed version or cipher");
-    FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::tls_started));
+    FrameBuilder b(static_cast<std::uint8_t>(FrameType::tls_started));
     b.bytes(f.version).bytes(f.cipher);
     return b.finish_secret();
 }
@@ -61,13 +56,13 @@ Result<Secret> encode_tls_started(const TlsStartedFrame& f) {
 Result<Secret> encode_tls_failed(const TlsFailedFrame& f) {
     if (f.reason.empty() || f.reason.size() > limits::tls_reason || !printable_text(f.reason))
         return bad("malformed failure reason");
-    FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::tls_failed));
+    FrameBuilder b(static_cast<std::uint8_t>(FrameType::tls_failed));
     b.bytes(f.reason);
     return b.finish_secret();
 }
 
 Result<TlsSetupFrame> decode_tls_setup(const Frame& frame) {
-    if (!is_type(frame, TlsFrameType::tls_setup)) return bad("unexpected type");
+    if (!is_type(frame, FrameType::tls_setup)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto available = p.u8();
     auto chain = p.bytes(limits::tls_chain);
@@ -78,7 +73,7 @@ Result<TlsSetupFrame> decode_tls_setup(const Frame& frame) {
 }
 
 Result<SignRequestFrame> decode_sign_request(const Frame& frame) {
-    if (!is_type(frame, TlsFrameType::sign_request)) return bad("unexpected type");
+    if (!is_type(frame, FrameType::sign_request)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto scheme = p.u8();
     auto nid = p.u32();
@@ -98,7 +93,7 @@ Result<SignRequestFrame> decode_sign_request(const Frame& frame) {
 }
 
 Result<SignatureFrame> decode_signature(const Frame& frame) {
-    if (!is_type(frame, TlsFrameType::signature)) return bad("unexpected type");
+    if (!is_type(frame, FrameType::signature)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto ok = p.u8();
     auto signature = p.bytes(limits::tls_sign_input);
@@ -108,7 +103,7 @@ Result<SignatureFrame> decode_signature(const Frame& frame) {
 }
 
 Result<TlsStartedFrame> decode_tls_started(const Frame& frame) {
-    if (!is_type(frame, TlsFrameType::tls_started)) return bad("unexpected type");
+    if (!is_type(frame, FrameType::tls_started)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto version = p.bytes(limits::tls_name);
     auto cipher = p.bytes(limits::tls_name);
@@ -118,12 +113,8 @@ Result<TlsStartedFrame> decode_tls_started(const Frame& frame) {
     return TlsStartedFrame{std::string(*version), std::string(*cipher)};
 }
 
-}  // namespace pop3d::session
-
-namespace pop3d::session {
-
 Result<TlsFailedFrame> decode_tls_failed(const Frame& frame) {
-    if (!is_type(frame, TlsFrameType::tls_failed)) return bad("unexpected type");
+    if (!is_type(frame, FrameType::tls_failed)) return bad("unexpected type");
     FrameParser p(frame.payload());
     auto reason = p.bytes(limits::tls_reason);
     if (!reason || !p.end() || reason->empty() || !printable_text(*reason)) return bad("malformed failure reason");

@@ -1,7 +1,8 @@
 // The frames of TLS between the front and its monitor (common/frame.h
-// carries them; sessiond/front_frames.h has the AUTHORIZATION ones). The
-// private key lives in the monitor alone: the front has the certificate
-// chain and asks for the one signature a TLS handshake needs.
+// carries them; front_frames.h has the AUTHORIZATION ones, and
+// front_frame_type.h numbers both). The private key lives in the monitor
+// alone: the front has the certificate chain and asks for the one signature
+// a TLS handshake needs.
 //
 //   monitor -> front   tls_setup       once, first frame of every session:
 //                                      whether TLS is offered, and the chain
@@ -19,18 +20,9 @@
 #include "common/frame.h"
 #include "common/result.h"
 #include "common/secret.h"
+#include "sessiond/front_frame_type.h"
 
 namespace pop3d::session {
-
-enum class TlsFrameType : std::uint8_t {
-    tls_setup = 0xe1,
-    sign_request = 0xe2,
-    signature = 0xe3,
-    tls_started = 0xe4,
-    tls_failed = 0xe5,
-};
-
-bool is_tls_frame(std::uint8_t type);
 
 struct TlsSetupFrame {
     // False: no TLS this session (not configured, or the key could not be

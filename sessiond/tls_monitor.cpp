@@ -16,8 +16,8 @@ bool answer(int front_fd, const SignatureFrame& reply) {
 TlsStep on_tls_frame(const Frame& frame, int front_fd, TlsKeyHolder* key, const std::string& client,
                      std::string& tls_in_use) {
     const char* who = client.c_str();
-    switch (static_cast<TlsFrameType>(frame.type)) {
-        case TlsFrameType::sign_request: {
+    switch (static_cast<FrameType>(frame.type)) {
+        case FrameType::sign_request: {
             auto request = decode_sign_request(frame);
             if (!request) {
                 log::error("client %s: %s; session ended", who, request.error().message.c_str());
@@ -37,7 +37,7 @@ TlsStep on_tls_frame(const Frame& frame, int front_fd, TlsKeyHolder* key, const 
             return answer(front_fd, SignatureFrame{true, std::move(*signature)}) ? TlsStep::carry_on
                                                                                  : TlsStep::session_over;
         }
-        case TlsFrameType::tls_started: {
+        case FrameType::tls_started: {
             auto started = decode_tls_started(frame);
             if (!started || !key || !tls_in_use.empty()) {
                 log::error("client %s: bad or repeated TLS start from the front; session ended", who);
@@ -47,7 +47,7 @@ TlsStep on_tls_frame(const Frame& frame, int front_fd, TlsKeyHolder* key, const 
             tls_in_use = started->version + "/" + started->cipher;
             return TlsStep::carry_on;
         }
-        case TlsFrameType::tls_failed: {
+        case FrameType::tls_failed: {
             auto failed = decode_tls_failed(frame);
             if (!failed) {
                 log::error("client %s: %s; session ended", who, failed.error().message.c_str());
@@ -56,8 +56,12 @@ TlsStep on_tls_frame(const Frame& frame, int front_fd, TlsKeyHolder* key, const 
             log::notice("client %s: TLS handshake failed: %s", who, failed->reason.c_str());
             return TlsStep::session_over;
         }
-        case TlsFrameType::tls_setup:
-        case TlsFrameType::signature: break;
+        case FrameType::tls_setup:
+        case FrameType::signature:
+        case FrameType::credentials:
+        case FrameType::verdict:
+        case FrameType::handover:
+        case FrameType::end: break;
     }
     log::error("client %s: a TLS frame the front may not send; session ended", who);
     return TlsStep::bad_frame;

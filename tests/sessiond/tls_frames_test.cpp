@@ -27,11 +27,11 @@ TEST(TlsFrames, SetupRefusesContradictions) {
     EXPECT_FALSE(encode_tls_setup({false, "chain"}).ok());
     EXPECT_FALSE(encode_tls_setup({true, std::string(limits::tls_chain + 1, 'x')}).ok());
     // available without a chain, a chain without TLS, a bad flag, trailing bytes
-    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x01\0\0\0\0", 5))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x00\0\0\0\x01x", 6))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x02\0\0\0\x01x", 6))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::tls_setup, std::string("\x01\0\0\0\x01xy", 7))).ok());
-    EXPECT_FALSE(decode_tls_setup(raw_frame(TlsFrameType::signature, std::string("\x00\0\0\0\0", 5))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(FrameType::tls_setup, std::string("\x01\0\0\0\0", 5))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(FrameType::tls_setup, std::string("\x00\0\0\0\x01x", 6))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(FrameType::tls_setup, std::string("\x02\0\0\0\x01x", 6))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(FrameType::tls_setup, std::string("\x01\0\0\0\x01xy", 7))).ok());
+    EXPECT_FALSE(decode_tls_setup(raw_frame(FrameType::signature, std::string("\x00\0\0\0\0", 5))).ok());
 }
 
 TEST(TlsFrames, SignRequestRoundTrip) {
@@ -51,10 +51,10 @@ TEST(TlsFrames, SignRequestRefusesWhatNoHandshakeSends) {
     EXPECT_FALSE(encode_sign_request({SignScheme::ecdsa, 0, ""}).ok());
     EXPECT_FALSE(encode_sign_request({SignScheme::ecdsa, 0, std::string(limits::tls_sign_input + 1, 'x')}).ok());
     auto decode = [](SignScheme s, std::uint32_t nid) {
-        FrameBuilder b(static_cast<std::uint8_t>(TlsFrameType::sign_request));
+        FrameBuilder b(static_cast<std::uint8_t>(FrameType::sign_request));
         b.u8(static_cast<std::uint8_t>(s)).u32(nid).bytes("digest");
         Frame f;
-        f.type = static_cast<std::uint8_t>(TlsFrameType::sign_request);
+        f.type = static_cast<std::uint8_t>(FrameType::sign_request);
         f.bytes.assign(b.finish()->substr(1));
         return decode_sign_request(f).ok();
     };
@@ -74,8 +74,8 @@ TEST(TlsFrames, SignatureRoundTrip) {
     ASSERT_TRUE(refused.ok());
     EXPECT_FALSE(refused->ok);
     EXPECT_FALSE(encode_signature({false, "sig"}).ok());
-    EXPECT_FALSE(decode_signature(raw_frame(TlsFrameType::signature, std::string("\x01\0\0\0\0", 5))).ok());
-    EXPECT_FALSE(decode_signature(raw_frame(TlsFrameType::signature, std::string("\x00\0\0\0\x01s", 6))).ok());
+    EXPECT_FALSE(decode_signature(raw_frame(FrameType::signature, std::string("\x01\0\0\0\0", 5))).ok());
+    EXPECT_FALSE(decode_signature(raw_frame(FrameType::signature, std::string("\x00\0\0\0\x01s", 6))).ok());
 }
 
 TEST(TlsFrames, StartedAndFailedRoundTrip) {
@@ -90,13 +90,14 @@ TEST(TlsFrames, StartedAndFailedRoundTrip) {
     EXPECT_EQ(failed->reason, "handshake failed: no shared cipher");
     EXPECT_FALSE(encode_tls_failed({"line\nbreak"}).ok());
     EXPECT_FALSE(encode_tls_failed({std::string(limits::tls_reason + 1, 'x')}).ok());
-    EXPECT_FALSE(decode_tls_failed(raw_frame(TlsFrameType::tls_failed, std::string("\0\0\0\x01\n", 5))).ok());
+    EXPECT_FALSE(decode_tls_failed(raw_frame(FrameType::tls_failed, std::string("\0\0\0\x01\n", 5))).ok());
 }
 
 TEST(TlsFrames, TypesAreTheirOwn) {
-    EXPECT_TRUE(is_tls_frame(static_cast<std::uint8_t>(TlsFrameType::tls_setup)));
-    EXPECT_TRUE(is_tls_frame(static_cast<std::uint8_t>(TlsFrameType::tls_failed)));
-    EXPECT_FALSE(is_tls_frame(0xf1));  // credentials
+    EXPECT_TRUE(is_tls_frame(static_cast<std::uint8_t>(FrameType::tls_setup)));
+    EXPECT_TRUE(is_tls_frame(static_cast<std::uint8_t>(FrameType::tls_failed)));
+    for (FrameType authorization : {FrameType::credentials, FrameType::verdict, FrameType::handover, FrameType::end})
+        EXPECT_FALSE(is_tls_frame(static_cast<std::uint8_t>(authorization)));
     EXPECT_FALSE(is_tls_frame(0xe0));
     EXPECT_FALSE(is_tls_frame(0xe6));
 }
