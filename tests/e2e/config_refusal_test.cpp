@@ -1,8 +1,8 @@
 // Every refusal of a configuration file lives in its parser, so `pop3d -t`,
 // the listener at start and a session started without it (inetd, socat)
 // refuse the same files with the same "FILE:LINE: reason"; such a session
-// answers -ERR before any password (so require_tls, while TLS is not built,
-// takes no password in the clear). pop3d-auth is handed a copy the session
+// answers -ERR before any password (so require_tls without [tls] cert and
+// key takes no password in the clear). pop3d-auth is handed a copy the session
 // generated from a file it accepted (common/config_handoff.h).
 #include <gtest/gtest.h>
 #include <sysexits.h>
