@@ -1,11 +1,12 @@
 // The man pages: groff finds nothing to warn about in any of them, and the
 // key reference of pop3d.conf(5) names exactly the keys of the table the
 // parser is made from, with their defaults and ranges, so that the page
-// cannot drift from the code. Run from the repository root, as the other
-// unit tests are.
+// cannot drift from the code; every option a program's usage text names is
+// in its page. Run from the repository root, as the other unit tests are.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "common/config_keys.h"
+#include "tests/support/built_program.h"
 
 namespace pop3d {
 namespace {
@@ -165,6 +167,81 @@ TEST(ManPages, ConfigurationPageStatesTheDefaultAndRangeOfEveryKey) {
             EXPECT_NE(text.substr(0, at).find(bounds), std::string::npos)
                 << name << ": the page does not say \"" << bounds << "\" in \"" << text << "\"";
         }
+    }
+}
+
+// The text between ".SH NAME_OF_SECTION" and the next ".SH", made plain
+// line by line and joined by spaces.
+std::string plain_section(const std::string& text, const std::string& name) {
+    const std::size_t at = text.find(".SH " + name + "\n");
+    if (at == std::string::npos) return "";
+    std::istringstream in(text.substr(at, text.find("\n.SH", at + 1) - at));
+    std::string line, out;
+    std::getline(in, line);
+    while (std::getline(in, line)) out += plain_line(line) + " ";
+    return out;
+}
+
+bool is_option_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }
+
+// Every "-x" and "--word" of a usage text that begins a word ("[-T]",
+// "-h, --help"; not the dash inside "pop3d-session").
+std::set<std::string> options_in(const std::string& text) {
+    std::set<std::string> options;
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] != '-' || (i > 0 && std::string(" \t\n[|(").find(text[i - 1]) == std::string::npos)) continue;
+        std::size_t end = i + 1;
+        while (end < text.size() && is_option_char(text[end])) ++end;
+        const std::string option = text.substr(i, end - i);
+        if (option.size() >= 2 && option != "--" && std::isalpha(static_cast<unsigned char>(option.back())))
+            options.insert(option);
+        i = end - 1;
+    }
+    return options;
+}
+
+bool names_option(const std::string& text, const std::string& option) {
+    for (std::size_t at = text.find(option); at != std::string::npos; at = text.find(option, at + 1)) {
+        const bool starts = at == 0 || !is_option_char(text[at - 1]);
+        const std::size_t after = at + option.size();
+        if (starts && (after == text.size() || !is_option_char(text[after]))) return true;
+    }
+    return false;
+}
+
+// The tags of the OPTIONS section (the line after each .TP), made plain.
+std::string option_tags(const std::string& text) {
+    const std::size_t at = text.find(".SH OPTIONS\n");
+    if (at == std::string::npos) return "";
+    std::istringstream in(text.substr(at, text.find("\n.SH", at + 1) - at));
+    std::string line, tags;
+    bool after_tp = false;
+    while (std::getline(in, line)) {
+        if (after_tp) tags += plain_line(line) + "\n";
+        after_tp = line == ".TP";
+    }
+    return tags;
+}
+
+// Each program's usage text, as it prints it for --help or a bad option:
+// the options of its "usage:" line are in the page's SYNOPSIS, and every
+// option the text names has an entry under OPTIONS.
+TEST(ManPages, EveryOptionOfAProgramsUsageIsInItsPage) {
+    for (const char* program : {"pop3d", "pop3d-session", "pop3d-auth", "pop3d-passwd"}) {
+        int status = -1;
+        const std::string usage = run(testing::built_program(program) + " --help", &status);
+        const std::size_t line_at = usage.find("usage: ");
+        ASSERT_NE(line_at, std::string::npos) << program << " printed no usage: " << usage;
+        const std::string usage_line = usage.substr(line_at, usage.find('\n', line_at) - line_at);
+        const std::string page = slurp(std::string("man/") + program + ".8");
+        const std::string synopsis = plain_section(page, "SYNOPSIS");
+        const std::string tags = option_tags(page);
+        for (const auto& option : options_in(usage_line))
+            EXPECT_TRUE(names_option(synopsis, option)) << program << " " << option << " is not in the SYNOPSIS of its page";
+        const std::set<std::string> options = options_in(usage);
+        for (const auto& option : options)
+            EXPECT_TRUE(names_option(tags, option)) << program << " " << option << " has no entry under OPTIONS";
+        EXPECT_FALSE(options.empty()) << program << ": no option found in " << usage;
     }
 }
 
