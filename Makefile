@@ -221,9 +221,11 @@ run:
 	@etc/make-run.sh $(BUILD)/bin run $(RUN_PORT) $(RUN_TLS_PORT)
 
 # install: the daemons to $(PREFIX)/sbin (pop3d-session finds pop3d-auth
-# next to itself), the man pages, the README and the example files; the
-# sample configuration to /etc/pop3d unless one is there; then (without
-# DESTDIR) the system users and the chroot (etc/postinst.sh).
+# next to itself), the man pages, the README and the example files (POP3
+# and POP3S for systemd, inetd and xinetd, fail2ban's; their /usr/local/
+# paths made $(PREFIX)/); the sample configuration to /etc/pop3d unless
+# one is there; then (without DESTDIR) the system users and the chroot
+# (etc/postinst.sh).
 # uninstall removes exactly the files of INSTALLED_FILES and leaves the
 # configuration, /var/lib/pop3d and the mail alone.
 PREFIX ?= /usr/local
@@ -233,7 +235,7 @@ MANDIR = $(PREFIX)/share/man
 DOCDIR = $(PREFIX)/share/doc/pop3d
 MAN8 := man/pop3d.8 man/pop3d-session.8 man/pop3d-auth.8 man/pop3d-passwd.8
 MAN5 := man/pop3d.conf.5
-EXAMPLES := etc/pop3d.conf etc/inetd.conf etc/xinetd.d/pop3d etc/systemd/pop3d.service \
+EXAMPLES := etc/pop3d.conf etc/inetd.conf etc/xinetd.d/pop3d etc/xinetd.d/pop3s etc/systemd/pop3d.service \
 	etc/systemd/pop3d.socket etc/systemd/pop3d@.service etc/systemd/pop3d-tls.socket \
 	etc/systemd/pop3d-tls@.service etc/fail2ban/filter.d/pop3d.conf \
 	etc/fail2ban/jail.d/pop3d.conf
@@ -249,7 +251,8 @@ install: all
 	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	for f in $(EXAMPLES); do \
-	    n=$${f#etc/}; install -m 0644 $$f $(DESTDIR)$(DOCDIR)/examples/$$(echo $$n | tr / -); done
+	    n=$$(echo $${f#etc/} | tr / -); sed 's|/usr/local/|$(PREFIX)/|g' $$f > $(DESTDIR)$(DOCDIR)/examples/$$n && \
+	    chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$$n || exit 1; done
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/pop3d
 	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/pop3d/pop3d.conf ]; then \
 	    install -m 0644 etc/pop3d.conf $(DESTDIR)$(SYSCONFDIR)/pop3d/pop3d.conf; fi

@@ -18,10 +18,13 @@ TEST(SystemdUnits, VerifyCleanly) {
                                 bin_dir() + "|g' " + dir.path() + "/*",
                             &status);
     ASSERT_EQ(status, 0) << out;
-    out = shell("cd " + dir.path() +
-                    " && timeout 60 systemd-analyze verify --man=no pop3d.service pop3d.socket pop3d@.service "
-                    "pop3d-tls.socket pop3d-tls@.service",
-                &status);
+    // One pair of units per port: POP3 on 110, POP3S on 995 (the package
+    // and make install ship exactly these), and the listener.
+    EXPECT_EQ(shell("cd " + dir.path() + " && ls", &status),
+              "pop3d-tls.socket\npop3d-tls@.service\npop3d.service\npop3d.socket\npop3d@.service\n");
+    EXPECT_NE(read_file(dir.path() + "/pop3d-tls.socket").find("ListenStream=995\n"), std::string::npos);
+    EXPECT_NE(read_file(dir.path() + "/pop3d-tls@.service").find(" -T "), std::string::npos);
+    out = shell("cd " + dir.path() + " && timeout 60 systemd-analyze verify --man=no *", &status);
     EXPECT_EQ(status, 0) << out;
     EXPECT_EQ(out, "");
     // It does find a broken unit, so the check above can fail.
