@@ -2,7 +2,8 @@
 // loopback: with send-proxy (v1) and send-proxy-v2 the client's address is
 // the one logged and counted by max_sessions_per_ip; a header from outside
 // proxy_from and a connection without one are refused; pop3d-session -p
-// reads the header itself under a superserver (socat here); two listeners
+// reads the header itself under a superserver (socat here); implicit TLS
+// after the header (proxy_tls_listen, pop3d-session -p -T); two listeners
 // behind one HAProxy share /var/mail (the second session of a user gets
 // [IN-USE], and mail delivered during a download-and-delete loop is never
 // lost). Clients bind 127.0.0.2 and 127.0.0.3 so that they differ from
@@ -24,6 +25,8 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/tls_client.h"
+#include "tests/support/test_cert.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -42,6 +45,19 @@ int free_port() {
         port = ntohs(a.sin_port);
     if (fd >= 0) close(fd);
     return port;
+}
+
+// Whether something accepts TCP connections on 127.0.0.1:port.
+bool accepts(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    return up;
 }
 
 // One HAProxy frontend: its port and the server line behind it.
@@ -242,16 +258,7 @@ TEST_F(HaProxyFront, SessionOptionPReadsTheHeaderUnderASuperserver) {
     Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(back) + ",bind=127.0.0.1,reuseaddr,fork",
                    "EXEC:" + bin_dir() + "/pop3d-session -e -p -f " + config + ",nofork"},
                   log);
-    ASSERT_TRUE(eventually(3000, [&] {
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(static_cast<uint16_t>(back));
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-        close(fd);
-        return up;
-    }));
+    ASSERT_TRUE(eventually(3000, [&] { return accepts(back); }));
     HaProxy haproxy(dir, {{v2, "127.0.0.1:" + std::to_string(back) + " send-proxy-v2"}});
     ASSERT_TRUE(haproxy.ready()) << haproxy.log();
     {
@@ -275,6 +282,49 @@ TEST_F(HaProxyFront, SessionOptionPReadsTheHeaderUnderASuperserver) {
         return read_file(log).find("refused 127.0.0.1: PROXY header: the connection does not start with one") !=
                std::string::npos;
     })) << read_file(log);
+}
+
+// Implicit TLS behind the balancer: on a proxy_tls_listen address, and
+// under a superserver with pop3d-session -p -T, the PROXY header comes
+// first and the TLS handshake after it; the header's address is the
+// client's in the log and the session summary.
+TEST_F(HaProxyFront, ImplicitTlsAfterTheHeaderOnProxyTlsListenAndWithSessionOptionsPT) {
+    ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
+    TempDir dir;
+    const testing::TestCert cert = testing::make_test_cert(dir.path(), "server", testing::KeyKind::ecdsa);
+    ASSERT_FALSE(cert.key_path.empty());
+    const int listener_back = free_port(), session_back = free_port(), v2 = free_port(), v1 = free_port();
+    const std::string config = accounts_->dir().write(
+        "tls-proxy.conf",
+        base_config(accounts_->dir().path(), "[server]\nproxy_tls_listen = 127.0.0.1:" + std::to_string(listener_back) +
+                                                 "\nproxy_from = 127.0.0.1/32\nproxy_header_timeout = 2\n[tls]\ncert = " +
+                                                 cert.cert_path + "\nkey = " + cert.key_path + "\n"),
+        0644);
+    Daemon daemon(config, dir.path() + "/pop3d.log");
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    const std::string socat_log = dir.path() + "/socat.log";
+    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(session_back) + ",bind=127.0.0.1,reuseaddr,fork",
+                   "EXEC:" + bin_dir() + "/pop3d-session -e -p -T -f " + config + ",nofork"},
+                  socat_log);
+    ASSERT_TRUE(eventually(3000, [&] { return accepts(session_back); }));
+    HaProxy haproxy(dir, {{v2, "127.0.0.1:" + std::to_string(listener_back) + " send-proxy-v2"},
+                          {v1, "127.0.0.1:" + std::to_string(session_back) + " send-proxy"}});
+    ASSERT_TRUE(haproxy.ready()) << haproxy.log();
+    const std::string summary = "session: user=\"" + alice() + "\" client=127.0.0.2 tls=TLSv1.3/";
+    for (const auto& [front, log] : {std::pair{v2, std::string("listener")}, std::pair{v1, std::string("session")}}) {
+        SCOPED_TRACE(log);
+        auto server_log = [&] { return log == "listener" ? daemon.log() : read_file(socat_log); };
+        TlsClient c("127.0.0.1", front, "127.0.0.2");
+        ASSERT_TRUE(c.start_tls()) << c.error();
+        ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+        c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\nSTAT\r\nQUIT\r\n");
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK 1 ", 0), 0u);
+        EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
+        EXPECT_TRUE(eventually(3000, [&] { return server_log().find(summary) != std::string::npos; })) << server_log();
+    }
+    EXPECT_EQ(daemon.log().find("client=127.0.0.1 tls=TLSv1.3/"), std::string::npos) << daemon.log();
 }
 
 // A delivery agent's append: the dotlock (liblockfile, as root) and an

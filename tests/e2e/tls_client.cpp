@@ -11,7 +11,8 @@
 
 namespace pop3d::e2e {
 
-TlsClient::TlsClient(const std::string& host, int port) : fd_(connect_to(host, port)) {}
+TlsClient::TlsClient(const std::string& host, int port, const std::string& source)
+    : fd_(connect_to(host, port, source)) {}
 
 TlsClient::~TlsClient() {
     SSL_free(ssl_);

@@ -12,7 +12,8 @@ namespace pop3d::e2e {
 
 class TlsClient {
 public:
-    TlsClient(const std::string& host, int port);
+    // source: the local address to bind first (empty: the kernel's choice).
+    TlsClient(const std::string& host, int port, const std::string& source = "");
     ~TlsClient();
     TlsClient(const TlsClient&) = delete;
     TlsClient& operator=(const TlsClient&) = delete;
