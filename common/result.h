@@ -2,23 +2,41 @@
 // process boundary. std::expected is C++23; this is the small part we need.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace pop3d {
 
-// What kind of failure this is decides the RFC 3206 response code a client
-// sees, so it travels with the message.
+// What kind of failure this is decides what a client sees (the RFC 3206
+// code: pop3::response_code), what an administrator sees (the exit status:
+// exit_status::of) and what pop3d-auth answers; so each kind means one thing,
+// and a kind is added only where some caller must act differently on it.
 enum class ErrorKind {
-    invalid,    // bad input or configuration
-    temporary,  // [SYS/TEMP]: try again later
-    permanent,  // [SYS/PERM]: an administrator must act
-    in_use,     // [IN-USE]: the maildrop is locked by someone else
+    // The input is wrong: a client's bytes, a frame from another process, a
+    // configuration or account file, a command line. Trying again with the
+    // same input fails again. A client sees a plain -ERR.
+    invalid,
+    // The system failed (a system call, I/O, memory, a child, a deadline of
+    // our own): trying again later may work. [SYS/TEMP].
+    temporary,
+    // The server cannot do this until an administrator acts (a damaged
+    // mbox, a refused permission, a missing account the configuration names,
+    // an inconsistency that is a bug). [SYS/PERM].
+    permanent,
+    // The maildrop is locked by someone else. [IN-USE].
+    in_use,
 };
 
+// No default kind: an error made without one would answer a client, an
+// init system and pop3d-auth with whatever the default happened to be
+// (once `invalid`: a failed write taken for a client's mistake). Every
+// error says what it is where it is made.
 struct Error {
-    ErrorKind kind = ErrorKind::invalid;
+    Error(ErrorKind k, std::string m) : kind(k), message(std::move(m)) {}
+
+    ErrorKind kind;
     std::string message;
 };
 
@@ -53,15 +71,14 @@ template <>
 class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : error_(std::move(error)), ok_(false) {}
+    Result(Error error) : error_(std::move(error)) {}
 
-    bool ok() const { return ok_; }
-    explicit operator bool() const { return ok_; }
-    const Error& error() const { return error_; }
+    bool ok() const { return !error_.has_value(); }
+    explicit operator bool() const { return ok(); }
+    const Error& error() const { return *error_; }
 
 private:
-    Error error_;
-    bool ok_ = true;
+    std::optional<Error> error_;
 };
 
 using Status = Result<void>;
