@@ -39,7 +39,8 @@ Result<std::size_t> read_loop(int fd, char* buf, std::size_t size, off_t at) {
 Result<std::size_t> read_up_to(int fd, char* buf, std::size_t size) { return read_loop(fd, buf, size, -1); }
 
 Result<std::size_t> pread_up_to(int fd, char* buf, std::size_t size, off_t offset) {
-    if (offset < 0) return make_error(ErrorKind::invalid, std::strerror(EINVAL));
+    // A negative offset is the caller's bug, not input: retrying cannot help.
+    if (offset < 0) return make_error(ErrorKind::permanent, std::string("pread: ") + std::strerror(EINVAL));
     return read_loop(fd, buf, size, offset);
 }
 

@@ -652,7 +652,7 @@ RewriteIo& system_io() {
 Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
                         const std::string& journal_path, RewriteIo& io, std::uint64_t chunk) {
     if (chunk == 0 || chunk % journal_page != 0 || chunk > limits::rewrite_chunk) {
-        return make_error(ErrorKind::invalid, "UPDATE: step size must be a multiple of a page");
+        return make_error(ErrorKind::permanent, "UPDATE: step size must be a multiple of a page");
     }
     struct stat st;
     auto s = fstat_of(io, fd, st);

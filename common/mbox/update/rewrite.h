@@ -59,7 +59,8 @@ RewriteIo& system_io();
 // Errors: temporary (I/O, full disk, a crashed UPDATE not recovered yet);
 // permanent when journal_path is empty and the deletions are not all at the
 // end of the file (only a truncation is safe without a journal: reply
-// -ERR [SYS/PERM], nothing is deleted); invalid for bad ranges.
+// -ERR [SYS/PERM], nothing is deleted), and for bad ranges or a bad step size
+// (the caller's bug: trying again cannot help).
 Status rewrite(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
                const std::string& journal_path, RewriteIo& io = system_io());
 

@@ -14,7 +14,7 @@ Result<RewritePlan> make_plan(const std::vector<Range>& keep, std::uint64_t read
     for (const Range& r : keep) {
         if (r.length == 0) continue;
         if (r.offset < last_end || r.offset > read_size || r.length > read_size - r.offset) {
-            return make_error(ErrorKind::invalid, "kept ranges are not sorted, disjoint and read");
+            return make_error(ErrorKind::permanent, "kept ranges are not sorted, disjoint and read");
         }
         if (!merged.empty() && merged.back().offset + merged.back().length == r.offset) {
             merged.back().length += r.length;
@@ -41,7 +41,7 @@ Result<RewritePlan> make_plan(const std::vector<Range>& keep, std::uint64_t read
     plan.moves.assign(merged.begin() + static_cast<std::ptrdiff_t>(first), merged.end());
     plan.new_size = plan.prefix;
     for (const Range& m : plan.moves) plan.new_size += m.length;
-    if (!finish_plan(plan)) return make_error(ErrorKind::invalid, "inconsistent rewrite plan");
+    if (!finish_plan(plan)) return make_error(ErrorKind::permanent, "inconsistent rewrite plan");
     return plan;
 }
 

@@ -22,7 +22,9 @@ struct RewritePlan {
 };
 
 // Checks `keep` (sorted, disjoint, below read_size <= file_size), merges
-// adjacent ranges and appends [read_size, file_size).
+// adjacent ranges and appends [read_size, file_size). Errors: temporary when
+// the file is shorter than read_size (it changed under the session);
+// permanent for ranges that break the rule (the caller's bug).
 Result<RewritePlan> make_plan(const std::vector<Range>& keep, std::uint64_t read_size,
                               std::uint64_t file_size);
 
