@@ -186,7 +186,7 @@ Status drop_front_privileges(const PrivsepConfig& privsep, bool as_root) {
     if (as_root) {
         auto found = priv::lookup_user(privsep.user);
         if (!found) return found.error();
-        if (!*found) return make_error(ErrorKind::invalid, "[privsep] user: no such user: " + privsep.user);
+        if (!*found) return make_error(ErrorKind::permanent, "[privsep] user: no such user: " + privsep.user);
         const priv::Account& account = **found;
         if (account.uid == 0) return make_error(ErrorKind::permanent, "[privsep] user must not be root");
         if (auto st = priv::enter_chroot(privsep.chroot); !st) return st;
