@@ -13,14 +13,15 @@
 namespace pop3d {
 namespace {
 
-// A configuration file that cannot be read is a configuration error, as a
-// malformed one is (exit_status::config); the copy this process makes of it
-// failing is a temporary failure of the system.
-Error unreadable(const std::string& what) {
+// A configuration file that cannot be opened (absent, not ours to read, a
+// directory) is a configuration error, as a malformed one is
+// (exit_status::config); a read that fails once open, or the copy this
+// process makes of it, is a failure of the system (exit_status::temporary).
+Error unopenable(const std::string& what) {
     return make_error(ErrorKind::invalid, what + ": " + std::strerror(errno));
 }
 
-Error copy_failed(const std::string& what) {
+Error system_failed(const std::string& what) {
     return make_error(ErrorKind::temporary, what + ": " + std::strerror(errno));
 }
 
@@ -32,7 +33,9 @@ Result<std::string> read_all(int fd, const std::string& name) {
     for (;;) {
         ssize_t n = pread(fd, buf, sizeof buf, offset);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return unreadable(name + ": cannot read");
+        // A directory opens, and only its read fails: it is the wrong input.
+        if (n < 0 && errno == EISDIR) return unopenable(name + ": cannot read");
+        if (n < 0) return system_failed(name + ": cannot read");
         if (n == 0) return text;
         if (text.size() + static_cast<std::size_t>(n) > limits::config_file)
             return make_error(ErrorKind::invalid, name + ": larger than " +
@@ -46,17 +49,17 @@ Result<std::string> read_all(int fd, const std::string& name) {
 
 Result<std::string> read_config_text(const std::string& path) {
     UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) return unreadable(path + ": cannot open");
+    if (!fd.valid()) return unopenable(path + ": cannot open");
     return read_all(fd.get(), path);
 }
 
 Result<UniqueFd> seal_config_text(std::string_view text) {
     UniqueFd fd(memfd_create("pop3d.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-    if (!fd.valid()) return copy_failed("memfd_create");
+    if (!fd.valid()) return system_failed("memfd_create");
     if (auto written = write_all(fd.get(), text); !written)
         return make_error(ErrorKind::temporary, "write configuration copy: " + written.error().message);
     if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
-        return copy_failed("seal configuration copy");
+        return system_failed("seal configuration copy");
     return fd;
 }
 

@@ -39,7 +39,17 @@ TEST(ConfigHandoff, ReadsAFileAndRefusesAMissingOne) {
     ASSERT_TRUE(text.ok());
     EXPECT_EQ(*text, "[log]\n");
     unlink(path);
-    EXPECT_FALSE(read_config_text(path).ok());
+    auto missing = read_config_text(path);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().kind, ErrorKind::invalid);
+}
+
+// A directory opens; its read fails. It is the wrong file, not a failing
+// system: a configuration error (exit status 78), not a temporary one.
+TEST(ConfigHandoff, ADirectoryIsTheWrongInputNotASystemFailure) {
+    auto text = read_config_text("/");
+    ASSERT_FALSE(text.ok());
+    EXPECT_EQ(text.error().kind, ErrorKind::invalid) << text.error().message;
 }
 
 }  // namespace
