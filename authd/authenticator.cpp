@@ -63,9 +63,10 @@ struct Parsed {
 template <class Entry, class Parse>
 Result<Parsed<Entry>> load(const std::string& path, const AccountFileRule& rule, Parse parse) {
     Parsed<Entry> out;
-    auto text = read_account_file(path, &out.exists, rule);
+    auto text = read_account_file(path, rule);
     if (!text) return text.error();
-    out.text = std::move(*text);
+    out.exists = text->has_value();
+    if (out.exists) out.text = std::move(**text);
     auto entries = parse(out.text.view());
     if (!entries) return make_error(ErrorKind::permanent, path + ": " + entries.error().message);
     out.entries = std::move(*entries);

@@ -69,7 +69,7 @@ Status rewrite_file(const std::string& path, const NewFileOwner& fresh,
     }
     auto old_text = read_account_file(path);
     if (!old_text) return old_text.error();
-    auto new_text = edit(old_text->view());
+    auto new_text = edit(*old_text ? (*old_text)->view() : std::string_view());
     if (!new_text) return new_text.error();
 
     TempFile tmp;

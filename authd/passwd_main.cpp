@@ -70,23 +70,28 @@ Result<Secret> read_password(const PasswdOptions& o, bool confirm) {
     return read_password_tty(o.apop ? "APOP secret: " : "Password: ", confirm);
 }
 
-// The parsed old file, refusing one that is already malformed: rewriting it
-// would carry the damage along.
-Status check_existing(std::string_view text, bool apop, const std::string& path, bool* exists,
-                      std::string* owner, std::string_view name) {
+// The owner of name's entry in the old file (the APOP file names none: the
+// name itself), std::nullopt when it has no entry; an error for a file that
+// is already malformed: rewriting it would carry the damage along.
+Result<std::optional<std::string>> find_entry(std::string_view text, bool apop, const std::string& path,
+                                              std::string_view name) {
+    auto malformed = [&](const Error& e) {
+        return make_error(ErrorKind::invalid, path + ": " + e.message + " (fix it by hand first)");
+    };
     if (apop) {
         auto e = parse_apop_file(text);
-        if (!e) return make_error(ErrorKind::invalid, path + ": " + e.error().message + " (fix it by hand first)");
-        *exists = find_apop(*e, name).has_value();
-        return {};
+        if (!e) return malformed(e.error());
+        if (!find_apop(*e, name)) return std::optional<std::string>();
+        return std::optional<std::string>(name);
     }
     auto e = parse_users_file(text);
-    if (!e) return make_error(ErrorKind::invalid, path + ": " + e.error().message + " (fix it by hand first)");
+    if (!e) return malformed(e.error());
     auto found = find_user(*e, name);
-    *exists = found.has_value();
-    if (found) *owner = std::string(found->owner);
-    return {};
+    if (!found) return std::optional<std::string>();
+    return std::optional<std::string>(found->owner);
 }
+
+std::string_view text_of(const std::optional<Secret>& file) { return file ? file->view() : std::string_view(); }
 
 Result<Secret> finish_edit(std::string_view old_text, std::string_view name, const Secret& line, bool apop) {
     bool found = false;
@@ -99,21 +104,20 @@ Result<Secret> finish_edit(std::string_view old_text, std::string_view name, con
 }
 
 int verify(const PasswdOptions& o, const std::string& path) {
-    auto text = read_account_file(path);
-    if (!text) return fail(text.error().message);
-    bool exists = false;
-    std::string owner;
-    if (auto ok = check_existing(text->view(), o.apop, path, &exists, &owner, o.name); !ok)
-        return fail(ok.error().message);
-    if (!exists) return fail(o.name + ": no such entry in " + path);
+    auto file = read_account_file(path);
+    if (!file) return fail(file.error().message);
+    std::string_view text = text_of(*file);
+    auto entry = find_entry(text, o.apop, path, o.name);
+    if (!entry) return fail(entry.error().message);
+    if (!*entry) return fail(o.name + ": no such entry in " + path);
     auto pw = read_password(o, false);
     if (!pw) return fail(pw.error().message);
     bool match = false;
     if (o.apop) {
-        auto secret = find_apop(*parse_apop_file(text->view()), o.name)->secret;
+        auto secret = find_apop(*parse_apop_file(text), o.name)->secret;
         match = secret.size() == pw->size() && sodium_memcmp(secret.data(), pw->view().data(), pw->size()) == 0;
     } else {
-        match = verify_password(find_user(*parse_users_file(text->view()), o.name)->hash, *pw);
+        match = verify_password(find_user(*parse_users_file(text), o.name)->hash, *pw);
     }
     if (!match) return fail(o.name + ": the password does not match");
     std::printf("%s: the password matches\n", o.name.c_str());
@@ -144,15 +148,14 @@ int edit(const PasswdOptions& o, const Config& config, const std::string& path) 
     }
 
     auto status = rewrite_file(path, fresh_owner(config), [&](std::string_view old_text) -> Result<Secret> {
-        bool exists = false;
-        std::string owner = o.name;
-        if (auto ok = check_existing(old_text, o.apop, path, &exists, &owner, o.name); !ok) return ok.error();
-        if (o.command == PasswdCommand::add && exists)
+        auto entry = find_entry(old_text, o.apop, path, o.name);
+        if (!entry) return entry.error();
+        if (o.command == PasswdCommand::add && *entry)
             return make_error(ErrorKind::invalid, o.name + " already exists in " + path + "; use change");
-        if (o.command != PasswdCommand::add && !exists)
+        if (o.command != PasswdCommand::add && !*entry)
             return make_error(ErrorKind::invalid, o.name + ": no such entry in " + path);
         if (o.command == PasswdCommand::remove) return finish_edit(old_text, o.name, Secret(), o.apop);
-        if (o.owner) owner = *o.owner;
+        std::string owner = o.owner ? *o.owner : entry->value_or(o.name);
         std::string line = o.name + ":" + std::string(secret_or_hash.view());
         if (!o.apop && owner != o.name) line += ":" + owner;
         Secret wiped(line);

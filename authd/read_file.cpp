@@ -37,17 +37,15 @@ Status check_account_file(const struct stat& st, const std::string& path, const 
     return {};
 }
 
-Result<Secret> read_account_file(const std::string& path, bool* exists, const AccountFileRule& rule) {
-    if (exists) *exists = false;
+Result<std::optional<Secret>> read_account_file(const std::string& path, const AccountFileRule& rule) {
     // O_NONBLOCK: a FIFO in place of the file would otherwise wait for a
     // writer (every request would hang); it is then refused as not regular.
     // It changes nothing for a regular file.
     UniqueFd f(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!f.valid()) {
-        if (errno == ENOENT) return Secret();
+        if (errno == ENOENT) return std::optional<Secret>();
         return io_error(path, errno);
     }
-    if (exists) *exists = true;
     struct stat st {};
     if (fstat(f.get(), &st) != 0) return io_error(path, errno);
     if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::permanent, path + ": not a regular file");
@@ -58,11 +56,11 @@ Result<Secret> read_account_file(const std::string& path, bool* exists, const Ac
     std::size_t cap = static_cast<std::size_t>(st.st_size) + 1;
     std::unique_ptr<char[]> buf(new char[cap]);
     auto got = read_up_to(f.get(), buf.get(), cap);
-    Result<Secret> out = make_error(ErrorKind::temporary, path + ": changed while being read");
+    Result<std::optional<Secret>> out = make_error(ErrorKind::temporary, path + ": changed while being read");
     if (!got)
         out = make_error(ErrorKind::temporary, path + ": " + got.error().message);
     else if (*got < cap)
-        out = Secret(std::string_view(buf.get(), *got));
+        out = std::optional<Secret>(Secret(std::string_view(buf.get(), *got)));
     sodium_memzero(buf.get(), cap);
     return out;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -28,9 +29,9 @@ struct AccountFileRule {
 Status check_account_file(const struct stat& st, const std::string& path, const AccountFileRule& rule);
 
 // The file's bytes in a wiped buffer (the APOP file holds secrets), opened
-// read-only. A file that does not exist reads as empty: no entries (and
-// *exists, if given, is set false). A file that breaks `rule`, or larger
-// than limits::account_file, is an error, never read or cut short.
-Result<Secret> read_account_file(const std::string& path, bool* exists = nullptr, const AccountFileRule& rule = {});
+// read-only; std::nullopt when the file does not exist, which is no error
+// (a server without its own accounts has none). A file that breaks `rule`,
+// or larger than limits::account_file, is an error, never read or cut short.
+Result<std::optional<Secret>> read_account_file(const std::string& path, const AccountFileRule& rule = {});
 
 }  // namespace pop3d::authd

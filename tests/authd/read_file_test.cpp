@@ -18,7 +18,8 @@ TEST(ReadAccountFile, ReadsARegularFileWhole) {
     std::string path = dir.write("users", "alice:$y$hash\n");
     auto text = read_account_file(path);
     ASSERT_TRUE(text.ok()) << text.error().message;
-    EXPECT_EQ(text->view(), "alice:$y$hash\n");
+    ASSERT_TRUE(text->has_value());
+    EXPECT_EQ((*text)->view(), "alice:$y$hash\n");
 }
 
 // Issue 11, item 7: pop3d-auth trusts only files root owns and nobody else
@@ -45,19 +46,25 @@ TEST(ReadAccountFile, RefusesFilesOthersCouldWriteOrEverybodyRead) {
     EXPECT_TRUE(check_account_file(st, "users", AccountFileRule{}).ok()) << "pop3d-passwd fixing it";
     if (geteuid() == 0) {
         std::string path = dir.write("apop", "bob:secret\n", 0644);
-        auto text = read_account_file(path, nullptr, pop3d_auth);
+        auto text = read_account_file(path, pop3d_auth);
         ASSERT_FALSE(text.ok());
         EXPECT_NE(text.error().message.find("readable by everybody"), std::string::npos) << text.error().message;
         ASSERT_EQ(chmod(path.c_str(), 0640), 0);
-        EXPECT_TRUE(read_account_file(path, nullptr, pop3d_auth).ok());
+        EXPECT_TRUE(read_account_file(path, pop3d_auth).ok());
     }
 }
 
-TEST(ReadAccountFile, MissingFileHasNoEntries) {
+// A missing file is no error (a server without its own accounts has none)
+// and is told apart from an empty one: the passwd-file backend skips it.
+TEST(ReadAccountFile, MissingFileIsNoneAndNoError) {
     testing::TempDir dir;
     auto text = read_account_file(dir.file("absent"));
-    ASSERT_TRUE(text.ok());
-    EXPECT_TRUE(text->empty());
+    ASSERT_TRUE(text.ok()) << text.error().message;
+    EXPECT_FALSE(text->has_value());
+    auto empty = read_account_file(dir.write("empty", ""));
+    ASSERT_TRUE(empty.ok()) << empty.error().message;
+    ASSERT_TRUE(empty->has_value());
+    EXPECT_TRUE((*empty)->empty());
 }
 
 // A FIFO (or device) named as users_file must be refused at once: opening a
