@@ -25,6 +25,7 @@ AuthVerdict rejected() { return AuthVerdict{}; }
 
 // An internal error: logged here (the monitor only logs the failed login),
 // answered as [SYS/PERM] when an administrator must act, else [SYS/TEMP].
+// Bad input here is an account file, which only an administrator can mend.
 AuthVerdict failure(const Error& e) {
     log::error("%s", e.message.c_str());
     AuthVerdict v;
