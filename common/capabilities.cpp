@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "common/log.h"
 
 namespace pop3d::capabilities {
 namespace {
@@ -20,7 +19,7 @@ Error cap_error(const std::string& what) {
 
 }  // namespace
 
-Status keep_only(std::initializer_list<int> kept) {
+Result<std::vector<int>> keep_only(std::initializer_list<int> kept) {
     std::unique_ptr<_cap_struct, int (*)(void*)> now(cap_get_proc(), cap_free);
     if (!now) return cap_error("cap_get_proc");
     cap_flag_value_t setpcap = CAP_CLEAR;
@@ -48,6 +47,7 @@ Status keep_only(std::initializer_list<int> kept) {
     // Of `kept`, what this process still has: a service manager may have
     // withheld one (CAP_CHOWN, say); only what needs it then fails.
     std::vector<cap_value_t> values;
+    std::vector<int> withheld;
     for (int cap : kept) {
         cap_flag_value_t permitted = CAP_CLEAR;
         if (cap_get_flag(now.get(), static_cast<cap_value_t>(cap), CAP_PERMITTED, &permitted) != 0)
@@ -55,14 +55,18 @@ Status keep_only(std::initializer_list<int> kept) {
         if (permitted == CAP_SET)
             values.push_back(static_cast<cap_value_t>(cap));
         else
-            log::warning("capability %d was not given to this process: what needs it will fail", cap);
+            withheld.push_back(cap);
     }
     if (!values.empty() &&
         (cap_set_flag(caps.get(), CAP_PERMITTED, static_cast<int>(values.size()), values.data(), CAP_SET) != 0 ||
          cap_set_flag(caps.get(), CAP_EFFECTIVE, static_cast<int>(values.size()), values.data(), CAP_SET) != 0))
         return cap_error("cap_set_flag");
     if (cap_set_proc(caps.get()) != 0) return cap_error("cap_set_proc");
-    return {};
+    return withheld;
+}
+
+std::string withheld_warning(int cap) {
+    return "capability " + std::to_string(cap) + " was not given to this process: what needs it will fail";
 }
 
 }  // namespace pop3d::capabilities

@@ -28,6 +28,8 @@
 #include <linux/capability.h>
 
 #include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -39,11 +41,15 @@ inline constexpr std::initializer_list<int> listener = {CAP_CHOWN, CAP_KILL, CAP
                                                         CAP_SETPCAP, CAP_SYS_CHROOT, CAP_NET_BIND_SERVICE};
 
 // Drops every capability not in `kept` from the bounding set, then sets the
-// permitted and effective sets to those of `kept` it has (logging the
-// others). Without CAP_SETPCAP the bounding set cannot shrink; that is
-// accepted only if it holds nothing beyond `listener` (a session started by
-// the listener, which cut the set and took CAP_SETPCAP with it), else an
-// error. Needs root.
-Status keep_only(std::initializer_list<int> kept);
+// permitted and effective sets to those of `kept` it has, and returns the
+// others (withheld by a service manager, say), for the caller to log with
+// withheld_warning: only what needs them then fails. Without CAP_SETPCAP
+// the bounding set cannot shrink; that is accepted only if it holds nothing
+// beyond `listener` (a session started by the listener, which cut the set
+// and took CAP_SETPCAP with it), else an error. Needs root.
+Result<std::vector<int>> keep_only(std::initializer_list<int> kept);
+
+// The log line for one capability keep_only found withheld.
+std::string withheld_warning(int cap);
 
 }  // namespace pop3d::capabilities

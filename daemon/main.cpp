@@ -104,8 +104,9 @@ int main(int argc, char** argv) {
     if (!program) return fail(exit_status::unavailable, "cannot find pop3d-session: " + program.error().message);
 
     if (geteuid() == 0) {
-        if (auto st = capabilities::keep_only(capabilities::listener); !st)
-            return fail(exit_status::os_error, st.error().message);
+        auto withheld = capabilities::keep_only(capabilities::listener);
+        if (!withheld) return fail(exit_status::os_error, withheld.error().message);
+        for (int cap : *withheld) log::warning("%s", capabilities::withheld_warning(cap).c_str());
     } else {
         struct passwd* pw = getpwuid(geteuid());
         log::notice("not started as root: single-user mode, serving only the maildrop of %s",

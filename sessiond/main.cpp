@@ -109,8 +109,9 @@ int main(int argc, char** argv) {
     // Started by inetd, xinetd or socat, the monitor is root with every
     // capability (the listener cuts its sessions' sets itself).
     if (geteuid() == 0) {
-        if (auto st = capabilities::keep_only(capabilities::session); !st)
-            return refuse(exit_status::os_error, st.error().message);
+        auto withheld = capabilities::keep_only(capabilities::session);
+        if (!withheld) return refuse(exit_status::os_error, withheld.error().message);
+        for (int cap : *withheld) log::warning("%s", capabilities::withheld_warning(cap).c_str());
     }
     // Until login the monitor holds passwords: no core file (the hard limit
     // too, so nothing it runs can raise it) and no ptrace by its uid.
