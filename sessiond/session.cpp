@@ -38,6 +38,7 @@
 #include "sessiond/front.h"
 #include "sessiond/front_filter.h"
 #include "sessiond/helper_verifier.h"
+#include "sessiond/mbox_notes.h"
 #include "sessiond/monitor.h"
 #include "sessiond/session_end.h"
 #include "sessiond/session_filter.h"
@@ -137,6 +138,7 @@ struct Session {
     pid_t front = -1;
     MonitorResult authorization;  // who logged in (or tried), over which TLS
     bool relayed = false;         // the front stays and relays TLS
+    mbox::Notes mbox_notes;                       // outlives the keeper and the maildrop
     std::unique_ptr<mbox::DotlockKeeper> keeper;  // outlives the maildrop
     std::unique_ptr<Maildrop> maildrop;
     pop3::SessionSummary summary;
@@ -307,8 +309,10 @@ Phase open_maildrop(Session& s) {
         log::error("user \"%s\": %s", login.user.c_str(), st.error().message.c_str());
         return Ending{Ended::error, exit_status::temporary, pop3::open_failure_reply(ErrorKind::temporary)};
     }
-    mbox::OpenRequest request{login.maildrop, state_dir, &s.config.mail, s.keeper.get(), lock_key.view()};
+    mbox::OpenRequest request{login.maildrop, state_dir, &s.config.mail, s.keeper.get(), lock_key.view(),
+                              &s.mbox_notes};
     auto maildrop = mbox::open_maildrop(request);
+    log_mbox_notes(s.mbox_notes);
     if (!maildrop) {
         const Error& e = maildrop.error();
         // The one log line of the failure (the mbox code only returns it); a
@@ -340,7 +344,19 @@ Ending transact(Session& s) {
         log::notice("user \"%s\" client %s: %s", s.authorization.login->user.c_str(), s.client.c_str(),
                     outcome.too_slow.c_str());
     s.summary = outcome.summary;
+    log_mbox_notes(s.mbox_notes);  // UPDATE's
     return Ending{outcome.ended, 0, {}};
+}
+
+// Lets go of the maildrop and its locks, then of the dotlock keeper, and
+// logs what they had to tell. Idempotent.
+void release_maildrop(Session& s) {
+    s.maildrop.reset();
+    if (s.keeper) {
+        if (Status st = s.keeper->stop(); !st) log::error("mbox: %s", st.error().message.c_str());
+        s.keeper.reset();
+    }
+    log_mbox_notes(s.mbox_notes);
 }
 
 Ending run_phases(Session& s) {
@@ -365,14 +381,14 @@ int end_session(Session& s, const Ending& ending) {
         close(STDOUT_FILENO);
         // It may still be sending to a slow client, as long as its own idle
         // bound allows; the maildrop and its locks are let go first.
-        s.maildrop.reset();
-        s.keeper.reset();
+        release_maildrop(s);
         // autologout is at most 86400 s (config_keys.cpp), so this fits an int.
         int relay_bound = static_cast<int>(s.config.server.autologout + limits::front_grace_seconds) * 1000;
         if (!reap(s.front, relay_bound)) log::error("client %s: the TLS relay ended on an error", s.client.c_str());
         if (std::string report = read_relay_report(*s.tls); !report.empty())
             log::notice("client %s: TLS relay: %s", s.client.c_str(), report.c_str());
     }
+    release_maildrop(s);
     return ending.status;
 }
 

@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/log.h"
 #include "common/mbox/format/indexer.h"
 #include "common/mbox/format/scan.h"
 #include "common/mbox/mbox_maildrop.h"
@@ -124,10 +123,10 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
     std::unique_ptr<FileLocks> taken;
     if (!m_.locks) {
         auto locks = FileLocks::take(m_.fd.get(), m_.path, m_.mail.locking, m_.mail.lock_timeout,
-                                     m_.dotlock_keeper);
+                                     m_.dotlock_keeper, m_.notes);
         if (!locks) return make_error(ErrorKind::temporary, m_.path + " at update: " + locks.error().message);
         taken = std::move(*locks);
-        log_lock_wait(m_.path, "update", taken->wait());
+        note_lock_wait(m_.notes, m_.path, "update", taken->wait());
     }
     if (auto st = check_unchanged(); !st) return st;
     // The state file describes the file as it is; after the rewrite its
@@ -147,7 +146,8 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
                 return make_error(gone.error().kind, "state file " + m_.state_path + ": " + gone.error().message);
         }
     }
-    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path, *io_); !st)
+    if (auto st = rewrite(m_.fd.get(), kept_ranges(m_.index, deleted), m_.index.size, m_.journal_path, *io_, m_.notes);
+        !st)
         return make_error(st.error().kind, "rewriting " + m_.path + ": " + st.error().message);
     struct stat now;
     const bool known = ::fstat(m_.fd.get(), &now) == 0;
@@ -155,7 +155,7 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
     // The mbox is done with; the state file below is the session's own.
     taken.reset();
     if (!known) {
-        log::error("mbox: fstat %s after update: %s", m_.path.c_str(), std::strerror(fstat_errno));
+        note(m_.notes, Note::Level::error, "mbox: fstat " + m_.path + " after update: " + std::strerror(fstat_errno));
         return {};  // the rewrite is durable; the next open rebuilds the index
     }
     m_.index = shifted_index(m_.index, deleted);
@@ -163,7 +163,7 @@ Status MboxMaildrop::apply_update(const std::vector<bool>& deleted, std::size_t 
                                static_cast<std::int64_t>(now.st_mtim.tv_sec),
                                static_cast<std::int64_t>(now.st_mtim.tv_nsec)};
     save_index(last_kept, true);
-    log::info("mbox: %s: %zu message(s) deleted", m_.path.c_str(), any_deleted);
+    note(m_.notes, Note::Level::info, "mbox: " + m_.path + ": " + std::to_string(any_deleted) + " message(s) deleted");
     return {};
 }
 
@@ -176,7 +176,7 @@ void MboxMaildrop::save_index(std::size_t last, bool durable) {
     state.index = m_.index;
     m_.saved_last.reset();
     if (auto st = save_state(m_.state_path, state, durable, *io_); !st)
-        log::warning("mbox: state file %s not saved: %s", m_.state_path.c_str(), st.error().message.c_str());
+        note(m_.notes, Note::Level::warning, "mbox: state file " + m_.state_path + " not saved: " + st.error().message);
     else if (durable)
         m_.saved_last = last;
 }

@@ -28,6 +28,7 @@ struct OpenMbox {
     std::string journal_path;           // empty: no state directory
     MailConfig mail;
     DotlockKeeper* dotlock_keeper = nullptr;  // see OpenRequest
+    Notes* notes = nullptr;                   // see OpenRequest
     MessageIndex index;
     MboxIdentity identity;              // of the file when it was indexed
     std::uint32_t options = 0;          // state_options(mail)
@@ -55,7 +56,7 @@ public:
     // Writes the state file for the index as it stands, with LAST (a
     // message number of this session, 0 for none) recorded by id. At open
     // it need not be durable: a torn state file fails its checksum and is
-    // rebuilt, so only UPDATE pays for fsync. Failure is logged only: the
+    // rebuilt, so only UPDATE pays for fsync. Failure is only a note: the
     // state file is a cache.
     void save_index(std::size_t last, bool durable);
 

@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "common/fd_io.h"
-#include "common/log.h"
 #include "common/mbox/format/indexer.h"
 #include "common/mbox/format/scan.h"
 #include "common/mbox/mbox_maildrop.h"
@@ -27,14 +26,15 @@ MboxIdentity identity_of(const struct stat& st) {
 
 // The state directory is optional: when it cannot be made (no home), the
 // session works without a state file, only slower.
-std::string usable_state_dir(const std::string& dir) {
+std::string usable_state_dir(const std::string& dir, Notes* notes) {
     if (dir.empty()) return dir;
     if (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) {
         struct stat st;
         if (::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid()) return dir;
     }
-    log::warning("mbox: state directory %s unusable (%s); going on without a state file",
-                 dir.c_str(), std::strerror(errno));
+    const int e = errno;
+    note(notes, Note::Level::warning,
+         "mbox: state directory " + dir + " unusable (" + std::strerror(e) + "); going on without a state file");
     return "";
 }
 
@@ -78,8 +78,9 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     m.path = request.mbox_path;
     m.mail = mail;
     m.dotlock_keeper = request.dotlock_keeper;
+    m.notes = request.notes;
     m.options = state_options(mail);
-    const std::string state_dir = usable_state_dir(request.state_dir);
+    const std::string state_dir = usable_state_dir(request.state_dir, m.notes);
     const StateNames names = state_names(state_dir, m.path);
     m.state_path = names.state;
     m.journal_path = names.journal;
@@ -106,10 +107,10 @@ Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request) {
     std::optional<State> state;
     if (!m.state_path.empty()) state = load_state(m.state_path);
 
-    auto locks = FileLocks::take(m.fd.get(), m.path, mail.locking, mail.lock_timeout, m.dotlock_keeper);
+    auto locks = FileLocks::take(m.fd.get(), m.path, mail.locking, mail.lock_timeout, m.dotlock_keeper, m.notes);
     if (!locks) return make_error(locks.error().kind, locks.error().message);
-    log_lock_wait(m.path, "open", (*locks)->wait());
-    if (auto st_recover = recover(m.fd.get(), m.journal_path); !st_recover)
+    note_lock_wait(m.notes, m.path, "open", (*locks)->wait());
+    if (auto st_recover = recover(m.fd.get(), m.journal_path, system_io(), m.notes); !st_recover)
         return make_error(st_recover.error().kind, "finishing an interrupted update of " + m.path + ": " +
                                                        st_recover.error().message);
     if (::fstat(m.fd.get(), &st) != 0)

@@ -9,6 +9,7 @@
 
 #include "common/config.h"
 #include "common/maildrop.h"
+#include "common/mbox/notes.h"
 #include "common/result.h"
 
 namespace pop3d::mbox {
@@ -25,6 +26,9 @@ struct OpenRequest {
     // Keys the session lock's name when there is no state directory
     // (locks/session_lock.h); empty: an unkeyed name (single-user mode).
     std::string_view lock_key{};
+    // Where the maildrop puts what its caller should log (notes.h), from
+    // open to its end; must outlive the maildrop. Null: nobody logs them.
+    Notes* notes = nullptr;
 };
 
 // Takes the session lock (a second session gets ErrorKind::in_use; the lock
@@ -34,6 +38,7 @@ struct OpenRequest {
 // the maildrop. Errors: in_use (another session, or lock_timeout passed),
 // permanent (not an mbox, over max_messages / max_mailbox_bytes), temporary
 // (I/O). The returned object holds the session lock until it is destroyed.
+// Logs nothing: what the caller should log goes to request.notes.
 Result<std::unique_ptr<Maildrop>> open_maildrop(const OpenRequest& request);
 
 }  // namespace pop3d::mbox

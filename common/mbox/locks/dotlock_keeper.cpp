@@ -13,7 +13,6 @@
 
 #include "common/child_process.h"
 #include "common/limits.h"
-#include "common/log.h"
 #include "common/privileges.h"
 
 namespace pop3d::mbox {
@@ -129,22 +128,28 @@ Result<std::unique_ptr<DotlockKeeper>> DotlockKeeper::start(const std::string& l
     return std::unique_ptr<DotlockKeeper>(new DotlockKeeper(std::move(ours), *pid));
 }
 
-DotlockKeeper::~DotlockKeeper() {
+Status DotlockKeeper::stop() {
+    if (stopped_) return {};
+    stopped_ = true;
     fd_.reset();
     // At end of file it removes a lock it holds and exits: a keeper that
     // does not is killed (its pid in the lock then makes the lock stale).
     const ChildEnd end = reap_within(pid_, std::chrono::milliseconds(limits::dotlock_keeper_exit_millis));
     if (end.how != ChildEnd::How::exited)
-        log::error("mbox: the dotlock keeper (pid %d) did not exit in time", static_cast<int>(pid_));
+        return make_error(ErrorKind::temporary,
+                          "the dotlock keeper (pid " + std::to_string(pid_) + ") did not exit in time");
+    return {};
 }
+
+DotlockKeeper::~DotlockKeeper() { (void)stop(); }
 
 bool DotlockKeeper::ask(char request, void* reply, std::size_t size) {
     // One byte more than expected, so that a longer reply shows as wrong.
     unsigned char buf[sizeof(CreateReply) + 1];
-    if (size >= sizeof buf || !send_byte(fd_.get(), request) || recv_message(fd_.get(), buf, size + 1) != size) {
-        log::error("mbox: the dotlock keeper (pid %d) does not answer", static_cast<int>(pid_));
+    // A keeper that does not answer is the caller's error to report
+    // (file_locks.cpp names it).
+    if (size >= sizeof buf || !send_byte(fd_.get(), request) || recv_message(fd_.get(), buf, size + 1) != size)
         return false;
-    }
     std::memcpy(reply, buf, size);
     return true;
 }

@@ -36,14 +36,18 @@ public:
     static Result<std::unique_ptr<DotlockKeeper>> start(const std::string& lock_path, uid_t uid,
                                                         gid_t spool_gid);
     // Closes the channel (the keeper then removes a lock it holds) and reaps
-    // it, killing it after limits::dotlock_keeper_exit_millis.
+    // it, killing it after limits::dotlock_keeper_exit_millis: an error
+    // (temporary) when it had to be killed, for the caller to log. Once.
+    Status stop();
+    // stop(), if the caller did not, without a word: a caller that wants to
+    // know calls stop().
     ~DotlockKeeper();
     DotlockKeeper(const DotlockKeeper&) = delete;
     DotlockKeeper& operator=(const DotlockKeeper&) = delete;
 
     // One attempt at the lock in the keeper (try_dotlock in dotlock.h):
     // code L_SUCCESS, L_MAXTRYS when held by a live process, other L_* on
-    // errors, L_ERROR if the keeper cannot be reached.
+    // errors, L_ERROR with EPIPE if the keeper cannot be reached.
     DotlockAttempt create();
     // lockfile_remove(lock_path) in the keeper: 0 on success, -1 otherwise.
     int remove();
@@ -57,6 +61,7 @@ private:
 
     UniqueFd fd_;
     pid_t pid_;
+    bool stopped_ = false;
 };
 
 // The group a keeper needs to make the dotlock of the mbox at mbox_path for

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "common/limits.h"
-#include "common/log.h"
 #include "common/mbox/locks/dotlock.h"
 #include "common/mbox/locks/dotlock_keeper.h"
 
@@ -58,6 +57,9 @@ LockTry attempt_dotlock(const std::string& lock, DotlockKeeper* keeper) {
     const DotlockAttempt a = keeper ? keeper->create() : try_dotlock(lock);
     if (a.code == L_SUCCESS) return taken(a.stale_removed ? stale_dotlock_note(lock, a) : std::string());
     if (a.code == L_MAXTRYS) return busy(a.holder);
+    if (keeper && a.code == L_ERROR && a.error_number == EPIPE)
+        return failed("dotlock " + lock + ": the dotlock keeper (pid " + std::to_string(keeper->pid()) +
+                      ") does not answer");
     return failed("dotlock " + lock + ": liblockfile error " + std::to_string(a.code) +
                   (a.error_number != 0 ? std::string(" (") + std::strerror(a.error_number) + ")" : ""));
 }
@@ -65,8 +67,8 @@ LockTry attempt_dotlock(const std::string& lock, DotlockKeeper* keeper) {
 // The locks of one open mbox, in the configured order.
 class MboxLockSet final : public LockSet {
 public:
-    MboxLockSet(int fd, std::string dotlock, std::vector<LockMethod> order, DotlockKeeper* keeper)
-        : fd_(fd), dotlock_(std::move(dotlock)), order_(std::move(order)), keeper_(keeper) {}
+    MboxLockSet(int fd, std::string dotlock, std::vector<LockMethod> order, DotlockKeeper* keeper, Notes* notes)
+        : fd_(fd), dotlock_(std::move(dotlock)), order_(std::move(order)), keeper_(keeper), notes_(notes) {}
 
     std::size_t size() const override { return order_.size(); }
 
@@ -91,23 +93,30 @@ public:
     void unlock(std::size_t i) override {
         switch (order_[i]) {
             case LockMethod::fcntl:
-                if (!set_fcntl(fd_, F_UNLCK)) log::error("mbox: fcntl unlock: %s", std::strerror(errno));
+                if (!set_fcntl(fd_, F_UNLCK)) failed_release(std::string("fcntl unlock: ") + std::strerror(errno));
                 break;
             case LockMethod::flock:
-                if (::flock(fd_, LOCK_UN) != 0) log::error("mbox: flock unlock: %s", std::strerror(errno));
+                if (::flock(fd_, LOCK_UN) != 0) failed_release(std::string("flock unlock: ") + std::strerror(errno));
                 break;
             case LockMethod::dotlock:
-                if ((keeper_ ? keeper_->remove() : lockfile_remove(dotlock_.c_str())) != 0)
-                    log::error("mbox: removing dotlock %s: %s", dotlock_.c_str(), std::strerror(errno));
+                if (keeper_ && keeper_->remove() != 0)
+                    failed_release("removing dotlock " + dotlock_ + ": the dotlock keeper (pid " +
+                                   std::to_string(keeper_->pid()) + ") could not");
+                else if (!keeper_ && lockfile_remove(dotlock_.c_str()) != 0)
+                    failed_release("removing dotlock " + dotlock_ + ": " + std::strerror(errno));
                 break;
         }
     }
 
 private:
+    // Releases run in a destructor: what failed is a note for the caller.
+    void failed_release(const std::string& what) { note(notes_, Note::Level::error, "mbox: " + what); }
+
     int fd_;
     std::string dotlock_;
     std::vector<LockMethod> order_;
     DotlockKeeper* keeper_;
+    Notes* notes_;
 };
 
 class RealPacer final : public Pacer {
@@ -122,8 +131,8 @@ public:
 
 Result<std::unique_ptr<FileLocks>> FileLocks::take(int fd, const std::string& path,
                                                    const std::vector<LockMethod>& order,
-                                                   unsigned timeout_seconds, DotlockKeeper* keeper) {
-    auto set = std::make_unique<MboxLockSet>(fd, path + ".lock", order, keeper);
+                                                   unsigned timeout_seconds, DotlockKeeper* keeper, Notes* notes) {
+    auto set = std::make_unique<MboxLockSet>(fd, path + ".lock", order, keeper, notes);
     RealPacer pacer;
     const AcquirePolicy policy{std::chrono::seconds(timeout_seconds),
                                std::chrono::milliseconds(limits::lock_backoff_min_ms),
@@ -142,19 +151,17 @@ Result<std::unique_ptr<FileLocks>> FileLocks::take(int fd, const std::string& pa
 
 FileLocks::~FileLocks() { release_first(*set_, set_->size()); }
 
-void log_lock_wait(const std::string& path, const char* when, const LockWait& wait) {
-    for (const std::string& note : wait.notes) log::warning("mbox: %s", note.c_str());
+void note_lock_wait(Notes* notes, const std::string& path, const char* when, const LockWait& wait) {
+    for (const std::string& n : wait.notes) note(notes, Note::Level::warning, "mbox: " + n);
     if (wait.rounds <= 1) return;
     const long long ms = wait.waited.count();
-    const std::string busy = describe_busy(wait);
     // Every wait at debug level (tests/e2e/mda_locking_test.cpp reads them),
     // a long one always.
-    if (ms >= static_cast<long long>(limits::lock_wait_logged_ms))
-        log::notice("mbox: waited %lld ms at %s for the locks of %s (%u rounds; last %s)", ms, when, path.c_str(),
-                    wait.rounds, busy.c_str());
-    else
-        log::debug("mbox: waited %lld ms at %s for the locks of %s (%u rounds; last %s)", ms, when, path.c_str(),
-                   wait.rounds, busy.c_str());
+    const Note::Level level =
+        ms >= static_cast<long long>(limits::lock_wait_logged_ms) ? Note::Level::notice : Note::Level::debug;
+    note(notes, level,
+         "mbox: waited " + std::to_string(ms) + " ms at " + when + " for the locks of " + path + " (" +
+             std::to_string(wait.rounds) + " rounds; last " + describe_busy(wait) + ")");
 }
 
 }  // namespace pop3d::mbox

@@ -15,6 +15,7 @@
 
 #include "common/config.h"
 #include "common/mbox/locks/lock_acquisition.h"
+#include "common/mbox/notes.h"
 #include "common/result.h"
 
 namespace pop3d::mbox {
@@ -27,17 +28,19 @@ public:
     // Waiting ends after timeout_seconds: ErrorKind::in_use, the message
     // naming the busy lock and its holder when known. Other failures:
     // ErrorKind::temporary. Nothing stays locked on failure.
-    // A keeper, when given, makes the dotlock (see dotlock_keeper.h).
+    // A keeper, when given, makes the dotlock (see dotlock_keeper.h). A
+    // release that fails (in the destructor) is a note in `notes`, which
+    // must outlive the locks.
     static Result<std::unique_ptr<FileLocks>> take(int fd, const std::string& path,
                                                    const std::vector<LockMethod>& order,
                                                    unsigned timeout_seconds,
-                                                   DotlockKeeper* keeper = nullptr);
+                                                   DotlockKeeper* keeper = nullptr, Notes* notes = nullptr);
     ~FileLocks();
     FileLocks(const FileLocks&) = delete;
     FileLocks& operator=(const FileLocks&) = delete;
 
     // How long taking them took and what was met on the way, for the
-    // caller's log (see log_lock_wait).
+    // caller's log (see note_lock_wait).
     const LockWait& wait() const { return wait_; }
 
 private:
@@ -47,10 +50,10 @@ private:
     LockWait wait_;
 };
 
-// Logs what a caller of FileLocks::take should know: every note (a stale
+// Notes what a caller of FileLocks::take should log: every note (a stale
 // dotlock removed), and a wait of limits::lock_wait_logged_ms or more with
-// the lock that was busy and its holder. `when` says at what point
-// ("open", "update").
-void log_lock_wait(const std::string& path, const char* when, const LockWait& wait);
+// the lock that was busy and its holder (a shorter one at debug level).
+// `when` says at what point ("open", "update").
+void note_lock_wait(Notes* notes, const std::string& path, const char* when, const LockWait& wait);
 
 }  // namespace pop3d::mbox

@@ -116,7 +116,6 @@
 #include <utility>
 
 #include "common/limits.h"
-#include "common/log.h"
 #include "common/mbox/update/journal_format.h"
 #include "common/mbox/update/rewrite_engine.h"
 #include "common/mbox/update/rewrite_plan.h"
@@ -275,12 +274,14 @@ Times times_of(const struct stat& st) {
     return t;
 }
 
-void set_times(RewriteIo& io, int fd, const Times& t) {
+// Not setting it is no failure of the UPDATE, only a note.
+void set_times(RewriteIo& io, int fd, const Times& t, Notes* notes) {
     struct timespec ts[2];
     ts[0] = t.new_mail ? t.atime : timespec{0, UTIME_NOW};
     ts[1] = timespec{0, UTIME_OMIT};
     if (io.futimens(fd, ts) != 0) {
-        log::warning("UPDATE: cannot set the mbox access time: %s", std::strerror(errno));
+        const int e = errno;
+        note(notes, Note::Level::warning, std::string("UPDATE: cannot set the mbox access time: ") + std::strerror(e));
     }
 }
 
@@ -297,6 +298,7 @@ struct Job {
     JournalHeader header;
     JournalFd& journal;
     Buffer& buffer;
+    Notes* notes = nullptr;
     std::uint64_t next_seq = 0;
     bool mbox_unsynced = false;  // a step was written and not fdatasynced yet
 };
@@ -393,7 +395,7 @@ Status truncate_and_finish(Job& job, const Times& times) {
     if (!s) return s;
     s = truncate_to(job.io, job.fd, plan.new_size);
     if (!s) return s;
-    set_times(job.io, job.fd, times);
+    set_times(job.io, job.fd, times, job.notes);
     s = sync(job.io, job.fd);
     if (!s) return s;
     s = job.journal.close();
@@ -403,7 +405,7 @@ Status truncate_and_finish(Job& job, const Times& times) {
 
 Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& times,
            const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
-           bool replace_journal);
+           bool replace_journal, Notes* notes);
 
 // The copy of `job` is complete; the file may have grown since (mail
 // appended after a crash). Ends the UPDATE either way.
@@ -421,9 +423,10 @@ Status finish_after_copy(Job& job) {
     if (!next) return next.error();
     s = job.journal.close();
     if (!s) return s;
-    log::notice("UPDATE: keeping %llu bytes of mail delivered after an interrupted update",
-                static_cast<unsigned long long>(size - plan.old_size));
-    return run(job.fd, *next, st, times_of(st), job.journal_path, job.io, job.header.chunk, true);
+    note(job.notes, Note::Level::notice,
+         "UPDATE: keeping " + std::to_string(size - plan.old_size) +
+             " bytes of mail delivered after an interrupted update");
+    return run(job.fd, *next, st, times_of(st), job.journal_path, job.io, job.header.chunk, true, job.notes);
 }
 
 Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHeader& header,
@@ -455,16 +458,16 @@ Status write_new_journal(RewriteIo& io, const std::string& tmp, const JournalHea
 }
 
 // One ftruncate, atomic for every reader, then its fsync.
-Status truncate_only(RewriteIo& io, int fd, const RewritePlan& plan, const Times& times) {
+Status truncate_only(RewriteIo& io, int fd, const RewritePlan& plan, const Times& times, Notes* notes) {
     auto s = truncate_to(io, fd, plan.new_size);
     if (!s) return s;
-    set_times(io, fd, times);
+    set_times(io, fd, times, notes);
     return sync(io, fd);
 }
 
 Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& times,
            const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
-           bool replace_journal) {
+           bool replace_journal, Notes* notes) {
     if (plan.new_size == plan.old_size) return {};
     if (!replace_journal && !journal_path.empty()) {
         // A journal left by a crash describes the file as it was; any change
@@ -479,7 +482,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     // Only the end goes: with a journal even this goes through it (no
     // step, only the markers: see tail_marker_in_place for the crash it
     // covers); without one, or without room for one, a bare truncation.
-    if (plan.moves.empty() && journal_path.empty()) return truncate_only(io, fd, plan, times);
+    if (plan.moves.empty() && journal_path.empty()) return truncate_only(io, fd, plan, times, notes);
     if (journal_path.empty()) {
         return make_error(ErrorKind::permanent,
                           "UPDATE needs a state directory for its journal to delete these messages");
@@ -496,7 +499,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     std::string tmp = journal_path + ".new";
     int jfd = -1;
     auto s = write_new_journal(io, tmp, header, buffer, jfd);
-    if (!s && plan.moves.empty()) return truncate_only(io, fd, plan, times);
+    if (!s && plan.moves.empty()) return truncate_only(io, fd, plan, times, notes);
     if (!s) return s;
     JournalFd journal(io, jfd);
     if (io.rename(tmp.c_str(), journal_path.c_str()) != 0) {
@@ -508,7 +511,7 @@ Status run(int fd, const RewritePlan& plan, const struct stat& st, const Times& 
     // name is on disk too.
     s = sync_directory_of(io, journal_path);
     if (!s) return s;
-    Job job{io, fd, journal_path, header, journal, buffer};
+    Job job{io, fd, journal_path, header, journal, buffer, notes};
     s = copy_from(job, plan.prefix);
     if (!s) return s;
     return truncate_and_finish(job, times);
@@ -650,7 +653,8 @@ RewriteIo& system_io() {
 }
 
 Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
-                        const std::string& journal_path, RewriteIo& io, std::uint64_t chunk) {
+                        const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
+                        Notes* notes) {
     if (chunk == 0 || chunk % journal_page != 0 || chunk > limits::rewrite_chunk) {
         return make_error(ErrorKind::permanent, "UPDATE: step size must be a multiple of a page");
     }
@@ -659,15 +663,15 @@ Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t re
     if (!s) return s;
     auto plan = make_plan(keep, read_size, static_cast<std::uint64_t>(st.st_size));
     if (!plan) return plan.error();
-    return run(fd, *plan, st, times_of(st), journal_path, io, chunk, false);
+    return run(fd, *plan, st, times_of(st), journal_path, io, chunk, false, notes);
 }
 
 Status rewrite(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
-               const std::string& journal_path, RewriteIo& io) {
-    return rewrite_in_steps(fd, keep, read_size, journal_path, io, limits::rewrite_chunk);
+               const std::string& journal_path, RewriteIo& io, Notes* notes) {
+    return rewrite_in_steps(fd, keep, read_size, journal_path, io, limits::rewrite_chunk, notes);
 }
 
-Status recover(int fd, const std::string& journal_path, RewriteIo& io) {
+Status recover(int fd, const std::string& journal_path, RewriteIo& io, Notes* notes) {
     if (journal_path.empty()) return {};
     // A journal still under its temporary name never passed the point of no
     // return: the mbox was not touched.
@@ -690,7 +694,7 @@ Status recover(int fd, const std::string& journal_path, RewriteIo& io) {
         return make_error(ErrorKind::permanent,
                           "UPDATE journal " + journal_path + " belongs to another mbox file");
     }
-    log::notice("UPDATE: finishing an interrupted update");
+    note(notes, Note::Level::notice, "UPDATE: finishing an interrupted update");
     // A killed rewriter leaves in the page cache what it had not synced yet
     // (a record, a step, the journal's very name): the recovery reasons from
     // what it sees, so that must be on disk before it writes anything.
@@ -699,7 +703,7 @@ Status recover(int fd, const std::string& journal_path, RewriteIo& io) {
     if (s) s = sync_directory_of(io, journal_path);
     if (!s) return s;
     Buffer buffer(header.chunk);
-    Job job{io, fd, journal_path, std::move(header), journal, buffer};
+    Job job{io, fd, journal_path, std::move(header), journal, buffer, notes};
     return resume(job, static_cast<std::uint64_t>(st.st_size));
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mbox/notes.h"
 #include "common/result.h"
 
 namespace pop3d::mbox {
@@ -61,14 +62,17 @@ RewriteIo& system_io();
 // end of the file (only a truncation is safe without a journal: reply
 // -ERR [SYS/PERM], nothing is deleted), and for bad ranges or a bad step size
 // (the caller's bug: trying again cannot help).
+// Logs nothing: an access time it could not set and mail it kept that came
+// during an interrupted update are notes for the caller (notes.h).
 Status rewrite(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
-               const std::string& journal_path, RewriteIo& io = system_io());
+               const std::string& journal_path, RewriteIo& io = system_io(), Notes* notes = nullptr);
 
 // Run at every open, under the locks, before the file is read: finishes a
 // rewrite that a crash interrupted (keeping mail appended since the crash).
 // A no-op when none was, or when journal_path is empty. Errors: temporary
 // (I/O); permanent when the journal is damaged or belongs to another file, or
 // the mbox shrank since the crash: the maildrop must not be opened then.
-Status recover(int fd, const std::string& journal_path, RewriteIo& io = system_io());
+// That it finishes one is a note for the caller.
+Status recover(int fd, const std::string& journal_path, RewriteIo& io = system_io(), Notes* notes = nullptr);
 
 }  // namespace pop3d::mbox

@@ -14,6 +14,7 @@ namespace pop3d::mbox {
 
 // chunk: a positive multiple of 4096, at most limits::rewrite_chunk.
 Status rewrite_in_steps(int fd, const std::vector<Range>& keep, std::uint64_t read_size,
-                        const std::string& journal_path, RewriteIo& io, std::uint64_t chunk);
+                        const std::string& journal_path, RewriteIo& io, std::uint64_t chunk,
+                        Notes* notes = nullptr);
 
 }  // namespace pop3d::mbox
