@@ -35,6 +35,16 @@ TEST_F(Login, ShadowUserRetrievesAndDeletesMail) {
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
     EXPECT_TRUE(c.closed_by_server());
     EXPECT_TRUE(eventually(2000, [] { return accounts_->alice().read_maildrop() == sample_mbox(2).substr(sample_mbox(1).size()); }));
+    // The mbox engine only notes the deletion; the session logs it, once
+    // (sessiond/mbox_notes.cpp).
+    const std::string deleted = "mbox: " + accounts_->alice().maildrop() + ": 1 message(s) deleted";
+    auto logged = [&] {
+        const std::string log = daemon_->log();
+        std::size_t n = 0;
+        for (std::size_t at = log.find(deleted); at != std::string::npos; at = log.find(deleted, at + 1)) ++n;
+        return n;
+    };
+    EXPECT_TRUE(eventually(2000, [&] { return logged() == 1; })) << daemon_->log();
 }
 
 TEST_F(Login, PasswdFileUserReadsTheMailboxItsOwnerOwns) {
