@@ -88,7 +88,7 @@ Result<std::unique_ptr<TlsContext>> TlsContext::create() {
 }
 
 Status TlsContext::use_chain(std::string_view chain_pem, int monitor_fd) {
-    if (has_chain_) return make_error(ErrorKind::invalid, "a second certificate chain");
+    if (has_chain_) return make_error(ErrorKind::permanent, "a second certificate chain");
     has_chain_ = true;
     return use_chain_and_remote_key(ctx_, chain_pem, monitor_fd);
 }
@@ -96,7 +96,7 @@ Status TlsContext::use_chain(std::string_view chain_pem, int monitor_fd) {
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
 
 Result<std::unique_ptr<TlsStream>> TlsContext::accept(int in_fd, int out_fd, unsigned timeout_seconds) {
-    if (!has_chain_) return make_error(ErrorKind::invalid, "no certificate chain");
+    if (!has_chain_) return make_error(ErrorKind::permanent, "no certificate chain");
     SslPtr ssl(SSL_new(ctx_));
     if (!ssl || SSL_set_rfd(ssl.get(), in_fd) != 1 || SSL_set_wfd(ssl.get(), out_fd) != 1)
         return make_error(ErrorKind::temporary, openssl_reason("SSL_new"));
