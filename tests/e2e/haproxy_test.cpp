@@ -8,13 +8,10 @@
 // [IN-USE], and mail delivered during a download-and-delete loop is never
 // lost). Clients bind 127.0.0.2 and 127.0.0.3 so that they differ from
 // HAProxy's own 127.0.0.1.
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <lockfile.h>
-#include <netinet/in.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,40 +22,12 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/superserver.h"
 #include "tests/e2e/tls_client.h"
 #include "tests/support/test_cert.h"
 
 namespace pop3d::e2e {
 namespace {
-
-// A loopback port the kernel picks; free again when this returns (a
-// process started right after binds it).
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
-}
-
-// Whether something accepts TCP connections on 127.0.0.1:port.
-bool accepts(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(fd);
-    return up;
-}
 
 // One HAProxy frontend: its port and the server line behind it.
 struct Route {
@@ -148,7 +117,7 @@ std::string HaProxyFront::why_;
 TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(1)));
     TempDir dir;
-    const int back = free_port(), v1 = free_port(), v2 = free_port();
+    const int back = unused_port(), v1 = unused_port(), v2 = unused_port();
     std::string config = proxy_config("a.conf", back, "max_sessions_per_ip = 1\n");
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
@@ -208,7 +177,7 @@ TEST_F(HaProxyFront, SendProxyV1AndV2GiveTheClientsAddressToLogsAndLimits) {
 
 TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
     TempDir dir;
-    const int back = free_port(), outside = free_port();
+    const int back = unused_port(), outside = unused_port();
     Daemon daemon(proxy_config("b.conf", back), dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     // HAProxy connecting from 127.0.0.9, which proxy_from does not name.
@@ -252,13 +221,14 @@ TEST_F(HaProxyFront, NoHeaderOrAHeaderFromOutsideProxyFromIsRefused) {
 // header before anything else.
 TEST_F(HaProxyFront, SessionOptionPReadsTheHeaderUnderASuperserver) {
     TempDir dir;
-    const int back = free_port(), v2 = free_port();
-    std::string config = proxy_config("c.conf", back);
+    int back = 0;
+    const int v2 = unused_port();
     std::string log = dir.path() + "/socat.log";
-    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(back) + ",bind=127.0.0.1,reuseaddr,fork",
-                   "EXEC:" + bin_dir() + "/pop3d-session -e -p -f " + config + ",nofork"},
-                  log);
-    ASSERT_TRUE(eventually(3000, [&] { return accepts(back); }));
+    // The session takes proxy_from from the configuration; proxy_listen is
+    // the listener's, unused here.
+    auto socat = socat_running(bin_dir() + "/pop3d-session -e -p -f " + proxy_config("c.conf", 0) + ",nofork", log,
+                               &back);
+    ASSERT_TRUE(socat);
     HaProxy haproxy(dir, {{v2, "127.0.0.1:" + std::to_string(back) + " send-proxy-v2"}});
     ASSERT_TRUE(haproxy.ready()) << haproxy.log();
     {
@@ -272,7 +242,7 @@ TEST_F(HaProxyFront, SessionOptionPReadsTheHeaderUnderASuperserver) {
         return read_file(log).find("login failed for user \"" + alice() + "\" from 127.0.0.3 with USER/PASS") !=
                std::string::npos;
     })) << read_file(log);
-    // Without a header (the readiness probe above sent none, nor does this).
+    // Without a header.
     {
         Client c("127.0.0.1", back);
         c.send("CAPA\r\n");
@@ -293,7 +263,7 @@ TEST_F(HaProxyFront, ImplicitTlsAfterTheHeaderOnProxyTlsListenAndWithSessionOpti
     TempDir dir;
     const testing::TestCert cert = testing::make_test_cert(dir.path(), "server", testing::KeyKind::ecdsa);
     ASSERT_FALSE(cert.key_path.empty());
-    const int listener_back = free_port(), session_back = free_port(), v2 = free_port(), v1 = free_port();
+    const int listener_back = unused_port(), v2 = unused_port(), v1 = unused_port();
     const std::string config = accounts_->dir().write(
         "tls-proxy.conf",
         base_config(accounts_->dir().path(), "[server]\nproxy_tls_listen = 127.0.0.1:" + std::to_string(listener_back) +
@@ -303,10 +273,10 @@ TEST_F(HaProxyFront, ImplicitTlsAfterTheHeaderOnProxyTlsListenAndWithSessionOpti
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     const std::string socat_log = dir.path() + "/socat.log";
-    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(session_back) + ",bind=127.0.0.1,reuseaddr,fork",
-                   "EXEC:" + bin_dir() + "/pop3d-session -e -p -T -f " + config + ",nofork"},
-                  socat_log);
-    ASSERT_TRUE(eventually(3000, [&] { return accepts(session_back); }));
+    int session_back = 0;
+    auto socat = socat_running(bin_dir() + "/pop3d-session -e -p -T -f " + config + ",nofork", socat_log,
+                               &session_back);
+    ASSERT_TRUE(socat);
     HaProxy haproxy(dir, {{v2, "127.0.0.1:" + std::to_string(listener_back) + " send-proxy-v2"},
                           {v1, "127.0.0.1:" + std::to_string(session_back) + " send-proxy"}});
     ASSERT_TRUE(haproxy.ready()) << haproxy.log();
@@ -361,8 +331,8 @@ bool deliver(const std::string& maildrop, const std::string& message) {
 TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
     TempDir dir;
-    const int back1 = free_port(), back2 = free_port();
-    const int front1 = free_port(), front2 = free_port();
+    const int back1 = unused_port(), back2 = unused_port();
+    const int front1 = unused_port(), front2 = unused_port();
     Daemon one(proxy_config("d1.conf", back1), dir.path() + "/one.log");
     Daemon two(proxy_config("d2.conf", back2), dir.path() + "/two.log");
     ASSERT_TRUE(one.ready() && two.ready()) << one.log() << two.log();
@@ -386,8 +356,8 @@ TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
 
 TEST_F(HaProxyFront, DownloadAndDeleteLoopWhileDeliveringLosesNothing) {
     TempDir dir;
-    const int back1 = free_port(), back2 = free_port();
-    const int front1 = free_port(), front2 = free_port();
+    const int back1 = unused_port(), back2 = unused_port();
+    const int front1 = unused_port(), front2 = unused_port();
     Daemon one(proxy_config("e1.conf", back1), dir.path() + "/one.log");
     Daemon two(proxy_config("e2.conf", back2), dir.path() + "/two.log");
     ASSERT_TRUE(one.ready() && two.ready()) << one.log() << two.log();

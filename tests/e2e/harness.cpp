@@ -31,6 +31,13 @@ namespace {
 
 std::string parent(const std::string& dir) { return dir.substr(0, dir.rfind('/')); }
 
+// What the symbolic link at path points to; empty when it is none.
+std::string link_target(const std::string& path) {
+    char target[PATH_MAX];
+    ssize_t n = readlink(path.c_str(), target, sizeof target);
+    return n <= 0 || n == static_cast<ssize_t>(sizeof target) ? "" : std::string(target, static_cast<std::size_t>(n));
+}
+
 }  // namespace
 
 std::string bin_dir() { return testing::build_dir() + "/bin"; }
@@ -138,16 +145,9 @@ int Daemon::tls_port() const {
 
 int listening_port(pid_t pid, bool ipv6) {
     std::set<std::string> sockets;
-    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
-    if (DIR* d = opendir(fds.c_str())) {
-        while (struct dirent* e = readdir(d)) {
-            char target[64] = {};
-            if (readlink((fds + "/" + e->d_name).c_str(), target, sizeof target - 1) > 0 &&
-                std::strncmp(target, "socket:[", 8) == 0)
-                sockets.insert(std::string(target + 8, std::strlen(target) - 9));
-        }
-        closedir(d);
-    }
+    for (const auto& [fd, target] : descriptors_of(pid))
+        if (target.rfind("socket:[", 0) == 0 && target.back() == ']')
+            sockets.insert(target.substr(8, target.size() - 9));
     // Lines: "sl local_address rem_address st ... uid timeout inode ...";
     // local_address is HEXADDR:HEXPORT, st 0A is LISTEN.
     std::istringstream table(read_file(ipv6 ? "/proc/net/tcp6" : "/proc/net/tcp"));
@@ -256,10 +256,23 @@ bool Client::closed_by_server() {
     return false;
 }
 
-std::string proc_root(pid_t pid) {
-    char target[PATH_MAX];
-    ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/root").c_str(), target, sizeof target - 1);
-    return n <= 0 ? "" : std::string(target, static_cast<std::size_t>(n));
+std::string proc_root(pid_t pid) { return link_target("/proc/" + std::to_string(pid) + "/root"); }
+
+std::map<std::string, std::string> descriptors_of(pid_t pid) {
+    std::map<std::string, std::string> targets;
+    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+    DIR* d = opendir(fds.c_str());
+    if (!d) return targets;
+    while (struct dirent* e = readdir(d)) {
+        std::string target = link_target(fds + "/" + e->d_name);
+        if (!target.empty()) targets[e->d_name] = target;
+    }
+    closedir(d);
+    return targets;
+}
+
+std::string fd_target(pid_t pid, int fd) {
+    return link_target("/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd));
 }
 
 std::vector<pid_t> children_of(pid_t pid) {
@@ -275,14 +288,6 @@ std::string proc_name(pid_t pid) {
     std::string name = read_file("/proc/" + std::to_string(pid) + "/comm");
     while (!name.empty() && name.back() == '\n') name.pop_back();
     return name;
-}
-
-bool listening(int port, int timeout_ms) {
-    return eventually(timeout_ms, [&] {
-        int status = 0;
-        shell("ss -Hltn 'sport = :" + std::to_string(port) + "' | grep -q LISTEN", &status);
-        return status == 0;
-    });
 }
 
 std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor) {

@@ -118,13 +118,15 @@ private:
 using testing::proc_status;
 // The target of /proc/PID/root.
 std::string proc_root(pid_t pid);
+// What each open descriptor of pid refers to, by number (/proc/PID/fd:
+// "0" -> "socket:[1234]", "2" -> "/dev/null"); empty when it cannot be read.
+std::map<std::string, std::string> descriptors_of(pid_t pid);
+// What descriptor fd of pid refers to; empty when it is not open.
+std::string fd_target(pid_t pid, int fd);
 // Direct children of pid.
 std::vector<pid_t> children_of(pid_t pid);
 // The process's program name (/proc/PID/comm).
 std::string proc_name(pid_t pid);
-// Whether something listens on 127.0.0.1:port within timeout_ms, asked of
-// ss, not by connecting (a connection would start a session).
-bool listening(int port, int timeout_ms);
 // The monitor and the front of a session somewhere below `ancestor` (socat
 // forks a relay per connection, which forks the program): a pop3d-session
 // whose parent is a pop3d-session is a front. {-1, -1} when there is none.

@@ -1,11 +1,13 @@
 // The listener's life: daemon mode and its pid file, SIGHUP with a broken
 // file, SIGTERM leaving sessions to finish. What it refuses at start is in
 // config_refusal_test.cpp.
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sysexits.h>
 #include <unistd.h>
+
+#include <map>
+#include <string>
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
@@ -27,16 +29,9 @@ TEST(Listener, ClosesDescriptorsItInherited) {
     ASSERT_GT(pid, 1);
     // Not "fd 7 is closed": the listener may be opening something of its
     // own under that number right now (its log socket, /etc/localtime).
-    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
-    DIR* dir_of_fds = opendir(fds.c_str());
-    ASSERT_NE(dir_of_fds, nullptr);
-    while (struct dirent* e = readdir(dir_of_fds)) {
-        char target[256] = {};
-        if (readlink((fds + "/" + e->d_name).c_str(), target, sizeof target - 1) > 0) {
-            EXPECT_STRNE(target, "/etc/shadow") << "fd " << e->d_name;
-        }
-    }
-    closedir(dir_of_fds);
+    const std::map<std::string, std::string> fds = descriptors_of(pid);
+    ASSERT_FALSE(fds.empty()) << "cannot list the descriptors of pid " << pid;
+    for (const auto& [fd, target] : fds) EXPECT_NE(target, "/etc/shadow") << "fd " << fd;
     ASSERT_EQ(kill(pid, SIGTERM), 0);
     EXPECT_TRUE(eventually(3000, [&] { return kill(pid, 0) != 0; }));
 }

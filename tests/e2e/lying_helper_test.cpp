@@ -12,6 +12,7 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/superserver.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -46,12 +47,10 @@ TEST(LyingHelper, TheMonitorTakesTheOwnersIdsFromItsOwnLookup) {
     // alice's name and uid, but the mail group and a home of its own.
     dir.write("pop3d-auth", lying_helper(accounts->alice().name(), accounts->alice().uid(), mail->gr_gid, "/nonexistent"), 0755);
     std::string config = dir.write("pop3d.conf", base_config(dir.path()));
-    const int socat_port = unused_port();
+    int socat_port = 0;
     std::string log = dir.path() + "/socat.log";
-    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
-                   "EXEC:" + dir.path() + "/pop3d-session -e -f " + config},
-                  log);
-    ASSERT_TRUE(listening(socat_port, 3000)) << read_file(log);
+    auto socat = socat_running(dir.path() + "/pop3d-session -e -f " + config, log, &socat_port);
+    ASSERT_TRUE(socat);
     Client c("127.0.0.1", socat_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("USER " + accounts->alice().name() + "\r\nPASS anything\r\nSTAT\r\n");

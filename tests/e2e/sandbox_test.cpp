@@ -14,23 +14,21 @@
 #include "common/sanitizer_report.h"
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/superserver.h"
 #include "tests/support/test_cert.h"
 
 namespace pop3d::e2e {
 namespace {
 
 
-// mode: "" for a plain session, "-T " for implicit TLS.
-std::unique_ptr<Process> socat_session(int port, const std::string& config, const std::string& log,
-                                       const std::string& probe, const std::string& mode = "") {
+// socat running pop3d-session per connection, with the sandbox probe
+// `probe` ("" for none), in `mode` ("" plain, "-T " implicit TLS); *port is
+// set to its port.
+std::unique_ptr<Process> socat_session(const std::string& config, const std::string& log, int* port,
+                                       const std::string& probe = "", const std::string& mode = "") {
     if (!probe.empty()) setenv("POP3D_SANDBOX_PROBE", probe.c_str(), 1);
-    auto socat = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr,fork",
-                                 "EXEC:" + bin_dir() + "/pop3d-session -e " + mode + "-f " + config},
-        log);
+    auto socat = socat_running(bin_dir() + "/pop3d-session -e " + mode + "-f " + config, log, port);
     unsetenv("POP3D_SANDBOX_PROBE");
-    // A probe connection would start a probed session: wait for the port.
-    if (!listening(port, 3000)) return nullptr;
     return socat;
 }
 
@@ -53,9 +51,9 @@ void expect_probes_kill_the_front(const std::string& mode) {
     ASSERT_FALSE(cert.key_path.empty());
     std::string config = dir.write("pop3d.conf", base_config(dir.path()) + "[tls]\ncert = " + cert.cert_path +
                                                      "\nkey = " + cert.key_path + "\n");
-    const int plain_port = unused_port();
-    auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
-    ASSERT_TRUE(plain) << read_file(dir.path() + "/plain.log");
+    int plain_port = 0;
+    auto plain = socat_session(config, dir.path() + "/plain.log", &plain_port);
+    ASSERT_TRUE(plain);
     Client sibling("127.0.0.1", plain_port);
     ASSERT_EQ(sibling.line().rfind("+OK", 0), 0u);
     pid_t sibling_front = front_of(plain->pid());
@@ -63,9 +61,9 @@ void expect_probes_kill_the_front(const std::string& mode) {
 
     for (std::string probe : {std::string("socket"), "kill:" + std::to_string(sibling_front)}) {
         std::string log = dir.path() + "/probe-" + probe.substr(0, 4) + ".log";
-        const int probe_port = unused_port();
-        auto probed = socat_session(probe_port, config, log, probe, mode);
-        ASSERT_TRUE(probed) << read_file(log);
+        int probe_port = 0;
+        auto probed = socat_session(config, log, &probe_port, probe, mode);
+        ASSERT_TRUE(probed);
         {
             Client c("127.0.0.1", probe_port);
             // A plain client is told; a TLS client only sees the close.
@@ -105,8 +103,8 @@ TEST(Sandbox, TheFrontsLimitsAndFilter) {
     ASSERT_TRUE(accounts) << why;
     const TempDir& dir = accounts->dir();
     std::string config = dir.write("pop3d.conf", base_config(dir.path()));
-    const int plain_port = unused_port();
-    auto plain = socat_session(plain_port, config, dir.path() + "/plain.log", "");
+    int plain_port = 0;
+    auto plain = socat_session(config, dir.path() + "/plain.log", &plain_port);
     ASSERT_TRUE(plain);
     Client c("127.0.0.1", plain_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);

@@ -10,6 +10,7 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/superserver.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -62,31 +63,15 @@ protected:
 Accounts* Superserver::accounts_ = nullptr;
 std::string Superserver::why_;
 
-// socat on a port the kernel picks, running pop3d-session with `config` per
-// connection; null (with the reason in the test's output) if it does not
-// listen. *port is set to the port.
+// socat running pop3d-session with `config` per connection.
 std::unique_ptr<Process> socat_with(const std::string& config, const std::string& log, int* port) {
-    auto socat = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/socat", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork",
-                                 "EXEC:" + bin_dir() + "/pop3d-session -f " + config},
-        log);
-    pid_t pid = socat->pid();
-    if (eventually(3000, [&] { return (*port = listening_port(pid)) != 0; })) return socat;
-    ADD_FAILURE() << "socat did not listen: " << read_file(log);
-    return nullptr;
+    return socat_running(bin_dir() + "/pop3d-session -f " + config, log, port);
 }
 
 TEST_F(Superserver, OpenbsdInetd) {
-    std::string session = bin_dir() + "/pop3d-session";
-    // inetd takes no port 0: it is given one that was free a moment ago.
-    const int inetd_port = unused_port();
-    ASSERT_NE(inetd_port, 0);
-    std::string inetd_conf = accounts_->dir().write(
-        "inetd.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
-                          " pop3d-session -f " + config_ + "\n");
-    Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, accounts_->dir().path() + "/inetd.log");
-    bool listening = eventually(3000, [&] { return listening_port(inetd.pid()) == inetd_port; });
-    ASSERT_TRUE(listening) << read_file(accounts_->dir().path() + "/inetd.log");
+    int inetd_port = 0;
+    auto inetd = inetd_running(accounts_->dir(), "inetd", bin_dir() + "/pop3d-session -f " + config_, &inetd_port);
+    ASSERT_TRUE(inetd);
     {
         // Until login the monitor is root, but with only what it needs: the
         // bounding set and its own sets hold CAP_CHOWN, CAP_KILL, CAP_SETGID,
@@ -96,7 +81,7 @@ TEST_F(Superserver, OpenbsdInetd) {
         std::vector<pid_t> monitors;
         ASSERT_TRUE(eventually(2000, [&] {
             monitors.clear();
-            for (pid_t pid : children_of(inetd.pid()))
+            for (pid_t pid : children_of(inetd->pid()))
                 if (proc_status(pid)["Name"] == "pop3d-session") monitors.push_back(pid);
             return monitors.size() == 1;
         }));

@@ -2,7 +2,6 @@
 // stderr is a log file standing in for a terminal) keeps neither the shell's
 // session (so no controlling terminal for TIOCSTI) nor its stderr.
 #include <gtest/gtest.h>
-#include <limits.h>
 #include <unistd.h>
 
 #include <sstream>
@@ -12,6 +11,7 @@
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/superserver.h"
 
 namespace pop3d::e2e {
 namespace {
@@ -28,13 +28,6 @@ std::string session_of(pid_t pid) {
     return session;
 }
 
-std::string fd_target(pid_t pid, int fd) {
-    char target[PATH_MAX];
-    ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd)).c_str(), target,
-                         sizeof target - 1);
-    return n <= 0 ? "" : std::string(target, static_cast<std::size_t>(n));
-}
-
 TEST(Terminal, EverySessionProcessLeavesTheShellsSessionAndStderr) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     std::string why;
@@ -42,21 +35,18 @@ TEST(Terminal, EverySessionProcessLeavesTheShellsSessionAndStderr) {
     ASSERT_TRUE(accounts) << why;
     const TempDir& dir = accounts->dir();
     std::string config = dir.write("pop3d.conf", base_config(dir.path()));
-    const int socat_port = unused_port();
-    std::string log = dir.path() + "/socat.log";
-    Process socat({"/usr/bin/socat", "TCP-LISTEN:" + std::to_string(socat_port) + ",bind=127.0.0.1,reuseaddr,fork",
-                   "EXEC:" + bin_dir() + "/pop3d-session -f " + config},
-                  log);
-    ASSERT_TRUE(listening(socat_port, 3000)) << read_file(log);
+    int socat_port = 0;
+    auto socat = socat_running(bin_dir() + "/pop3d-session -f " + config, dir.path() + "/socat.log", &socat_port);
+    ASSERT_TRUE(socat);
     Client c("127.0.0.1", socat_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     // socat forks a child per connection, which execs pop3d-session.
     pid_t monitor = -1, front = -1;
     ASSERT_TRUE(eventually(3000, [&] {
-        std::tie(monitor, front) = find_monitor_and_front(socat.pid());
+        std::tie(monitor, front) = find_monitor_and_front(socat->pid());
         return front > 0;
     }));
-    std::string shell_session = session_of(socat.pid());
+    std::string shell_session = session_of(socat->pid());
     // It enters the sandbox after its setup, as the client sees the greeting.
     ASSERT_TRUE(eventually(2000, [&] { return proc_status(front)["NoNewPrivs"] == "1"; }));
     ASSERT_FALSE(shell_session.empty());

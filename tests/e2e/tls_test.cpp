@@ -10,14 +10,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <vector>
 
 #include "tests/e2e/accounts.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/served_suite.h"
+#include "tests/e2e/superserver.h"
 #include "tests/e2e/tls_client.h"
 #include "tests/support/test_cert.h"
 
@@ -108,6 +109,11 @@ protected:
             "p.quit()\n";
         accounts_->dir().write("client.py", script);
         return run("timeout 30 python3 " + dir() + "/client.py");
+    }
+    // pop3d-session -T with this suite's configuration: the shipped pop3s
+    // line for inetd.
+    static std::string pop3s_session() {
+        return bin_dir() + "/pop3d-session -T -f " + accounts_->dir().write("pop3d.conf", config_text_);
     }
     // Logs in over STLS, RETR and DELE of both messages, QUIT: the lines
     // the client saw.
@@ -485,61 +491,39 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
 // Under inetd, pop3d-session -T (the shipped pop3s line) starts with the
 // handshake, as the listener's tls_listen sessions do.
 TEST_F(Tls, InetdPop3sWithDashT) {
-    const int inetd_port = unused_port();
-    std::string session = bin_dir() + "/pop3d-session";
-    std::string conf = accounts_->dir().write("pop3d.conf", config_text_);
-    std::string inetd_conf = accounts_->dir().write(
-        "inetd-tls.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
-                              " pop3d-session -T -f " + conf + "\n");
-    Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, dir() + "/inetd-tls.log");
-    ASSERT_TRUE(eventually(5000, [=] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
-        << read_file(dir() + "/inetd-tls.log");
+    int inetd_port = 0;
+    auto inetd = inetd_running(accounts_->dir(), "inetd-tls", pop3s_session(), &inetd_port);
+    ASSERT_TRUE(inetd);
     accounts_->dir().write("script.txt", session_script());
     std::string out = run("timeout 20 openssl s_client -quiet -crlf -connect 127.0.0.1:" +
                           std::to_string(inetd_port) + " < " + dir() + "/script.txt 2>&1");
     expect_retrieved_and_deleted(out, out);
 }
 
-std::string fd_link(pid_t pid, const std::string& fd) {
-    char target[256];
-    ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/fd/" + fd).c_str(), target, sizeof target - 1);
-    return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
-}
-
 // Under inetd fds 0, 1 and 2 are all the client's socket. After a login the
 // session runs as the mailbox owner and must hold none of them: only the
 // unprivileged front talks TLS to the client.
 TEST_F(Tls, UnderInetdTheSessionHoldsNoDescriptorOfTheClient) {
-    const int inetd_port = unused_port();
-    std::string session = bin_dir() + "/pop3d-session";
-    std::string conf = accounts_->dir().write("pop3d.conf", config_text_);
-    std::string inetd_conf = accounts_->dir().write(
-        "inetd-fds.conf", "127.0.0.1:" + std::to_string(inetd_port) + " stream tcp nowait root " + session +
-                              " pop3d-session -T -f " + conf + "\n");
-    Process inetd({"/usr/sbin/inetd", "-i", inetd_conf}, dir() + "/inetd-fds.log");
-    ASSERT_TRUE(eventually(5000, [=] { return TlsClient("127.0.0.1", inetd_port).connected(); }))
-        << read_file(dir() + "/inetd-fds.log");
-    // The probe connections above have ended their sessions.
-    ASSERT_TRUE(eventually(5000, [&] { return children_of(inetd.pid()).empty(); }));
+    int inetd_port = 0;
+    auto inetd = inetd_running(accounts_->dir(), "inetd-fds", pop3s_session(), &inetd_port);
+    ASSERT_TRUE(inetd);
+    // The session of the client below is the only one.
+    ASSERT_TRUE(eventually(5000, [&] { return children_of(inetd->pid()).empty(); }));
     TlsClient c("127.0.0.1", inetd_port);
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    SessionProcesses p = processes_of_the_one_session(inetd.pid());
+    SessionProcesses p = processes_of_the_one_session(inetd->pid());
     ASSERT_GT(p.front, 0);
-    std::string client_socket = fd_link(p.front, "0");
+    std::string client_socket = fd_target(p.front, 0);
     ASSERT_EQ(client_socket.rfind("socket:[", 0), 0u) << client_socket;
-    std::string fd_dir = "/proc/" + std::to_string(p.monitor) + "/fd";
-    std::vector<std::string> fds;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(fd_dir, error))
-        fds.push_back(entry.path().filename().string());
-    ASSERT_FALSE(fds.empty()) << "cannot list " << fd_dir;
-    for (const std::string& fd : fds)
-        EXPECT_NE(fd_link(p.monitor, fd), client_socket) << "the session holds the client's socket as fd " << fd;
-    EXPECT_EQ(fd_link(p.monitor, "2").rfind("socket:", 0), std::string::npos) << fd_link(p.monitor, "2");
+    std::map<std::string, std::string> fds = descriptors_of(p.monitor);
+    ASSERT_FALSE(fds.empty()) << "cannot list the descriptors of pid " << p.monitor;
+    for (const auto& [fd, target] : fds)
+        EXPECT_NE(target, client_socket) << "the session holds the client's socket as fd " << fd;
+    EXPECT_EQ(fds["2"].rfind("socket:", 0), std::string::npos) << fds["2"];
     c.send("QUIT\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
 }
