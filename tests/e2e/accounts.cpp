@@ -85,10 +85,9 @@ Served serve(const std::string& server_keys, const std::string& more_sections) {
         ADD_FAILURE() << why;
         return s;
     }
-    std::string dir = s.accounts->dir().path();
-    std::string config =
-        s.accounts->dir().write("pop3d.conf", base_config(dir, "[server]\n" + server_keys + more_sections));
-    s.daemon = std::make_unique<Daemon>(config, dir + "/pop3d.log");
+    const TempDir& dir = s.accounts->dir();
+    s.daemon = std::make_unique<Daemon>(write_base_config(dir, "[server]\n" + server_keys + more_sections),
+                                        dir.file("pop3d.log"));
     return s;
 }
 

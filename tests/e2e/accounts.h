@@ -50,6 +50,9 @@ private:
 struct Served {
     std::unique_ptr<Accounts> accounts;
     std::unique_ptr<Daemon> daemon;
+    // Whether the listener was started and listens; its log, for a failure.
+    bool ready() const { return daemon && daemon->ready(); }
+    std::string log() const { return daemon ? daemon->log() : ""; }
 };
 Served serve(const std::string& server_keys, const std::string& more_sections = "");
 

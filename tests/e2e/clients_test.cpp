@@ -10,12 +10,6 @@
 namespace pop3d::e2e {
 namespace {
 
-std::size_t count(const std::string& text, const std::string& what) {
-    std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 class Clients : public ServedSuite<Clients> {
 protected:
     static void SetUpTestSuite() { start_server(); }
@@ -24,14 +18,6 @@ protected:
         if (HasFatalFailure() || IsSkipped()) return;
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
     }
-    // Both messages arrived where the client put them, and the maildrop is empty.
-    static void expect_retrieved_and_deleted(const std::string& delivered, const std::string& output) {
-        EXPECT_EQ(count(delivered, "Subject: message number 1"), 1u) << output;
-        EXPECT_EQ(count(delivered, "Subject: message number 2"), 1u) << output;
-        EXPECT_TRUE(eventually(2000, [] { return accounts_->alice().read_maildrop().empty(); }))
-            << accounts_->alice().read_maildrop();
-    }
-    static std::string dir() { return accounts_->dir().path(); }
     static std::string p() { return std::to_string(port()); }
 };
 

@@ -99,7 +99,7 @@ TEST(CrawlAndFlood, AClientUnderTheSendRateEndsAtItsDeadlineAndFreesTheMaildrop)
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     // 64 KiB/s over 2 s: the crawler's window (a few KiB) is far under it.
     Served s = serve("min_send_rate = 65536\nsend_rate_window = 2\n");
-    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    ASSERT_TRUE(s.ready()) << s.log();
     const std::string mbox = mbox_with_a_large_message();
     ASSERT_TRUE(s.accounts->alice().write_maildrop(mbox));
     const std::string alice = s.accounts->alice().name();
@@ -157,7 +157,7 @@ TEST(CrawlAndFlood, OverTlsTheRelayEndsACrawlerAtItsDeadline) {
     ASSERT_FALSE(cert.cert_path.empty());
     Served s = serve("min_send_rate = 65536\nsend_rate_window = 2\ntls_listen = 127.0.0.1:0\n",
                      "[tls]\ncert = " + cert.cert_path + "\nkey = " + cert.key_path + "\n");
-    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    ASSERT_TRUE(s.ready()) << s.log();
     const std::string mbox = mbox_with_a_large_message();
     ASSERT_TRUE(s.accounts->alice().write_maildrop(mbox));
     const std::string alice = s.accounts->alice().name();
@@ -212,7 +212,7 @@ TEST(CrawlAndFlood, AFloodFromOneAddressKeepsAnotherServedAndMemoryBounded) {
     // gone, and under AddressSanitizer ended sessions linger.
     Served s = serve("max_sessions = 400\nmax_sessions_per_ip = " + std::to_string(per_ip) +
                      "\nmax_prelogin_start = 300\nmax_prelogin = 300\n");
-    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    ASSERT_TRUE(s.ready()) << s.log();
     const int port = s.daemon->port();
     const std::string alice_mbox = mbox_with_a_large_message();
     const std::string virt_mbox = sample_mbox(3);

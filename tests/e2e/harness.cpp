@@ -55,6 +55,10 @@ std::string base_config(const std::string& dir, const std::string& extra) {
     return c + extra;
 }
 
+std::string write_base_config(const TempDir& dir, const std::string& extra) {
+    return dir.write("pop3d.conf", base_config(dir.path(), extra));
+}
+
 Process::Process(const std::vector<std::string>& argv, const std::string& log_path) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -106,6 +110,12 @@ std::string read_file(const std::string& path) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
 }
 
 bool eventually(int timeout_ms, const std::function<bool()>& condition) {
@@ -290,7 +300,9 @@ std::string proc_name(pid_t pid) {
     return name;
 }
 
-std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor) {
+namespace {
+
+std::pair<pid_t, pid_t> monitor_and_front_now(pid_t ancestor) {
     std::vector<pid_t> level{ancestor};
     for (int depth = 0; depth < 4 && !level.empty(); ++depth) {
         std::vector<pid_t> next;
@@ -303,6 +315,14 @@ std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor) {
         level = std::move(next);
     }
     return {-1, -1};
+}
+
+}  // namespace
+
+std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor) {
+    std::pair<pid_t, pid_t> found{-1, -1};
+    eventually(3000, [&] { return (found = monitor_and_front_now(ancestor)).second > 0; });
+    return found;
 }
 
 std::string shell(const std::string& command, int* status) {

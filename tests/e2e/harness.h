@@ -33,6 +33,8 @@ using testing::TempDir;
 // picks, no failure delay, the users and APOP files in `dir`; everything
 // else (the /var/mail maildrops with fcntl and dot locks) as shipped.
 std::string base_config(const std::string& dir, const std::string& extra = "");
+// Writes base_config(dir, extra) to DIR/pop3d.conf; returns its path.
+std::string write_base_config(const TempDir& dir, const std::string& extra = "");
 
 // The TCP port pid listens on (/proc/PID/fd and /proc/net/tcp, tcp6 when
 // ipv6); 0 when it listens on none.
@@ -81,6 +83,8 @@ private:
 };
 
 std::string read_file(const std::string& path);
+// How often `what` stands in `text` (overlapping ones counted).
+std::size_t occurrences(const std::string& text, const std::string& what);
 // Polls `condition` every 10 ms until it holds or timeout_ms passed.
 bool eventually(int timeout_ms, const std::function<bool()>& condition);
 
@@ -129,7 +133,8 @@ std::vector<pid_t> children_of(pid_t pid);
 std::string proc_name(pid_t pid);
 // The monitor and the front of a session somewhere below `ancestor` (socat
 // forks a relay per connection, which forks the program): a pop3d-session
-// whose parent is a pop3d-session is a front. {-1, -1} when there is none.
+// whose parent is a pop3d-session is a front. Waits up to 3 s for one to
+// appear; {-1, -1} when there is none.
 std::pair<pid_t, pid_t> find_monitor_and_front(pid_t ancestor);
 
 // Runs a shell command, returning its output (stdout and stderr) and

@@ -11,7 +11,7 @@ namespace {
 TEST(Limits, TwentyFirstSessionFromOneAddressIsRefusedAnotherAddressIsServed) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), "[server]\nmax_sessions_per_ip = 20\n")),
+    Daemon daemon(write_base_config(dir, "[server]\nmax_sessions_per_ip = 20\n"),
                   dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     const int port = daemon.port();
@@ -49,7 +49,7 @@ namespace {
 TEST(Limits, OverMaxSessionsEveryAddressIsRefused) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(), "[server]\nmax_sessions = 2\n")),
+    Daemon daemon(write_base_config(dir, "[server]\nmax_sessions = 2\n"),
                   dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     const int port = daemon.port();

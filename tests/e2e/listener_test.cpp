@@ -21,7 +21,7 @@ namespace {
 TEST(Listener, ClosesDescriptorsItInherited) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    std::string config = write_base_config(dir);
     int status = 0;
     std::string out = shell("exec 7</etc/shadow; " + bin_dir() + "/pop3d -f " + config, &status);
     ASSERT_EQ(status, 0) << out;
@@ -39,7 +39,7 @@ TEST(Listener, ClosesDescriptorsItInherited) {
 TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    std::string config = write_base_config(dir);
     int status = 0;
     std::string out = shell(bin_dir() + "/pop3d -f " + config, &status);
     ASSERT_EQ(status, 0) << out;
@@ -65,7 +65,7 @@ TEST(Listener, DaemonModeWritesThePidFileAndSigtermLeavesSessionsRunning) {
 TEST(Listener, SighupWithABrokenFileKeepsTheOldConfiguration) {
     if (!run_postinst()) GTEST_SKIP() << "needs root";
     TempDir dir;
-    std::string config = dir.write("pop3d.conf", base_config(dir.path(), "[server]\ngreeting = first greeting\n"));
+    std::string config = write_base_config(dir, "[server]\ngreeting = first greeting\n");
     Daemon daemon(config, dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     const int port = daemon.port();
@@ -78,7 +78,7 @@ TEST(Listener, SighupWithABrokenFileKeepsTheOldConfiguration) {
         Client c("127.0.0.1", port);
         EXPECT_EQ(c.line().rfind("+OK first greeting", 0), 0u);
     }
-    dir.write("pop3d.conf", base_config(dir.path(), "[server]\ngreeting = second greeting\n"));
+    write_base_config(dir, "[server]\ngreeting = second greeting\n");
     ASSERT_EQ(kill(daemon.pid(), SIGHUP), 0);
     ASSERT_TRUE(eventually(3000, [&] { return daemon.log().find("configuration reloaded") != std::string::npos; }));
     Client c("127.0.0.1", port);

@@ -46,7 +46,7 @@ TEST(LyingHelper, TheMonitorTakesTheOwnersIdsFromItsOwnLookup) {
     ASSERT_NE(mail, nullptr);
     // alice's name and uid, but the mail group and a home of its own.
     dir.write("pop3d-auth", lying_helper(accounts->alice().name(), accounts->alice().uid(), mail->gr_gid, "/nonexistent"), 0755);
-    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    std::string config = write_base_config(dir);
     int socat_port = 0;
     std::string log = dir.path() + "/socat.log";
     auto socat = socat_running(dir.path() + "/pop3d-session -e -f " + config, log, &socat_port);

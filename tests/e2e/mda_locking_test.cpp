@@ -260,9 +260,8 @@ TEST(MdaLocking, ProcmailDeliversWhileSessionsDownloadAndDelete) {
     std::vector<std::string> files;
     for (int i = 1; i <= messages; ++i) files.push_back(dir.write(id_of(i), message_of(i)));
 
-    Daemon daemon(dir.write("pop3d.conf", base_config(dir.path(),
-                                                      "[mail]\nlock_timeout = " + std::to_string(lock_timeout_s) +
-                                                          "\n[log]\nlevel = debug\n")),
+    Daemon daemon(write_base_config(dir, "[mail]\nlock_timeout = " + std::to_string(lock_timeout_s) +
+                                             "\n[log]\nlevel = debug\n"),
                   dir.path() + "/pop3d.log");
     ASSERT_TRUE(daemon.ready()) << daemon.log();
     const int port = daemon.port();

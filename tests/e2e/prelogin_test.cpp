@@ -20,7 +20,7 @@ namespace {
 TEST(Prelogin, AnAddressFillingTheCapKeepsNobodyElseOut) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     Served s = serve("max_prelogin_start = 4\nmax_prelogin = 4\n");
-    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    ASSERT_TRUE(s.ready()) << s.log();
     const int cap_port = s.daemon->port();
     ASSERT_TRUE(s.accounts->alice().write_maildrop(sample_mbox(1)));
     std::vector<std::unique_ptr<Client>> idle;
@@ -49,7 +49,7 @@ TEST(Prelogin, AnAddressFillingTheCapKeepsNobodyElseOut) {
 TEST(Prelogin, NoopEverySecondDoesNotOutlastLoginTimeout) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     Served s = serve("login_timeout = 3\n");
-    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    ASSERT_TRUE(s.ready()) << s.log();
     const int timeout_port = s.daemon->port();
     Client c("127.0.0.1", timeout_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
@@ -74,7 +74,7 @@ TEST(Prelogin, NoopEverySecondDoesNotOutlastLoginTimeout) {
 TEST(Prelogin, PopAuthStartsWithTheFirstCredentialsNotAtConnect) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     Served s = serve("");
-    ASSERT_TRUE(s.daemon && s.daemon->ready()) << (s.daemon ? s.daemon->log() : "");
+    ASSERT_TRUE(s.ready()) << s.log();
     const int timeout_port = s.daemon->port();
     Client c("127.0.0.1", timeout_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);

@@ -32,13 +32,6 @@ std::unique_ptr<Process> socat_session(const std::string& config, const std::str
     return socat;
 }
 
-// The front of the one session socat runs.
-pid_t front_of(pid_t socat) {
-    pid_t front = -1;
-    eventually(3000, [&] { return (front = find_monitor_and_front(socat).second) > 0; });
-    return front;
-}
-
 // Starts a plain session as the sibling, then one probed session per probe
 // in the given mode ("" plain, "-T " implicit TLS): each probed front dies
 // of SIGSYS, its monitor logs it, and the sibling still answers.
@@ -49,14 +42,13 @@ void expect_probes_kill_the_front(const std::string& mode) {
     const TempDir& dir = accounts->dir();
     auto cert = testing::make_test_cert(dir.path(), "server", testing::KeyKind::ecdsa);
     ASSERT_FALSE(cert.key_path.empty());
-    std::string config = dir.write("pop3d.conf", base_config(dir.path()) + "[tls]\ncert = " + cert.cert_path +
-                                                     "\nkey = " + cert.key_path + "\n");
+    std::string config = write_base_config(dir, "[tls]\ncert = " + cert.cert_path + "\nkey = " + cert.key_path + "\n");
     int plain_port = 0;
     auto plain = socat_session(config, dir.path() + "/plain.log", &plain_port);
     ASSERT_TRUE(plain);
     Client sibling("127.0.0.1", plain_port);
     ASSERT_EQ(sibling.line().rfind("+OK", 0), 0u);
-    pid_t sibling_front = front_of(plain->pid());
+    pid_t sibling_front = find_monitor_and_front(plain->pid()).second;
     ASSERT_GT(sibling_front, 0);
 
     for (std::string probe : {std::string("socket"), "kill:" + std::to_string(sibling_front)}) {
@@ -102,13 +94,13 @@ TEST(Sandbox, TheFrontsLimitsAndFilter) {
     auto accounts = Accounts::create(&why);
     ASSERT_TRUE(accounts) << why;
     const TempDir& dir = accounts->dir();
-    std::string config = dir.write("pop3d.conf", base_config(dir.path()));
+    std::string config = write_base_config(dir);
     int plain_port = 0;
     auto plain = socat_session(config, dir.path() + "/plain.log", &plain_port);
     ASSERT_TRUE(plain);
     Client c("127.0.0.1", plain_port);
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    pid_t front = front_of(plain->pid());
+    pid_t front = find_monitor_and_front(plain->pid()).second;
     ASSERT_GT(front, 0);
     // It enters the sandbox after its setup, as the client sees the greeting.
     EXPECT_TRUE(eventually(2000, [&] { return proc_status(front)["Seccomp"] == "2"; }));

@@ -45,6 +45,18 @@ protected:
     static int port() { return daemon_->port(); }
     static int tls_port() { return daemon_->tls_port(); }
     static std::string alice() { return accounts_->alice().name(); }
+    // The accounts' directory, where a client's files go.
+    static std::string dir() { return accounts_->dir().path(); }
+
+    // Both messages of sample_mbox(2) arrived once in `delivered` (where the
+    // client put them), and alice's maildrop is empty. `output`, what the
+    // client printed, explains a failure.
+    static void expect_retrieved_and_deleted(const std::string& delivered, const std::string& output) {
+        EXPECT_EQ(occurrences(delivered, "Subject: message number 1"), 1u) << output;
+        EXPECT_EQ(occurrences(delivered, "Subject: message number 2"), 1u) << output;
+        EXPECT_TRUE(eventually(3000, [] { return accounts_->alice().read_maildrop().empty(); }))
+            << accounts_->alice().read_maildrop();
+    }
 
     static inline Accounts* accounts_ = nullptr;
     static inline std::string why_;

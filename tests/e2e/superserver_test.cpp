@@ -31,7 +31,7 @@ protected:
             GTEST_SKIP() << why_;
         }
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
-        config_ = accounts_->dir().write("pop3d.conf", base_config(accounts_->dir().path()));
+        config_ = write_base_config(accounts_->dir());
     }
 
     // Logs in, retrieves message 1, deletes it and quits.

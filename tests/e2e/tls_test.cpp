@@ -29,12 +29,6 @@ namespace {
 using testing::KeyKind;
 using testing::TestCert;
 
-std::size_t count(const std::string& text, const std::string& what) {
-    std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 // Certificates for every suite of this file, made once.
 struct Certs {
     TempDir dir;
@@ -82,13 +76,6 @@ protected:
         certs->use(KeyKind::ecdsa);
         ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
     }
-    static void expect_retrieved_and_deleted(const std::string& delivered, const std::string& output) {
-        EXPECT_EQ(count(delivered, "Subject: message number 1"), 1u) << output;
-        EXPECT_EQ(count(delivered, "Subject: message number 2"), 1u) << output;
-        EXPECT_TRUE(eventually(3000, [] { return accounts_->alice().read_maildrop().empty(); }))
-            << accounts_->alice().read_maildrop();
-    }
-    static std::string dir() { return accounts_->dir().path(); }
     static std::string run(const std::string& command) {
         int status = 0;
         std::string out = shell(command, &status);
@@ -454,7 +441,7 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
     ASSERT_TRUE(accounts_->alice().write_maildrop("From sender@example.org Mon Nov 23 10:00:00 2026\n"
                                                   "Subject: large\n\n" + body + "\n"));
     const std::string summary = "session: user=\"" + alice() + "\"";
-    const std::size_t summaries_before = count(daemon_->log(), summary);
+    const std::size_t summaries_before = occurrences(daemon_->log(), summary);
     TlsClient c("127.0.0.1", tls_port());
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
@@ -470,7 +457,7 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
     for (int i = 0; i < 1000000 && got != "." && got.rfind("<", 0) != 0; ++i) {
         got = c.line();
         if (i % 2000 != 0) continue;
-        if (count(daemon_->log(), summary) > summaries_before) {
+        if (occurrences(daemon_->log(), summary) > summaries_before) {
             ended_before_the_end = true;
             break;
         }
