@@ -176,21 +176,22 @@ wait_port() {  # port pid
     done
     return 1
 }
-start_dovecot() {
-    local d=$RUN/dovecot
-    mkdir -p "$d/base" "$d/state"
-    # Debian's defaults (PAM passdb, passwd userdb, mbox with its index, one
-    # login process per connection); only the paths and the listener differ.
-    cat >"$d/dovecot.conf" <<EOF
-base_dir = $d/base
-state_dir = $d/state
-instance_name = p3b-dovecot
+# Dovecot with Debian's defaults (PAM passdb, passwd userdb, mbox with its
+# index, one login process per connection); only the paths, the listeners
+# and TLS differ.
+dovecot_conf() {  # dir instance ssl-line...: all but the services
+    cat <<EOF
+base_dir = $1/base
+state_dir = $1/state
+instance_name = $2
 protocols = pop3
 listen = 127.0.0.1
-ssl = no
+EOF
+    printf '%s\n' "${@:3}"
+    cat <<EOF
 disable_plaintext_auth = no
 auth_mechanisms = plain
-log_path = $d/dovecot.log
+log_path = $1/dovecot.log
 mail_location = mbox:~/mail:INBOX=/var/mail/%u:INDEX=~/.dovecot-index
 mail_privileged_group = mail
 first_valid_uid = 1000
@@ -200,6 +201,20 @@ passdb {
 userdb {
   driver = passwd
 }
+EOF
+}
+run_dovecot() {  # name port: dovecot -F on $RUN/NAME/dovecot.conf until it listens on port
+    local d=$RUN/$1
+    dovecot -F -c "$d/dovecot.conf" >"$d/stdout" 2>&1 &
+    PID[$1]=$!
+    wait_port "$2" "${PID[$1]}" ||
+        { WHY[$1]="did not listen: $(tail -c 300 "$d/stdout" "$d/dovecot.log" 2>/dev/null)"; return 1; }
+}
+start_dovecot() {
+    local d=$RUN/dovecot
+    mkdir -p "$d/base" "$d/state"
+    { dovecot_conf "$d" p3b-dovecot "ssl = no"
+      cat <<EOF
 service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1
@@ -212,9 +227,8 @@ service imap-login {
   }
 }
 EOF
-    dovecot -F -c "$d/dovecot.conf" >"$d/stdout" 2>&1 &
-    PID[dovecot]=$!
-    wait_port "$PORT_DOVECOT" "${PID[dovecot]}"
+    } >"$d/dovecot.conf"
+    run_dovecot dovecot "$PORT_DOVECOT"
 }
 start_popa3d() {
     # inetd-style: socat accepts and runs one popa3d per connection. With
@@ -225,16 +239,13 @@ start_popa3d() {
     PID[popa3d]=$!
     wait_port "$PORT_POPA3D" "${PID[popa3d]}"
 }
-start_pop3d() {
-    [ -x "$POP3D" ] || { WHY[pop3d]="build/bin/pop3d was not built"; return 1; }
-    local d=$RUN/pop3d
-    mkdir -p "$d"
-    cat >"$d/pop3d.conf" <<EOF
-[server]
-listen = 127.0.0.1:$PORT_POP3D
+pop3d_conf() {  # dir server-line...: [server] with these lines, then what every pop3d here shares
+    echo "[server]"
+    printf '%s\n' "${@:2}"
+    cat <<EOF
 max_sessions = 500
 max_sessions_per_ip = 100
-pid_file = $d/pop3d.pid
+pid_file = $1/pop3d.pid
 [auth]
 backends = shadow
 [mail]
@@ -242,11 +253,21 @@ maildrop = /var/mail/%u
 state_dir = %h/.pop3d
 ${POP3D_LOCKING:+locking = $POP3D_LOCKING}
 EOF
+}
+run_pop3d() {  # name port: pop3d -t, then pop3d -F, on $RUN/NAME/pop3d.conf until it listens on port
+    local d=$RUN/$1
+    [ -x "$POP3D" ] || { WHY[$1]="build/bin/pop3d was not built"; return 1; }
     "$POP3D" -t -f "$d/pop3d.conf" >/dev/null 2>"$d/check" ||
-        { WHY[pop3d]="configuration refused: $(tail -c 300 "$d/check")"; return 1; }
+        { WHY[$1]="configuration refused: $(tail -c 300 "$d/check")"; return 1; }
     "$POP3D" -F -f "$d/pop3d.conf" >"$d/stdout" 2>&1 &
-    PID[pop3d]=$!
-    wait_port "$PORT_POP3D" "${PID[pop3d]}" || { WHY[pop3d]="pop3d did not listen: $(tail -c 300 "$d/stdout")"; return 1; }
+    PID[$1]=$!
+    wait_port "$2" "${PID[$1]}" || { WHY[$1]="pop3d did not listen: $(tail -c 300 "$d/stdout")"; return 1; }
+}
+start_pop3d() {
+    local d=$RUN/pop3d
+    mkdir -p "$d"
+    pop3d_conf "$d" "listen = 127.0.0.1:$PORT_POP3D" >"$d/pop3d.conf"
+    run_pop3d pop3d "$PORT_POP3D"
 }
 # ---- the same two servers again, serving only POP3S ----------------------------
 want_tls() { want t1 || want t2; }
@@ -264,28 +285,10 @@ start_dovecot_tls() {
     mkdir -p "$d/base" "$d/state"
     # As start_dovecot, plus TLS: ssl = required, one pop3s listener; the
     # Debian default ssl_dh only for DHE, which an ECDSA handshake never uses.
-    cat >"$d/dovecot.conf" <<EOF
-base_dir = $d/base
-state_dir = $d/state
-instance_name = p3b-dovecot-tls
-protocols = pop3
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <$RUN/tls/cert.pem
-ssl_key = <$RUN/tls/key.pem
-$([ -r /usr/share/dovecot/dh.pem ] && echo "ssl_dh = </usr/share/dovecot/dh.pem")
-disable_plaintext_auth = no
-auth_mechanisms = plain
-log_path = $d/dovecot.log
-mail_location = mbox:~/mail:INBOX=/var/mail/%u:INDEX=~/.dovecot-index
-mail_privileged_group = mail
-first_valid_uid = 1000
-passdb {
-  driver = pam
-}
-userdb {
-  driver = passwd
-}
+    { dovecot_conf "$d" p3b-dovecot-tls "ssl = required" "ssl_cert = <$RUN/tls/cert.pem" \
+          "ssl_key = <$RUN/tls/key.pem" \
+          "$([ -r /usr/share/dovecot/dh.pem ] && echo "ssl_dh = </usr/share/dovecot/dh.pem")"
+      cat <<EOF
 service pop3-login {
   inet_listener pop3 {
     port = 0
@@ -305,39 +308,21 @@ service imap-login {
   }
 }
 EOF
-    dovecot -F -c "$d/dovecot.conf" >"$d/stdout" 2>&1 &
-    PID[dovecot-tls]=$!
-    wait_port "$PORT_DOVECOT_TLS" "${PID[dovecot-tls]}" ||
-        { WHY[dovecot-tls]="did not listen: $(tail -c 300 "$d/stdout" "$d/dovecot.log" 2>/dev/null)"; return 1; }
+    } >"$d/dovecot.conf"
+    run_dovecot dovecot-tls "$PORT_DOVECOT_TLS"
 }
 start_pop3d_tls() {
-    [ -x "$POP3D" ] || { WHY[pop3d-tls]="build/bin/pop3d was not built"; return 1; }
     local d=$RUN/pop3d-tls
     mkdir -p "$d"
     # listen is emptied: its default is port 110 on every address.
-    cat >"$d/pop3d.conf" <<EOF
-[server]
-listen =
-tls_listen = 127.0.0.1:$PORT_POP3D_TLS
-max_sessions = 500
-max_sessions_per_ip = 100
-pid_file = $d/pop3d.pid
-[auth]
-backends = shadow
-[mail]
-maildrop = /var/mail/%u
-state_dir = %h/.pop3d
-${POP3D_LOCKING:+locking = $POP3D_LOCKING}
+    { pop3d_conf "$d" "listen =" "tls_listen = 127.0.0.1:$PORT_POP3D_TLS"
+      cat <<EOF
 [tls]
 cert = $RUN/tls/cert.pem
 key = $RUN/tls/key.pem
 EOF
-    "$POP3D" -t -f "$d/pop3d.conf" >/dev/null 2>"$d/check" ||
-        { WHY[pop3d-tls]="configuration refused: $(tail -c 300 "$d/check")"; return 1; }
-    "$POP3D" -F -f "$d/pop3d.conf" >"$d/stdout" 2>&1 &
-    PID[pop3d-tls]=$!
-    wait_port "$PORT_POP3D_TLS" "${PID[pop3d-tls]}" ||
-        { WHY[pop3d-tls]="pop3d did not listen: $(tail -c 300 "$d/stdout")"; return 1; }
+    } >"$d/pop3d.conf"
+    run_pop3d pop3d-tls "$PORT_POP3D_TLS"
 }
 probe_tls() {  # server (dovecot or pop3d): one POP3S login and STAT
     local out
