@@ -266,6 +266,15 @@ bool Client::closed_by_server() {
     return false;
 }
 
+std::string first_id(const std::string& ids) { return ids.substr(0, ids.find('\t')); }
+
+std::string uid_of(const std::string& name) {
+    int status = 0;
+    std::string out = shell("id -u " + name, &status);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return status == 0 ? out : "";
+}
+
 std::string proc_root(pid_t pid) { return link_target("/proc/" + std::to_string(pid) + "/root"); }
 
 std::map<std::string, std::string> descriptors_of(pid_t pid) {

@@ -120,6 +120,10 @@ private:
 
 // Fields of /proc/PID/status ("Uid" -> "0\t0\t0\t0").
 using testing::proc_status;
+// The first (real) id of a Uid or Gid field of proc_status.
+std::string first_id(const std::string& ids);
+// The uid of the account `name` as text (id -u); empty when there is none.
+std::string uid_of(const std::string& name);
 // The target of /proc/PID/root.
 std::string proc_root(pid_t pid);
 // What each open descriptor of pid refers to, by number (/proc/PID/fd:

@@ -15,15 +15,6 @@
 namespace pop3d::e2e {
 namespace {
 
-std::string first_id(const std::string& ids) { return ids.substr(0, ids.find('\t')); }
-
-std::string uid_of(const char* name) {
-    int status = 0;
-    std::string out = shell(std::string("id -u ") + name, &status);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-}
-
 class Privsep : public ServedSuite<Privsep> {
 protected:
     static void SetUpTestSuite() { start_server(); }

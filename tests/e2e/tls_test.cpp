@@ -380,8 +380,6 @@ struct SessionProcesses {
     pid_t front = -1;
 };
 
-std::string uid_of(const char* name);
-
 // The front is the child running as pop3d (a dotlock keeper runs as the owner).
 SessionProcesses processes_of_the_one_session(pid_t daemon) {
     SessionProcesses p;
@@ -392,18 +390,11 @@ SessionProcesses processes_of_the_one_session(pid_t daemon) {
         p.monitor = sessions[0];
         p.front = -1;
         for (pid_t child : children_of(p.monitor))
-            if (proc_name(child) == "pop3d-session" && proc_status(child)["Uid"].rfind(front_uid + "\t", 0) == 0)
+            if (proc_name(child) == "pop3d-session" && first_id(proc_status(child)["Uid"]) == front_uid)
                 p.front = child;
         return p.front > 0;
     });
     return p;
-}
-
-std::string uid_of(const char* name) {
-    int status = 0;
-    std::string out = shell(std::string("id -u ") + name, &status);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
 }
 
 TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
@@ -416,12 +407,12 @@ TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
     SessionProcesses p = processes_of_the_one_session(daemon_->pid());
     ASSERT_GT(p.front, 0);
     auto front = proc_status(p.front);
-    EXPECT_EQ(front["Uid"].substr(0, front["Uid"].find('\t')), uid_of("pop3d"));
+    EXPECT_EQ(first_id(front["Uid"]), uid_of("pop3d"));
     EXPECT_EQ(front["CapEff"], "0000000000000000");
     EXPECT_EQ(front["CapPrm"], "0000000000000000");
     EXPECT_EQ(proc_root(p.front), "/var/lib/pop3d/empty");
     auto session = proc_status(p.monitor);
-    EXPECT_EQ(session["Uid"].substr(0, session["Uid"].find('\t')), uid_of(alice().c_str()));
+    EXPECT_EQ(first_id(session["Uid"]), uid_of(alice()));
     EXPECT_EQ(session["CapEff"], "0000000000000000");
     c.send("STAT\r\n");
     EXPECT_EQ(c.line().rfind("+OK 2 ", 0), 0u);
