@@ -23,6 +23,23 @@ bool stat_fields(int pid, std::vector<std::string>* fields) {
     return true;
 }
 
+// The first number after `key` ("Pss:") at the start of a line of the
+// /proc file `path`; -1 when there is none (the process is gone).
+long number_after(const std::string& path, const std::string& key) {
+    std::ifstream in(path);
+    std::string word;
+    while (in >> word) {
+        if (word == key) {
+            long number = -1;
+            in >> number;
+            return number;
+        }
+        std::string rest;
+        std::getline(in, rest);
+    }
+    return -1;
+}
+
 int parent_of(int pid) {
     std::vector<std::string> f;
     if (!stat_fields(pid, &f) || f.size() < 2) return -1;
@@ -55,20 +72,7 @@ std::set<int> descendants_of(int root) {
     return found;
 }
 
-long pss_kib(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-    std::string key;
-    while (in >> key) {
-        if (key == "Pss:") {
-            long kib = -1;
-            in >> kib;
-            return kib;
-        }
-        std::string rest;
-        std::getline(in, rest);
-    }
-    return -1;
-}
+long pss_kib(int pid) { return number_after("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:"); }
 
 }  // namespace bench
 
@@ -88,19 +92,6 @@ long long cpu_ticks_with_children(int pid) {
            std::atoll(f[14].c_str());
 }
 
-long uid_of(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string key;
-    while (in >> key) {
-        if (key == "Uid:") {
-            long uid = -1;
-            in >> uid;
-            return uid;
-        }
-        std::string rest;
-        std::getline(in, rest);
-    }
-    return -1;
-}
+long uid_of(int pid) { return number_after("/proc/" + std::to_string(pid) + "/status", "Uid:"); }
 
 }  // namespace bench
