@@ -9,31 +9,10 @@
 
 #include "common/mbox/format/indexer.h"
 #include "common/mbox/format/uid.h"
-#include "common/pop3/multiline_encoder.h"
 #include "fuzz/fuzz_input.h"
+#include "fuzz/multiline_output.h"
 
 using namespace pop3d;
-
-namespace {
-
-struct Sent {
-    std::string wire;
-    std::uint64_t octets = 0;
-};
-
-Sent send(std::string_view stored, bool unquote, std::optional<std::uint64_t> top) {
-    pop3::MultilineEncoder encoder(unquote, top);
-    Sent out;
-    pop3::WireSink sink = [&](std::string_view b) {
-        out.wire.append(b);
-        return Status{};
-    };
-    if (!encoder.feed(stored, sink) || !encoder.finish(sink)) std::abort();
-    out.octets = encoder.octets();
-    return out;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::Input input(data, size);
@@ -49,9 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!mbox::valid_uid(id) || !ids.insert(id).second) std::abort();
         const mbox::IndexedMessage& m = index->messages[i];
         std::string_view stored = file.substr(m.body, m.end - m.body);
-        Sent retr = send(stored, options.mboxrd, std::nullopt);
+        fuzz::Encoded retr = fuzz::encode_multiline(stored, options.mboxrd, std::nullopt);
         if (retr.octets != m.octets) std::abort();  // LIST said m.octets
-        Sent top = send(stored, options.mboxrd, static_cast<std::uint64_t>(flags >> 2));
+        fuzz::Encoded top = fuzz::encode_multiline(stored, options.mboxrd, static_cast<std::uint64_t>(flags >> 2));
         if (top.octets > retr.octets) std::abort();
         if (!top.wire.empty() && top.wire.substr(top.wire.size() - 2) != "\r\n") std::abort();
     }
