@@ -56,6 +56,35 @@ struct Certs {
 
 Certs* certs = nullptr;
 
+// What CAPA lists; empty, with a test failure, when CAPA is not answered +OK.
+std::vector<std::string> capabilities(TlsClient& c) {
+    c.send("CAPA\r\n");
+    const std::string status = c.line();
+    if (status.rfind("+OK", 0) != 0) {
+        ADD_FAILURE() << "CAPA: " << status;
+        return {};
+    }
+    return c.multiline();
+}
+
+bool lists(const std::vector<std::string>& capabilities, const std::string& capability) {
+    return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+// USER and PASS of `user`: whether both were answered +OK (a test failure
+// names the reply that was not).
+bool logs_in(TlsClient& c, const std::string& user, const std::string& password) {
+    c.send("USER " + user + "\r\nPASS " + password + "\r\n");
+    for (const char* command : {"USER", "PASS"}) {
+        const std::string reply = c.line();
+        if (reply.rfind("+OK", 0) != 0) {
+            ADD_FAILURE() << command << ": " << reply;
+            return false;
+        }
+    }
+    return true;
+}
+
 class Tls : public ServedSuite<Tls> {
 protected:
     static void SetUpTestSuite() {
@@ -220,18 +249,14 @@ TEST_F(Tls, StlsDiscardsWhatCameWithIt) {
 TEST_F(Tls, CapaBeforeAndAfterStlsAndASecondStls) {
     TlsClient c("127.0.0.1", port());
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send("CAPA\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    auto before = c.multiline();
-    EXPECT_NE(std::find(before.begin(), before.end(), "STLS"), before.end());
+    auto before = capabilities(c);
+    EXPECT_TRUE(lists(before, "STLS"));
     c.send("STLS\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_TRUE(c.start_tls()) << c.error();
-    c.send("CAPA\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    auto after = c.multiline();
-    EXPECT_EQ(std::find(after.begin(), after.end(), "STLS"), after.end());
-    EXPECT_NE(std::find(after.begin(), after.end(), "USER"), after.end());
+    auto after = capabilities(c);
+    EXPECT_FALSE(lists(after, "STLS"));
+    EXPECT_TRUE(lists(after, "USER"));
     c.send("STLS\r\n");
     EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
     c.send("QUIT\r\n");
@@ -361,10 +386,8 @@ TEST_F(Tls, AnUnreadableKeyCostsThatSessionItsStlsOnly) {
     unlink(certs->key_path.c_str());
     TlsClient c("127.0.0.1", port());
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send("CAPA\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    auto capa = c.multiline();
-    EXPECT_EQ(std::find(capa.begin(), capa.end(), "STLS"), capa.end());
+    auto capa = capabilities(c);
+    EXPECT_FALSE(lists(capa, "STLS"));
     c.send("STLS\r\n");
     EXPECT_EQ(c.line().rfind("-ERR", 0), 0u);
     c.send("QUIT\r\n");
@@ -401,9 +424,7 @@ TEST_F(Tls, TheRelayRunsUnprivilegedAndTheSessionAsTheOwner) {
     TlsClient c("127.0.0.1", tls_port());
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(logs_in(c, alice(), alice_password));
     SessionProcesses p = processes_of_the_one_session(daemon_->pid());
     ASSERT_GT(p.front, 0);
     auto front = proc_status(p.front);
@@ -436,9 +457,7 @@ TEST_F(Tls, TheSessionWaitsForARelayStillSendingToASlowClient) {
     TlsClient c("127.0.0.1", tls_port());
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(logs_in(c, alice(), alice_password));
     c.send("RETR 1\r\nQUIT\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     // Read slowly (so that every buffer on the way stays full) until the
@@ -490,9 +509,7 @@ TEST_F(Tls, UnderInetdTheSessionHoldsNoDescriptorOfTheClient) {
     TlsClient c("127.0.0.1", inetd_port);
     ASSERT_TRUE(c.start_tls()) << c.error();
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(logs_in(c, alice(), alice_password));
     SessionProcesses p = processes_of_the_one_session(inetd->pid());
     ASSERT_GT(p.front, 0);
     std::string client_socket = fd_target(p.front, 0);
@@ -525,11 +542,9 @@ TEST_F(TlsRequired, NoCredentialsBeforeTlsAndAllAfter) {
     TlsClient c("127.0.0.1", port());
     std::string greeting = c.line();
     ASSERT_EQ(greeting.rfind("+OK", 0), 0u);
-    c.send("CAPA\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    auto before = c.multiline();
-    EXPECT_NE(std::find(before.begin(), before.end(), "STLS"), before.end());
-    EXPECT_EQ(std::find(before.begin(), before.end(), "USER"), before.end());
+    auto before = capabilities(c);
+    EXPECT_TRUE(lists(before, "STLS"));
+    EXPECT_FALSE(lists(before, "USER"));
     for (const auto& l : before) EXPECT_NE(l.rfind("SASL", 0), 0u) << l;
     for (const std::string& command : {"USER " + alice(), std::string("AUTH PLAIN"), "APOP " + accounts_->bob().name() + " 0123456789abcdef0123456789abcdef"}) {
         c.send(command + "\r\n");
@@ -540,12 +555,10 @@ TEST_F(TlsRequired, NoCredentialsBeforeTlsAndAllAfter) {
     c.send("STLS\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_TRUE(c.start_tls()) << c.error();
-    c.send("CAPA\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    auto after = c.multiline();
-    EXPECT_NE(std::find(after.begin(), after.end(), "USER"), after.end());
-    EXPECT_NE(std::find(after.begin(), after.end(), "SASL PLAIN"), after.end());
-    EXPECT_EQ(std::find(after.begin(), after.end(), "STLS"), after.end());
+    auto after = capabilities(c);
+    EXPECT_TRUE(lists(after, "USER"));
+    EXPECT_TRUE(lists(after, "SASL PLAIN"));
+    EXPECT_FALSE(lists(after, "STLS"));
     c.send("AUTH PLAIN " + sasl_plain(alice(), alice_password) + "\r\n");
     EXPECT_EQ(c.line().rfind("+OK", 0), 0u);
     c.send("QUIT\r\n");
@@ -653,9 +666,7 @@ TEST_P(TlsKeyMemory, TheKeyIsInTheMonitorBeforeLoginAndNowhereElse) {
     c.send("STLS\r\n");
     ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
     ASSERT_TRUE(c.start_tls()) << c.error();
-    c.send("USER " + alice() + "\r\nPASS " + alice_password + "\r\n");
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
-    ASSERT_EQ(c.line().rfind("+OK", 0), 0u);
+    ASSERT_TRUE(logs_in(c, alice(), alice_password));
     {
         MemoryScan front(p.front), session(p.monitor);
         EXPECT_TRUE(front.holds(public_key)) << "the test cannot see the certificate in the relay";
