@@ -99,13 +99,32 @@ protected:
     // A listener with a PROXY address (besides the plain one base_config
     // gives) trusting 127.0.0.1, HAProxy's source address here. The
     // listeners run in the foreground, so they share no pid file.
-    std::string proxy_config(const std::string& name, int proxy_port, const std::string& extra = "") {
+    static std::string proxy_config(const std::string& name, int proxy_port, const std::string& extra = "") {
         return accounts_->dir().write(
             name, base_config(accounts_->dir().path(),
                               "[server]\nproxy_listen = 127.0.0.1:" + std::to_string(proxy_port) +
                                   "\nproxy_from = 127.0.0.1/32\nproxy_header_timeout = 2\n" + extra),
             0644);
     }
+
+    // Two listeners sharing /var/mail, as two hosts would, behind one
+    // HAProxy: front1 reaches the one with send-proxy, front2 the other
+    // with send-proxy-v2. Their configurations are PREFIX1.conf and
+    // PREFIX2.conf.
+    struct TwoListeners {
+        TwoListeners(const std::string& prefix, bool health_check)
+            : one(proxy_config(prefix + "1.conf", back1), dir.file("one.log")),
+              two(proxy_config(prefix + "2.conf", back2), dir.file("two.log")),
+              haproxy(dir,
+                      {{front1, "127.0.0.1:" + std::to_string(back1) + " send-proxy"},
+                       {front2, "127.0.0.1:" + std::to_string(back2) + " send-proxy-v2"}},
+                      health_check) {}
+        TempDir dir;
+        const int back1 = unused_port(), back2 = unused_port();
+        const int front1 = unused_port(), front2 = unused_port();
+        Daemon one, two;
+        HaProxy haproxy;
+    };
 
     static std::string alice() { return accounts_->alice().name(); }
     static Accounts* accounts_;
@@ -330,22 +349,15 @@ bool deliver(const std::string& maildrop, const std::string& message) {
 
 TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
     ASSERT_TRUE(accounts_->alice().write_maildrop(sample_mbox(2)));
-    TempDir dir;
-    const int back1 = unused_port(), back2 = unused_port();
-    const int front1 = unused_port(), front2 = unused_port();
-    Daemon one(proxy_config("d1.conf", back1), dir.path() + "/one.log");
-    Daemon two(proxy_config("d2.conf", back2), dir.path() + "/two.log");
-    ASSERT_TRUE(one.ready() && two.ready()) << one.log() << two.log();
-    HaProxy haproxy(dir, {{front1, "127.0.0.1:" + std::to_string(back1) + " send-proxy"},
-                          {front2, "127.0.0.1:" + std::to_string(back2) + " send-proxy-v2"}},
-                    true);
-    ASSERT_TRUE(haproxy.ready()) << haproxy.log();
+    TwoListeners hosts("d", true);
+    ASSERT_TRUE(hosts.one.ready() && hosts.two.ready()) << hosts.one.log() << hosts.two.log();
+    ASSERT_TRUE(hosts.haproxy.ready()) << hosts.haproxy.log();
 
     // One user, two hosts' listeners: the second session is [IN-USE].
     {
-        Client a("127.0.0.1", front1, "127.0.0.2");
+        Client a("127.0.0.1", hosts.front1, "127.0.0.2");
         ASSERT_TRUE(login(a, alice(), alice_password));
-        Client b("127.0.0.1", front2, "127.0.0.3");
+        Client b("127.0.0.1", hosts.front2, "127.0.0.3");
         std::string reply;
         EXPECT_FALSE(login(b, alice(), alice_password, &reply));
         EXPECT_EQ(reply.rfind("-ERR [IN-USE]", 0), 0u) << reply;
@@ -355,15 +367,9 @@ TEST_F(HaProxyFront, TwoListenersSharingVarMailLockEachOtherOut) {
 }
 
 TEST_F(HaProxyFront, DownloadAndDeleteLoopWhileDeliveringLosesNothing) {
-    TempDir dir;
-    const int back1 = unused_port(), back2 = unused_port();
-    const int front1 = unused_port(), front2 = unused_port();
-    Daemon one(proxy_config("e1.conf", back1), dir.path() + "/one.log");
-    Daemon two(proxy_config("e2.conf", back2), dir.path() + "/two.log");
-    ASSERT_TRUE(one.ready() && two.ready()) << one.log() << two.log();
-    HaProxy haproxy(dir, {{front1, "127.0.0.1:" + std::to_string(back1) + " send-proxy"},
-                          {front2, "127.0.0.1:" + std::to_string(back2) + " send-proxy-v2"}});
-    ASSERT_TRUE(haproxy.ready()) << haproxy.log();
+    TwoListeners hosts("e", false);
+    ASSERT_TRUE(hosts.one.ready() && hosts.two.ready()) << hosts.one.log() << hosts.two.log();
+    ASSERT_TRUE(hosts.haproxy.ready()) << hosts.haproxy.log();
     // Download and delete in a loop, alternating the back ends, while a
     // delivery agent appends to the same mbox: every message arrives once.
     ASSERT_TRUE(accounts_->alice().write_maildrop(""));
@@ -390,7 +396,7 @@ TEST_F(HaProxyFront, DownloadAndDeleteLoopWhileDeliveringLosesNothing) {
     int serving_rounds = 0;  // sessions that found mail: the loop and the agent overlapped
     for (; round < 400 && rounds_after < 2 && !failed && std::chrono::steady_clock::now() < deadline; ++round) {
         const bool after_agent = delivered_all;
-        Client c("127.0.0.1", round % 2 ? front2 : front1, round % 2 ? "127.0.0.3" : "127.0.0.2");
+        Client c("127.0.0.1", round % 2 ? hosts.front2 : hosts.front1, round % 2 ? "127.0.0.3" : "127.0.0.2");
         std::string reply;
         if (!login(c, alice(), alice_password, &reply)) {
             // The agent may hold the lock a moment: [IN-USE] is fine, retry.
