@@ -13,49 +13,16 @@
 #include "common/mbox/locks/session_lock.h"
 #include "common/mbox/open.h"
 #include "tests/common/mbox/mbox_fixture.h"
+#include "tests/support/holding_child.h"
 
 namespace pop3d::mbox {
 namespace {
 
 using testing::MboxDir;
 using testing::test_mail_config;
+using pop3d::testing::HoldingChild;
 
 const std::string two = "From a\nA\n\nFrom b\nB\n";
-
-// A child process that runs `hold` and then waits until killed; the parent
-// continues once the child reported (one byte) that it holds what it holds.
-class Holder {
-public:
-    template <class F>
-    explicit Holder(F hold) {
-        int p[2];
-        EXPECT_EQ(::pipe(p), 0);
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::close(p[0]);
-            const char ok = hold() ? 'y' : 'n';
-            if (::write(p[1], &ok, 1) != 1) ::_exit(1);
-            for (int i = 0; i < 600; ++i) ::sleep(1);  // bounded: killed long before
-            ::_exit(0);
-        }
-        ::close(p[1]);
-        char ok = 0;
-        EXPECT_EQ(::read(p[0], &ok, 1), 1);
-        EXPECT_EQ(ok, 'y');
-        ::close(p[0]);
-    }
-    ~Holder() { kill(); }
-    void kill() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
 
 TEST(MboxLocks, SecondSessionIsInUseUntilTheFirstEnds) {
     MboxDir d;
@@ -135,12 +102,13 @@ TEST(MboxLocks, SessionLockVanishesWhenItsProcessDies) {
     d.write(two);
     const MailConfig mail = test_mail_config();
     for (bool with_state : {true, false}) {
-        Holder child([&] {
+        HoldingChild child([&] {
             auto m = with_state ? d.open(mail) : d.open_without_state(mail);
             if (!m.ok()) return false;
             (void)m->release();  // keep it held until the process dies
             return true;
         });
+        ASSERT_TRUE(child.holds());
         auto busy = with_state ? d.open(mail) : d.open_without_state(mail);
         ASSERT_FALSE(busy.ok());
         EXPECT_EQ(busy.error().kind, ErrorKind::in_use);
@@ -169,13 +137,8 @@ TEST(MboxLocks, BetweenOpenAndUpdateTheFileIsNotLocked) {
 TEST(MboxLocks, FcntlLockHeldElsewhereTimesOutAsInUse) {
     MboxDir d;
     d.write(two);
-    Holder mda([&] {
-        const int fd = ::open(d.mbox().c_str(), O_RDWR);
-        struct flock fl {};
-        fl.l_type = F_WRLCK;
-        fl.l_whence = SEEK_SET;
-        return fd >= 0 && ::fcntl(fd, F_SETLK, &fl) == 0;
-    });
+    HoldingChild mda([&] { return pop3d::testing::take_fcntl_write_lock(d.mbox()); });
+    ASSERT_TRUE(mda.holds());
     auto r = d.open(test_mail_config());
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::in_use);

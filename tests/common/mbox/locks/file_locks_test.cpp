@@ -15,11 +15,13 @@
 #include <fstream>
 
 #include "common/mbox/locks/dotlock.h"
+#include "tests/support/holding_child.h"
 #include "tests/support/temp_dir.h"
 
 namespace pop3d::mbox {
 namespace {
 
+using pop3d::testing::HoldingChild;
 using pop3d::testing::TempDir;
 
 bool exists(const std::string& path) {
@@ -123,32 +125,16 @@ TEST_F(FileLocksTest, PidlessDotlockIsStaleOnlyWhenOld) {
 // fcntl held by another process: busy, named by F_GETLK's pid, and the
 // dotlock taken before it is not left behind after the timeout.
 TEST_F(FileLocksTest, FcntlHolderIsNamedAndTheDotlockIsLetGo) {
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
-    const pid_t holder = ::fork();
-    if (holder == 0) {
-        struct flock fl {};
-        fl.l_type = F_WRLCK;
-        fl.l_whence = SEEK_SET;
-        const int fd = ::open(mbox_.c_str(), O_RDWR);
-        const char ok = fd >= 0 && ::fcntl(fd, F_SETLK, &fl) == 0 ? 'y' : 'n';
-        if (::write(ready[1], &ok, 1) != 1) ::_exit(1);
-        for (int i = 0; i < 60; ++i) ::sleep(1);  // bounded: killed long before
-        ::_exit(0);
-    }
-    ::close(ready[1]);
-    char ok = 0;
-    ASSERT_EQ(::read(ready[0], &ok, 1), 1);
-    ::close(ready[0]);
-    ASSERT_EQ(ok, 'y');
+    HoldingChild holder([&] { return pop3d::testing::take_fcntl_write_lock(mbox_); });
+    ASSERT_TRUE(holder.holds());
+    const pid_t holder_pid = holder.pid();
 
     auto locks = FileLocks::take(fd_, mbox_, {LockMethod::dotlock, LockMethod::fcntl}, 1);
-    ::kill(holder, SIGKILL);
-    ::waitpid(holder, nullptr, 0);
+    holder.kill();
     ASSERT_FALSE(locks.ok());
     EXPECT_EQ(locks.error().kind, ErrorKind::in_use);
     EXPECT_EQ(locks.error().message,
-              "mbox " + mbox_ + " stayed locked for 1 s (fcntl lock held by pid " + std::to_string(holder) + ")");
+              "mbox " + mbox_ + " stayed locked for 1 s (fcntl lock held by pid " + std::to_string(holder_pid) + ")");
     EXPECT_FALSE(exists(lock_));
 
     auto now = FileLocks::take(fd_, mbox_, {LockMethod::dotlock, LockMethod::fcntl}, 1);
