@@ -58,7 +58,14 @@ struct Loader {
 std::optional<std::string> Loader::set(const std::string& section, const std::string& key, std::string_view v) {
     const ConfigKey* row = find_config_key(section, key);
     if (!row) return std::nullopt;
-    return row->parse(v, config);
+    std::optional<std::string> why = row->parse(v, config);
+    // `pop3d -t` and the listener's hand-over write each key back as
+    // "key = value"; that line must load again, so it too must fit in a
+    // line ("key=value" written without spaces could be two longer).
+    if (why && why->empty() && key_line(row->key, row->print(config)).size() - 1 > limits::config_line)
+        return "too long: written back as '" + key + " = ...' it is over " + std::to_string(limits::config_line) +
+               " characters";
+    return why;
 }
 
 bool known_section(const std::string& section) {

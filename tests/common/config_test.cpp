@@ -293,6 +293,21 @@ TEST(ConfigErrorsWhole, LongLineIsRefusedNotCut) {
     EXPECT_NE(error_of(text).find("test.conf:3: line longer than"), std::string::npos);
 }
 
+// A line that fits only without the spaces around '=' would not load again
+// once written back as "key = value" (by pop3d -t, or handed to a
+// session): refused where it is read, with its line number. The fuzzer of
+// the parser found it.
+TEST(ConfigErrorsWhole, AValueTooLongToWriteBackIsRefused) {
+    std::string fits = "user=" + std::string(limits::config_line - 5, 'x');
+    ASSERT_EQ(fits.size(), limits::config_line);
+    EXPECT_NE(error_of("[privsep]\n" + fits + "\n", all_files).find("test.conf:2: user: too long"), std::string::npos);
+    std::string written = "user = " + std::string(limits::config_line - 7, 'x');
+    auto loaded = parse("[privsep]\n" + written + "\n", all_files);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    auto again = parse(format_config(*loaded), all_files);
+    EXPECT_TRUE(again.ok()) << again.error().message;
+}
+
 TEST(ConfigErrorsWhole, NulByteIsRefused) {
     std::string text = "[server]\ngreeting = a";
     text += '\0';
