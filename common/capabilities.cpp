@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-
 namespace pop3d::capabilities {
 namespace {
 
